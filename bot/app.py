@@ -1,0 +1,84 @@
+"""The app factory: builds the Bolt ``AsyncApp`` from settings and wires the handlers.
+
+It only wires. Behaviour lives in ``handlers`` (Slack listeners) and the ``bot`` services.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
+from slack_sdk.web.async_client import AsyncWebClient
+
+import handlers
+from bot.config import BOT_SCOPES, Settings, Transport
+from bot.deps import Deps
+
+
+def web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
+    """A Web API client on ``SLACK_API_URL`` that retries rate limits, 5xx and dropped
+    connections (slack-sdk's own retry handlers, which honour ``Retry-After``)."""
+    return AsyncWebClient(
+        token=token,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def build_app(deps: Deps, transport: Transport = Transport.HTTP) -> AsyncApp:
+    settings = deps.settings
+    settings.check(transport)
+    client = web_client(settings, settings.slack_bot_token)
+    if settings.oauth:
+        assert settings.slack_client_id and settings.slack_client_secret
+        store = AsyncSQLAlchemyInstallationStore(
+            client_id=settings.slack_client_id, engine=deps.db.engine
+        )
+        app = AsyncApp(
+            signing_secret=settings.slack_signing_secret,
+            client=client,
+            installation_store=store,
+            # Authorisation results are cached per token: no auth.test on every request.
+            authorize=AsyncInstallationStoreAuthorize(  # type: ignore[arg-type]
+                logger=logging.getLogger("slack_bolt.authorize"),
+                installation_store=store,
+                client_id=settings.slack_client_id,
+                client_secret=settings.slack_client_secret,
+                bot_only=True,
+                cache_enabled=True,
+                client=client,
+            ),
+            oauth_settings=AsyncOAuthSettings(
+                client_id=settings.slack_client_id,
+                client_secret=settings.slack_client_secret,
+                scopes=list(BOT_SCOPES),
+                installation_store=store,
+                installation_store_bot_only=True,
+                state_store=AsyncSQLAlchemyOAuthStateStore(
+                    expiration_seconds=600, engine=deps.db.engine
+                ),
+            ),
+        )
+    else:
+        app = AsyncApp(
+            signing_secret=settings.slack_signing_secret,
+            client=client,
+            # Socket Mode requests are not signed; over HTTP verification is always on.
+            request_verification_enabled=transport is Transport.HTTP,
+        )
+    handlers.register(app, deps)
+    return app

@@ -1,0 +1,129 @@
+"""The ``mentorbot`` command line (also ``python -m bot``)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, NoReturn
+
+import typer
+
+from bot.config import Settings, Transport, load_settings
+from bot.errors import ConfigError
+from storage.migrate import SchemaNotCurrent
+
+cli = typer.Typer(
+    name="mentorbot",
+    help="Mentorbot: mentee-led mentoring programs in Slack.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_cli = typer.Typer(help="Database schema management.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+
+
+def fail(message: str) -> NoReturn:
+    """One clear line and exit code 2: no traceback for a problem the operator can fix."""
+    typer.echo(f"mentorbot: {message}", err=True)
+    raise typer.Exit(code=2)
+
+
+def settings_for(transport: Transport | None = None, **overrides: object) -> Settings:
+    try:
+        settings = load_settings(**overrides)
+        if transport is not None:
+            settings.check(transport)
+    except ConfigError as exc:
+        fail(str(exc))
+    return settings
+
+
+def _configure_logs(settings: Settings) -> None:
+    from bot.logs import configure
+
+    secrets = tuple(
+        s
+        for s in (
+            settings.slack_bot_token,
+            settings.slack_signing_secret,
+            settings.slack_app_token,
+            settings.slack_client_secret,
+        )
+        if s
+    )
+    configure(settings.log_level, secrets=secrets)
+
+
+@cli.command()
+def serve(
+    port: Annotated[int | None, typer.Option(help="Port to listen on (default: $PORT).")] = None,
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "0.0.0.0",
+    no_scheduler: Annotated[
+        bool, typer.Option("--no-scheduler", help="Serve requests only; run no due work.")
+    ] = False,
+) -> None:
+    """Serve Slack's HTTP requests (events, commands, interactivity, OAuth)."""
+    overrides: dict[str, object] = {"port": port} if port is not None else {}
+    settings = settings_for(Transport.HTTP, **overrides)
+    _configure_logs(settings)
+    from bot.runtime import serve_http
+
+    _run(serve_http(settings, host=host, scheduler=not no_scheduler))
+
+
+@cli.command()
+def socket(
+    no_scheduler: Annotated[
+        bool, typer.Option("--no-scheduler", help="Handle events only; run no due work.")
+    ] = False,
+) -> None:
+    """Connect to Slack over Socket Mode (no public URL needed)."""
+    settings = settings_for(Transport.SOCKET)
+    _configure_logs(settings)
+    from bot.runtime import serve_socket
+
+    _run(serve_socket(settings, scheduler=not no_scheduler))
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate the database to the newest schema."""
+    settings = settings_for()
+    from storage.migrate import head_revision, upgrade
+
+    try:
+        asyncio.run(upgrade(settings.database_url))
+    except Exception as exc:
+        fail(f"could not migrate {_safe_url(settings.database_url)}: {exc}")
+    typer.echo(f"Database is at revision {head_revision()}.")
+
+
+@cli.command()
+def demo() -> None:
+    """Walk through Mentorbot with simulated colleagues and a fake Slack (no tokens needed)."""
+    from bot.demo import run_demo
+
+    _run(run_demo())
+
+
+def _run(coro: object) -> None:
+    try:
+        asyncio.run(coro)  # type: ignore[arg-type]
+    except (ConfigError, SchemaNotCurrent) as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        pass
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def main() -> None:
+    cli(prog_name="mentorbot")
+
+
+if __name__ == "__main__":
+    main()

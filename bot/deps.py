@@ -1,0 +1,18 @@
+"""What listeners and jobs need, built once per process and passed in (never imported)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.metrics import Metrics
+from storage.db import Database
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    db: Database
+    clock: Clock
+    metrics: Metrics = field(default_factory=Metrics)

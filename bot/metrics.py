@@ -1,0 +1,43 @@
+"""Prometheus metrics, on a registry per app instance (tests build many apps)."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+ACK_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 3.0, 5.0)
+
+
+class Metrics:
+    content_type = CONTENT_TYPE_LATEST
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "mentorbot_requests",
+            "Requests received from Slack, by kind and HTTP status.",
+            ["kind", "status"],
+            registry=self.registry,
+        )
+        self.ack_seconds = Histogram(
+            "mentorbot_ack_seconds",
+            "Time from receiving a Slack request to answering it, by kind.",
+            ["kind"],
+            buckets=ACK_BUCKETS,
+            registry=self.registry,
+        )
+        self.errors = Counter(
+            "mentorbot_listener_errors",
+            "Errors raised by listeners, by type (domain errors are user mistakes).",
+            ["type"],
+            registry=self.registry,
+        )
+        self.slack_calls = Counter(
+            "mentorbot_slack_api_calls",
+            "Slack Web API calls made, by method and error code ('ok' when none).",
+            ["method", "error"],
+            registry=self.registry,
+        )
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)

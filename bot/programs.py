@@ -1,0 +1,299 @@
+"""Programs: created by workspace admins and program managers, edited by their managers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.errors import InvalidInput, NotAllowed, NotFound
+from bot.hours import WorkingHours
+from bot.ids import ProgramField as F
+from bot.text import escape
+from storage.enums import ActorRole, Cadence
+from storage.models import ActivityEvent, Program, ProgramManager, User
+from storage.repositories import programs as program_repo
+from storage.repositories import users as user_repo
+
+NAME_MAX = 80
+DESCRIPTION_MAX = 1000
+SKILL_MAX = 50
+SKILLS_MAX = 100  # a Block Kit select offers at most 100 options
+MANAGERS_MAX = 10
+MONTHS_MIN, MONTHS_MAX = 1, 24
+DEFAULT_MONTHS = 12
+_SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,}")
+_SLACK_CHANNEL = re.compile(r"[CG][A-Z0-9]{2,}")
+
+
+@dataclass(frozen=True)
+class ProgramDraft:
+    """What the program form collects, already parsed into Python types."""
+
+    name: str
+    description: str
+    manager_ids: tuple[str, ...]
+    digest_channel_id: str | None
+    cadence: Cadence
+    relationship_months: int
+    hours: WorkingHours
+    timezone: str
+    skills: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class ProgramSummary:
+    program: Program
+    manager_ids: tuple[str, ...]
+    mentees: int
+    mentors: int
+    managed_by_viewer: bool
+
+
+def parse_skills(raw: str) -> tuple[str, ...]:
+    """Split a comma- or newline-separated skills list, keeping the first spelling of each."""
+    seen: dict[str, str] = {}
+    for part in re.split(r"[,\n;]", raw):
+        skill = " ".join(part.split())
+        if skill and skill.casefold() not in seen:
+            seen[skill.casefold()] = skill
+    return tuple(seen.values())
+
+
+def is_timezone(name: str) -> bool:
+    if name not in _ZONES:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+_ZONES = frozenset(available_timezones()) | {"UTC"}
+
+
+def validate(draft: ProgramDraft) -> None:
+    """Raise :class:`InvalidInput` with one message per bad field."""
+    errors: dict[str, str] = {}
+    name = " ".join(draft.name.split())
+    if not name:
+        errors[F.NAME] = "Give the program a name."
+    elif len(name) > NAME_MAX:
+        errors[F.NAME] = f"Keep the name to {NAME_MAX} characters (it has {len(name)})."
+    if len(draft.description) > DESCRIPTION_MAX:
+        errors[F.DESCRIPTION] = f"Keep the description to {DESCRIPTION_MAX} characters."
+    if not draft.manager_ids:
+        errors[F.MANAGERS] = "Choose at least one program manager."
+    elif len(draft.manager_ids) > MANAGERS_MAX:
+        errors[F.MANAGERS] = f"Choose at most {MANAGERS_MAX} managers."
+    elif not all(_SLACK_USER.fullmatch(m) for m in draft.manager_ids):
+        errors[F.MANAGERS] = "Choose managers from the list of people."
+    if not draft.digest_channel_id:
+        errors[F.DIGEST_CHANNEL] = "Choose the channel where managers get alerts and the digest."
+    elif not _SLACK_CHANNEL.fullmatch(draft.digest_channel_id):
+        errors[F.DIGEST_CHANNEL] = "Choose a channel (not a direct message)."
+    if not MONTHS_MIN <= draft.relationship_months <= MONTHS_MAX:
+        errors[F.LENGTH] = f"Choose between {MONTHS_MIN} and {MONTHS_MAX} months."
+    if not is_timezone(draft.timezone):
+        errors[F.TIMEZONE] = "Use a time zone name such as Europe/London or America/New_York."
+    if not draft.skills:
+        errors[F.SKILLS] = "List at least one skill people can pick, separated by commas."
+    elif len(draft.skills) > SKILLS_MAX:
+        errors[F.SKILLS] = f"List at most {SKILLS_MAX} skills (there are {len(draft.skills)})."
+    else:
+        long = [s for s in draft.skills if len(s) > SKILL_MAX]
+        if long:
+            errors[F.SKILLS] = f"Keep each skill to {SKILL_MAX} characters: “{long[0][:30]}…”."
+    if errors:
+        raise InvalidInput.for_fields(errors)
+
+
+async def can_create_programs(*, session: AsyncSession, actor: User) -> bool:
+    """Workspace admins and owners, and anyone who already manages a program."""
+    if actor.is_admin or actor.is_owner:
+        return True
+    managed = await program_repo.managed_program_ids(
+        session=session, team_id=actor.team_id, user_id=actor.id
+    )
+    return bool(managed)
+
+
+async def require_can_create(*, session: AsyncSession, actor: User) -> None:
+    if not await can_create_programs(session=session, actor=actor):
+        raise NotAllowed(
+            "Only workspace admins and owners, and people who already manage a mentoring "
+            "program, can create programs. Ask one of them to create it or to add you as a "
+            "manager."
+        )
+
+
+async def require_manager(*, session: AsyncSession, actor: User, program_id: int) -> Program:
+    """The program, if ``actor`` manages it; otherwise :class:`NotAllowed`/:class:`NotFound`."""
+    program = await program_repo.get(session=session, team_id=actor.team_id, program_id=program_id)
+    if program is None:
+        raise NotFound("That program no longer exists.")
+    if not await program_repo.is_manager(
+        session=session, team_id=actor.team_id, program_id=program.id, user_id=actor.id
+    ):
+        raise NotAllowed(f"Only the managers of {escape(program.name)} can change it.")
+    return program
+
+
+async def create_program(
+    *, session: AsyncSession, clock: Clock, actor: User, draft: ProgramDraft
+) -> Program:
+    await require_can_create(session=session, actor=actor)
+    validate(draft)
+    await _check_name_free(session=session, team_id=actor.team_id, name=draft.name)
+    now = clock.now()
+    managers = await _managers(session=session, actor=actor, draft=draft, now=now)
+    program = Program(
+        team_id=actor.team_id,
+        created_by=actor.slack_user_id,
+        created_at=now,
+        settings={},
+        archived_at=None,
+    )
+    _apply(program, draft, now)
+    program.managers = [
+        ProgramManager(user_id=m.id, team_id=actor.team_id, added_at=now) for m in managers
+    ]
+    session.add(program)
+    await session.flush()
+    session.add(
+        ActivityEvent(
+            team_id=actor.team_id,
+            program_id=program.id,
+            actor_user_id=actor.id,
+            actor_role=ActorRole.MANAGER,
+            kind="program_created",
+            occurred_at=now,
+            data={},
+        )
+    )
+    return program
+
+
+async def update_program(
+    *, session: AsyncSession, clock: Clock, actor: User, program_id: int, draft: ProgramDraft
+) -> tuple[Program, set[str]]:
+    """Apply ``draft``; returns the program and the Slack ids of newly added managers."""
+    program = await require_manager(session=session, actor=actor, program_id=program_id)
+    validate(draft)
+    await _check_name_free(
+        session=session, team_id=actor.team_id, name=draft.name, except_id=program.id
+    )
+    now = clock.now()
+    managers = await _managers(session=session, actor=actor, draft=draft, now=now)
+    _apply(program, draft, now)
+    before = {pm.user_id for pm in program.managers}
+    wanted = {m.id: m for m in managers}
+    program.managers = [pm for pm in program.managers if pm.user_id in wanted] + [
+        ProgramManager(user_id=uid, team_id=actor.team_id, added_at=now)
+        for uid in wanted
+        if uid not in before
+    ]
+    await session.flush()
+    return program, {wanted[uid].slack_user_id for uid in wanted if uid not in before}
+
+
+async def summaries(*, session: AsyncSession, viewer: User) -> list[ProgramSummary]:
+    """Active programs of the viewer's workspace, with enrolment counts."""
+    team_id = viewer.team_id
+    programs = await program_repo.active(session=session, team_id=team_id)
+    counts = await program_repo.enrolment_counts(session=session, team_id=team_id)
+    managed = await program_repo.managed_program_ids(
+        session=session, team_id=team_id, user_id=viewer.id
+    )
+    return [
+        ProgramSummary(
+            program=p,
+            manager_ids=tuple(sorted(pm.user.slack_user_id for pm in p.managers)),
+            mentees=counts.get(p.id, (0, 0))[0],
+            mentors=counts.get(p.id, (0, 0))[1],
+            managed_by_viewer=p.id in managed,
+        )
+        for p in programs
+    ]
+
+
+def working_hours(program: Program) -> WorkingHours:
+    return WorkingHours.from_storage(
+        program.nudge_start_minute, program.nudge_end_minute, program.nudge_days
+    )
+
+
+def default_draft(*, creator: User) -> ProgramDraft:
+    """The form's starting values for a new program."""
+    return ProgramDraft(
+        name="",
+        description="",
+        manager_ids=(creator.slack_user_id,),
+        digest_channel_id=None,
+        cadence=Cadence.FORTNIGHTLY,
+        relationship_months=DEFAULT_MONTHS,
+        hours=WorkingHours(),
+        timezone=creator.tz if is_timezone(creator.tz) else "UTC",
+        skills=(),
+    )
+
+
+def draft_of(program: Program) -> ProgramDraft:
+    return ProgramDraft(
+        name=program.name,
+        description=program.description,
+        manager_ids=tuple(sorted(pm.user.slack_user_id for pm in program.managers)),
+        digest_channel_id=program.digest_channel_id,
+        cadence=program.cadence,
+        relationship_months=program.relationship_months,
+        hours=working_hours(program),
+        timezone=program.timezone,
+        skills=tuple(program.skills),
+    )
+
+
+def _apply(program: Program, draft: ProgramDraft, now: datetime) -> None:
+    program.name = " ".join(draft.name.split())
+    program.name_key = program_repo.name_key(draft.name)
+    program.description = draft.description.strip()
+    program.digest_channel_id = draft.digest_channel_id
+    program.cadence = draft.cadence
+    program.relationship_months = draft.relationship_months
+    program.nudge_start_minute = draft.hours.start_minute
+    program.nudge_end_minute = draft.hours.end_minute
+    program.nudge_days = draft.hours.day_mask
+    program.timezone = draft.timezone
+    program.skills = list(draft.skills)
+    program.updated_at = now
+
+
+async def _check_name_free(
+    *, session: AsyncSession, team_id: str, name: str, except_id: int | None = None
+) -> None:
+    existing = await program_repo.by_name(session=session, team_id=team_id, name=name)
+    if existing is not None and existing.id != except_id:
+        raise InvalidInput.for_fields(
+            {F.NAME: f"There is already a program called {existing.name}."}
+        )
+
+
+async def _managers(
+    *, session: AsyncSession, actor: User, draft: ProgramDraft, now: datetime
+) -> list[User]:
+    users = await user_repo.ensure_many(
+        session=session, team_id=actor.team_id, slack_user_ids=draft.manager_ids, now=now
+    )
+    unfit = [users[m] for m in draft.manager_ids if users[m].is_bot or users[m].deleted]
+    if unfit:
+        raise InvalidInput.for_fields(
+            {
+                F.MANAGERS: f"{unfit[0].display} can't manage a program "
+                "(a bot or a deactivated account)."
+            }
+        )
+    return [users[m] for m in draft.manager_ids]

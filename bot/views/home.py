@@ -1,0 +1,54 @@
+"""The App Home tab."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+from bot.ids import Action
+from bot.programs import ProgramSummary
+from bot.roles import Roles
+from bot.text import escape
+from bot.views import common as ui
+from storage.models import Enrolment
+
+
+def home(
+    *, roles: Roles, enrolments: Sequence[Enrolment], managed: Sequence[ProgramSummary]
+) -> View:
+    blocks: list[Block] = [
+        ui.header("Mentorbot"),
+        ui.section(
+            "Mentoring that the *mentee leads*. Set your goals, book your meetings, bring an "
+            "agenda, and capture what you agreed. I'll prompt you at the right moments."
+        ),
+        ui.divider(),
+        ui.header("Your programs"),
+    ]
+    if enrolments:
+        for e in enrolments[:20]:
+            blocks.append(
+                ui.section(
+                    f"*{escape(e.program.name)}* · {e.role.value} · {e.status.value}",
+                    accessory=ui.button("Profile", Action.PROFILE_EDIT, value=str(e.id)),
+                )
+            )
+    else:
+        blocks.append(ui.section("You haven't joined a mentoring program yet."))
+    buttons = [ui.button("Join a program", Action.JOIN_OPEN, style="primary")]
+    if roles.can_create_programs:
+        buttons.append(ui.button("New program", Action.PROGRAM_NEW))
+    buttons.append(ui.button("Help", Action.HELP))
+    blocks.append(ui.actions(*buttons))
+    if managed:
+        blocks += [ui.divider(), ui.header("Programs you manage")]
+        for s in managed[:20]:
+            blocks.append(
+                ui.section(
+                    f"*{escape(s.program.name)}* · {s.mentees} mentees · {s.mentors} mentors",
+                    accessory=ui.button("Edit", Action.PROGRAM_EDIT, value=str(s.program.id)),
+                )
+            )
+    return View(type="home", blocks=ui.fit(blocks, ui.VIEW_BLOCKS_MAX, overflow_note="…"))

@@ -1,0 +1,98 @@
+"""The HTTP surface: Slack's endpoints through Bolt's Starlette adapter, plus health and
+metrics for operators."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from urllib.parse import parse_qs
+
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.deps import Deps
+from storage.migrate import SchemaNotCurrent, check_current
+
+Hook = Callable[[], Awaitable[None]]
+
+
+def request_kind(body: bytes, content_type: str) -> str:
+    """A low-cardinality label for a Slack request: command, block_actions, event:message…"""
+    try:
+        if content_type.startswith("application/json"):
+            data = json.loads(body)
+            if data.get("type") == "event_callback":
+                return f"event:{data.get('event', {}).get('type', 'unknown')}"
+            return str(data.get("type", "unknown"))
+        form = parse_qs(body.decode("utf-8", "replace"))
+        if "command" in form:
+            return "command"
+        if "payload" in form:
+            return str(json.loads(form["payload"][0]).get("type", "unknown"))
+    except (ValueError, AttributeError, TypeError):
+        return "malformed"
+    return "unknown"
+
+
+def build_asgi(
+    deps: Deps, app: AsyncApp, *, on_startup: Hook | None = None, on_shutdown: Hook | None = None
+) -> Starlette:
+    handler = AsyncSlackRequestHandler(app)
+    metrics = deps.metrics
+
+    async def slack_events(request: Request) -> Response:
+        started = time.perf_counter()
+        body = await request.body()
+        kind = request_kind(body, request.headers.get("content-type", ""))
+        response = await handler.handle(request)
+        metrics.ack_seconds.labels(kind).observe(time.perf_counter() - started)
+        metrics.requests.labels(kind, str(response.status_code)).inc()
+        return response
+
+    async def oauth(request: Request) -> Response:
+        return await handler.handle(request)
+
+    async def healthz(_: Request) -> Response:
+        try:
+            await asyncio.wait_for(deps.db.ping(), timeout=3)
+            await check_current(deps.db.engine)
+        except SchemaNotCurrent as exc:
+            return JSONResponse({"status": "unavailable", "database": str(exc)}, status_code=503)
+        except Exception as exc:  # any failure to reach the database is "unhealthy"
+            return JSONResponse(
+                {"status": "unavailable", "database": type(exc).__name__}, status_code=503
+            )
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    async def metrics_endpoint(_: Request) -> Response:
+        return Response(metrics.render(), media_type=metrics.content_type)
+
+    routes = [
+        Route("/slack/events", slack_events, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/metrics", metrics_endpoint, methods=["GET"]),
+    ]
+    if app.oauth_flow is not None:
+        routes += [
+            Route(app.oauth_flow.install_path, oauth, methods=["GET"]),
+            Route(app.oauth_flow.redirect_uri_path, oauth, methods=["GET"]),
+        ]
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        if on_startup is not None:
+            await on_startup()
+        try:
+            yield
+        finally:
+            if on_shutdown is not None:
+                await on_shutdown()
+
+    return Starlette(routes=routes, lifespan=lifespan)

@@ -1,0 +1,17 @@
+"""Thin Slack listeners, grouped by surface. Each group exposes ``register(app)``."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.deps import Deps
+from handlers import actions, commands, errors, events, middleware, views
+
+
+def register(app: AsyncApp, deps: Deps) -> None:
+    middleware.register(app, deps)
+    errors.register(app)
+    commands.register(app)
+    actions.register(app)
+    views.register(app)
+    events.register(app)

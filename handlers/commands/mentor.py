@@ -1,0 +1,176 @@
+"""`/mentor <subcommand>`: acknowledge at once, then route to the subcommand."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import enrolment as enrolment_svc
+from bot import programs as program_svc
+from bot.commands import resolve, suggest
+from bot.deps import Deps
+from bot.roles import roles_of
+from bot.text import escape_truncated
+from bot.views.enrolment import leave_choices, profile
+from bot.views.help import help_blocks
+from bot.views.programs import program_list
+from handlers import modals
+from handlers.context import acting_user, deps_of
+from handlers.payloads import CommandRequest
+from storage.enums import EnrolmentStatus
+from storage.models import User
+
+Subcommand = Callable[
+    [CommandRequest, str, Deps, AsyncWebClient, AsyncRespond, User], Awaitable[None]
+]
+
+
+async def handle_mentor(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+) -> None:
+    await ack()
+    req = CommandRequest.parse(body)
+    deps = deps_of(context)
+    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    word, rest = req.words()
+    name = resolve(word) if word else "help"
+    if name is None:
+        await show_help(deps, respond, actor, unknown=req.text, suggestion=suggest(word))
+        return
+    await ROUTES[name](req, rest, deps, client, respond, actor)
+
+
+async def show_help(
+    deps: Deps,
+    respond: AsyncRespond,
+    actor: User,
+    *,
+    unknown: str | None = None,
+    suggestion: str | None = None,
+) -> None:
+    async with deps.db.transaction() as session:
+        roles = await roles_of(session=session, user=actor)
+    blocks = help_blocks(roles, unknown=unknown, suggestion=suggestion)
+    await respond(
+        text="Mentorbot commands", blocks=[b.to_dict() for b in blocks], response_type="ephemeral"
+    )
+
+
+async def _help(
+    req: CommandRequest,
+    rest: str,
+    deps: Deps,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    actor: User,
+) -> None:
+    await show_help(deps, respond, actor)
+
+
+async def _program(
+    req: CommandRequest,
+    rest: str,
+    deps: Deps,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    actor: User,
+) -> None:
+    action, _, name = rest.partition(" ")
+    action = action.lower()
+    if action in ("", "list"):
+        async with deps.db.transaction() as session:
+            summaries = await program_svc.summaries(session=session, viewer=actor)
+            can_create = await program_svc.can_create_programs(session=session, actor=actor)
+        blocks = program_list(summaries, can_create=can_create)
+        await respond(
+            text="Mentoring programs",
+            blocks=[b.to_dict() for b in blocks],
+            response_type="ephemeral",
+        )
+    elif action in ("new", "create"):
+        await modals.open_program_form(
+            deps, client, actor=actor, trigger_id=req.trigger_id, program_id=None
+        )
+    elif action == "edit" and name.strip():
+        program_id = await modals.program_id_by_name(deps, actor=actor, name=name.strip())
+        await modals.open_program_form(
+            deps, client, actor=actor, trigger_id=req.trigger_id, program_id=program_id
+        )
+    else:
+        shown = escape_truncated(rest, 40)
+        await respond(
+            text=f"I don't know `/mentor program {shown}`. Try `/mentor program new`, "
+            "`/mentor program edit <name>` or just `/mentor program`.",
+            response_type="ephemeral",
+        )
+
+
+async def _join(
+    req: CommandRequest,
+    rest: str,
+    deps: Deps,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    actor: User,
+) -> None:
+    await modals.open_join_form(
+        deps, client, actor=actor, trigger_id=req.trigger_id, program_name=rest or None
+    )
+
+
+async def _profile(
+    req: CommandRequest,
+    rest: str,
+    deps: Deps,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    actor: User,
+) -> None:
+    async with deps.db.transaction() as session:
+        enrolments = await enrolment_svc.enrolments_of(session=session, user=actor)
+    blocks = profile(enrolments, tz=actor.tz)
+    await respond(
+        text="Your mentoring profile",
+        blocks=[b.to_dict() for b in blocks],
+        response_type="ephemeral",
+    )
+
+
+async def _leave(
+    req: CommandRequest,
+    rest: str,
+    deps: Deps,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    actor: User,
+) -> None:
+    async with deps.db.transaction() as session:
+        enrolments = [
+            e
+            for e in await enrolment_svc.enrolments_of(session=session, user=actor)
+            if e.status is not EnrolmentStatus.LEFT
+        ]
+    if rest:
+        wanted = rest.casefold()
+        enrolments = [e for e in enrolments if e.program.name.casefold() == wanted] or enrolments
+    blocks = leave_choices(enrolments)
+    await respond(
+        text="Leave a program", blocks=[b.to_dict() for b in blocks], response_type="ephemeral"
+    )
+
+
+ROUTES: dict[str, Subcommand] = {
+    "help": _help,
+    "program": _program,
+    "join": _join,
+    "profile": _profile,
+    "leave": _leave,
+}

@@ -1,0 +1,41 @@
+"""Publishing the App Home tab."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import enrolment as enrolment_svc
+from bot import programs as program_svc
+from bot.deps import Deps
+from bot.roles import roles_of
+from bot.views.home import home
+from handlers.context import acting_user, deps_of
+from storage.models import User
+
+
+async def home_opened(
+    event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    if event.get("tab") != "home":
+        return
+    deps = deps_of(context)
+    team_id = str(context.team_id or "")
+    actor = await acting_user(deps, client, team_id=team_id, user_id=str(event.get("user")))
+    await publish_home(deps, client, actor)
+
+
+async def publish_home(deps: Deps, client: AsyncWebClient, actor: User) -> None:
+    async with deps.db.transaction() as session:
+        roles = await roles_of(session=session, user=actor)
+        enrolments = await enrolment_svc.enrolments_of(session=session, user=actor)
+        managed = [
+            s
+            for s in await program_svc.summaries(session=session, viewer=actor)
+            if s.managed_by_viewer
+        ]
+    await client.views_publish(
+        user_id=actor.slack_user_id, view=home(roles=roles, enrolments=enrolments, managed=managed)
+    )

@@ -1,0 +1,37 @@
+"""The join form's submission."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import enrolment as enrolment_svc
+from bot.directory import FRESH_FOR
+from bot.views.enrolment import enrolled, parse_join_form
+from handlers.context import acting_user, deps_of
+from handlers.events.home import publish_home
+from handlers.payloads import ViewRequest
+
+
+async def submit_join(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    req = ViewRequest.parse(body)
+    deps = deps_of(context)
+    actor = await acting_user(
+        deps, client, team_id=req.team_id, user_id=req.user_id, fresh_for=FRESH_FOR
+    )
+    draft = parse_join_form(req.state)
+    async with deps.db.transaction() as session:
+        enrolment, newly_joined = await enrolment_svc.save_enrolment(
+            session=session, clock=deps.clock, user=actor, draft=draft
+        )
+    await ack()
+    await client.chat_postMessage(
+        channel=actor.slack_user_id,
+        text=f"You're in {enrolment.program.name}",
+        blocks=enrolled(enrolment, newly_joined=newly_joined),
+    )
+    await publish_home(deps, client, actor)

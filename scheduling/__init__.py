@@ -1,0 +1,1 @@
+"""Durable due work: one table of what is due, swept by APScheduler-triggered sweeps."""

@@ -1,0 +1,83 @@
+"""Enumerations stored in the database (as their string values)."""
+
+from __future__ import annotations
+
+import enum
+
+
+class EnrolmentRole(enum.StrEnum):
+    MENTEE = "mentee"
+    MENTOR = "mentor"
+    BOTH = "both"
+
+    @property
+    def mentors(self) -> bool:
+        return self in (EnrolmentRole.MENTOR, EnrolmentRole.BOTH)
+
+    @property
+    def mentees(self) -> bool:
+        return self in (EnrolmentRole.MENTEE, EnrolmentRole.BOTH)
+
+
+class EnrolmentStatus(enum.StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    LEFT = "left"
+
+
+class Cadence(enum.StrEnum):
+    WEEKLY = "weekly"
+    FORTNIGHTLY = "fortnightly"
+    MONTHLY = "monthly"
+
+    @property
+    def days(self) -> int:
+        return {"weekly": 7, "fortnightly": 14, "monthly": 30}[self.value]
+
+    @property
+    def label(self) -> str:
+        return {"weekly": "Weekly", "fortnightly": "Every two weeks", "monthly": "Monthly"}[
+            self.value
+        ]
+
+
+class DepartmentPreference(enum.StrEnum):
+    DIFFERENT = "different"
+    SAME = "same"
+    ANY = "any"
+
+
+class RelationshipStatus(enum.StrEnum):
+    PROPOSED = "proposed"
+    AWAITING_MENTOR = "awaiting_mentor"
+    INITIATION = "initiation"
+    CULTIVATION = "cultivation"
+    SEPARATION = "separation"
+    CLOSED = "closed"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_open(self) -> bool:
+        return self in OPEN_RELATIONSHIP_STATUSES
+
+
+OPEN_RELATIONSHIP_STATUSES = frozenset(
+    {
+        RelationshipStatus.PROPOSED,
+        RelationshipStatus.AWAITING_MENTOR,
+        RelationshipStatus.INITIATION,
+        RelationshipStatus.CULTIVATION,
+        RelationshipStatus.SEPARATION,
+    }
+)
+
+
+class ActorRole(enum.StrEnum):
+    """Who took a step. The engagement signals are built on this."""
+
+    MENTEE = "mentee"
+    MENTOR = "mentor"
+    MANAGER = "manager"
+    SYSTEM = "system"

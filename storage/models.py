@@ -1,0 +1,225 @@
+"""Typed SQLAlchemy models. Every row carries its Slack team id: workspaces never mix."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.enums import (
+    ActorRole,
+    Cadence,
+    DepartmentPreference,
+    EnrolmentRole,
+    EnrolmentStatus,
+    RelationshipStatus,
+)
+from storage.types import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Slack ids are short, but Enterprise Grid ids and future formats have room here.
+SlackId = String(32)
+
+
+def _enum(enum_cls: type[Any]) -> SAEnum:
+    """Store an enum as its string value in a VARCHAR (no native PG enum to migrate)."""
+    return SAEnum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=24,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
+
+
+# slack-sdk's installation and OAuth-state tables live beside ours, so Alembic owns them too.
+SQLAlchemyInstallationStore.build_installations_table(Base.metadata, "slack_installations")
+SQLAlchemyInstallationStore.build_bots_table(Base.metadata, "slack_bots")
+SQLAlchemyOAuthStateStore.build_oauth_states_table(Base.metadata, "slack_oauth_states")
+
+
+class Workspace(Base):
+    __tablename__ = "workspaces"
+
+    team_id: Mapped[str] = mapped_column(SlackId, primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    enterprise_id: Mapped[str | None] = mapped_column(SlackId)
+    created_at: Mapped[datetime]
+    uninstalled_at: Mapped[datetime | None]
+
+
+class User(Base):
+    """A Slack user as last seen through ``users.info``."""
+
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("team_id", "slack_user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id", ondelete="CASCADE"))
+    slack_user_id: Mapped[str] = mapped_column(SlackId)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    real_name: Mapped[str] = mapped_column(String(200), default="")
+    tz: Mapped[str] = mapped_column(String(64), default="UTC")
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_owner: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    refreshed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+    @property
+    def display(self) -> str:
+        return self.real_name or self.name or self.slack_user_id
+
+
+class Program(Base):
+    __tablename__ = "programs"
+    __table_args__ = (UniqueConstraint("team_id", "name_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("workspaces.team_id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    # Lower-cased name: program names are unique per workspace, ignoring case.
+    name_key: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(Text, default="")
+    digest_channel_id: Mapped[str | None] = mapped_column(SlackId)
+    cadence: Mapped[Cadence] = mapped_column(_enum(Cadence))
+    relationship_months: Mapped[int] = mapped_column(Integer)
+    # Nudge window: minutes after local midnight, and a Monday=bit 0 weekday mask.
+    nudge_start_minute: Mapped[int] = mapped_column(Integer)
+    nudge_end_minute: Mapped[int] = mapped_column(Integer)
+    nudge_days: Mapped[int] = mapped_column(Integer)
+    timezone: Mapped[str] = mapped_column(String(64))
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_by: Mapped[str] = mapped_column(SlackId)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    archived_at: Mapped[datetime | None]
+
+    managers: Mapped[list[ProgramManager]] = relationship(
+        back_populates="program", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class ProgramManager(Base):
+    __tablename__ = "program_managers"
+    __table_args__ = (Index(None, "team_id", "user_id"),)
+
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("programs.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    team_id: Mapped[str] = mapped_column(SlackId)
+    added_at: Mapped[datetime]
+
+    program: Mapped[Program] = relationship(back_populates="managers")
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class Enrolment(Base):
+    """A person's place in a program, with what matching needs to know about them."""
+
+    __tablename__ = "enrolments"
+    __table_args__ = (
+        UniqueConstraint("program_id", "user_id"),
+        Index(None, "team_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[EnrolmentRole] = mapped_column(_enum(EnrolmentRole))
+    status: Mapped[EnrolmentStatus] = mapped_column(_enum(EnrolmentStatus))
+    goals: Mapped[str] = mapped_column(Text, default="")
+    target_role: Mapped[str] = mapped_column(String(150), default="")
+    skills_to_develop: Mapped[list[str]] = mapped_column(JSON, default=list)
+    expertise: Mapped[list[str]] = mapped_column(JSON, default=list)
+    capacity: Mapped[int] = mapped_column(Integer, default=0)
+    department: Mapped[str] = mapped_column(String(80), default="")
+    seniority: Mapped[int] = mapped_column(Integer)
+    location: Mapped[str] = mapped_column(String(80), default="")
+    manager_slack_id: Mapped[str | None] = mapped_column(SlackId)
+    department_preference: Mapped[DepartmentPreference] = mapped_column(_enum(DepartmentPreference))
+    joined_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    left_at: Mapped[datetime | None]
+
+    program: Mapped[Program] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class Relationship(Base):
+    """A mentor and a mentee in a program, moving through its stages."""
+
+    __tablename__ = "relationships"
+    __table_args__ = (
+        Index(None, "team_id", "program_id", "status"),
+        Index(None, "mentor_user_id", "status"),
+        Index(None, "mentee_user_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    mentor_user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    mentee_user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    status: Mapped[RelationshipStatus] = mapped_column(_enum(RelationshipStatus))
+    conversation_id: Mapped[str | None] = mapped_column(SlackId)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+
+
+class ActivityEvent(Base):
+    """Who did what, when. Never holds agenda or note text: managers may read these."""
+
+    __tablename__ = "activity_events"
+    __table_args__ = (
+        Index(None, "relationship_id", "occurred_at"),
+        Index(None, "team_id", "program_id", "occurred_at"),
+        ForeignKeyConstraint(["relationship_id"], ["relationships.id"], ondelete="CASCADE"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId)
+    program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    relationship_id: Mapped[int | None] = mapped_column(Integer)
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_role: Mapped[ActorRole] = mapped_column(_enum(ActorRole))
+    kind: Mapped[str] = mapped_column(String(48))
+    occurred_at: Mapped[datetime]
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -1,0 +1,132 @@
+"""Shared fixtures: a migrated database (SQLite, or PostgreSQL with TEST_DATABASE_URL), the
+fake Slack, the real app behind its ASGI interface, and a sender that signs like Slack."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from bot.app import build_app
+from bot.clock import ManualClock
+from bot.config import Settings
+from bot.deps import Deps
+from bot.web import build_asgi
+from storage.db import Database
+from storage.migrate import upgrade
+from storage.models import Base
+from tests.dbutil import scratch_database
+from tests.fakeslack import FakeSlack, SlackSender
+
+SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
+TEAM = "T0001"
+BOT_TOKEN = "xoxb-T0001-fake"
+# 2026-03-02 is a Monday; 09:00 UTC.
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+PEOPLE = {
+    # id: (name, real name, tz, admin)
+    "UADMIN": ("ada", "Ada Admin", "Europe/London", True),
+    "UMENTEE": ("mia", "Mia Mentee", "Europe/Lisbon", False),
+    "UMENTOR": ("omar", "Omar Mentor", "America/New_York", False),
+    "UOTHER": ("olly", "Olly Other", "Asia/Tokyo", False),
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--run-slow", action="store_true", help="run tests marked slow")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    on_postgres = bool(os.environ.get("TEST_DATABASE_URL"))
+    run_slow = config.getoption("--run-slow")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(pytest.mark.skip(reason="needs TEST_DATABASE_URL (PostgreSQL)"))
+        if "slow" in item.keywords and not run_slow:
+            item.add_marker(pytest.mark.skip(reason="slow: run with make test-slow"))
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    """A freshly migrated database for this test session."""
+    with (
+        tempfile.TemporaryDirectory(prefix="mentorbot-test-") as tmp,
+        scratch_database(Path(tmp)) as url,
+    ):
+        asyncio.run(upgrade(url))
+        yield url
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database(database_url)
+    yield database
+    await _empty(database)
+    await database.dispose()
+
+
+async def _empty(database: Database) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    async with database.engine.begin() as conn:
+        if database.is_sqlite:
+            for name in tables:
+                await conn.execute(text(f'DELETE FROM "{name}"'))
+        else:
+            quoted = ", ".join(f'"{name}"' for name in tables)
+            await conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    slack = FakeSlack()
+    slack.add_workspace(TEAM, bot_token=BOT_TOKEN)
+    for user_id, (name, real_name, tz, admin) in PEOPLE.items():
+        slack.add_user(TEAM, user_id, name=name, real_name=real_name, tz=tz, is_admin=admin)
+    slack.add_channel(TEAM, "CLEADS", "mentoring-leads")
+    slack.add_channel(TEAM, "GPRIVATE", "secret-leads", is_private=True)
+    await slack.start()
+    yield slack
+    await slack.stop()
+
+
+@pytest.fixture
+def settings(fake: FakeSlack, database_url: str) -> Settings:
+    return Settings(
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake.base_url,
+        database_url=database_url,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
+@pytest.fixture
+def deps(settings: Settings, db: Database, clock: ManualClock) -> Deps:
+    return Deps(settings=settings, db=db, clock=clock)
+
+
+@pytest.fixture
+async def http(deps: Deps) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client wired to the real ASGI app (Bolt, Starlette and all)."""
+    asgi = build_asgi(deps, build_app(deps))
+    transport = httpx.ASGITransport(app=asgi)
+    async with httpx.AsyncClient(transport=transport, base_url="http://mentorbot.test") as client:
+        yield client
+
+
+@pytest.fixture
+def sender(http: httpx.AsyncClient, fake: FakeSlack) -> SlackSender:
+    return SlackSender(http, signing_secret=SIGNING_SECRET, fake=fake, team_id=TEAM)

@@ -1,0 +1,91 @@
+"""Building blocks for service tests: real rows in the real test database."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import programs as program_svc
+from bot.clock import Clock
+from bot.enrolment import EnrolmentDraft
+from bot.hours import WorkingHours
+from storage.enums import Cadence, EnrolmentRole
+from storage.models import Program, User
+from storage.repositories import users as user_repo
+from storage.repositories.users import Profile
+
+
+async def person(
+    session: AsyncSession,
+    clock: Clock,
+    user_id: str,
+    *,
+    team_id: str = "T0001",
+    admin: bool = False,
+    tz: str = "Europe/London",
+    bot: bool = False,
+) -> User:
+    profile = Profile(
+        team_id=team_id,
+        slack_user_id=user_id,
+        name=user_id.lower(),
+        real_name=f"Person {user_id}",
+        tz=tz,
+        is_admin=admin,
+        is_bot=bot,
+    )
+    return await user_repo.save_profile(session=session, profile=profile, now=clock.now())
+
+
+def program_draft(**changes: object) -> program_svc.ProgramDraft:
+    values: dict[str, object] = {
+        "name": "Engineering mentoring",
+        "description": "Grow engineers into leaders.",
+        "manager_ids": ("UADMIN",),
+        "digest_channel_id": "CLEADS",
+        "cadence": Cadence.FORTNIGHTLY,
+        "relationship_months": 12,
+        "hours": WorkingHours(time(9), time(17), frozenset(range(5))),
+        "timezone": "Europe/London",
+        "skills": ("SQL", "Public speaking", "Budgeting", "People management"),
+    }
+    values.update(changes)
+    return program_svc.ProgramDraft(**values)  # type: ignore[arg-type]
+
+
+async def make_program(
+    session: AsyncSession, clock: Clock, actor: User, **changes: object
+) -> Program:
+    changes.setdefault("manager_ids", (actor.slack_user_id,))
+    return await program_svc.create_program(
+        session=session, clock=clock, actor=actor, draft=program_draft(**changes)
+    )
+
+
+def mentee_draft(program_id: int, **changes: object) -> EnrolmentDraft:
+    values: dict[str, object] = {
+        "program_id": program_id,
+        "role": EnrolmentRole.MENTEE,
+        "goals": "Lead a project end to end",
+        "target_role": "Tech lead",
+        "skills_to_develop": ("SQL", "Public speaking"),
+        "department": "Support",
+        "seniority": 2,
+        "location": "Lisbon",
+    }
+    values.update(changes)
+    return EnrolmentDraft(**values)  # type: ignore[arg-type]
+
+
+def mentor_draft(program_id: int, **changes: object) -> EnrolmentDraft:
+    values: dict[str, object] = {
+        "program_id": program_id,
+        "role": EnrolmentRole.MENTOR,
+        "expertise": ("SQL", "Budgeting"),
+        "capacity": 2,
+        "department": "Engineering",
+        "seniority": 5,
+    }
+    values.update(changes)
+    return EnrolmentDraft(**values)  # type: ignore[arg-type]

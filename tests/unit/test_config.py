@@ -1,0 +1,76 @@
+import pytest
+
+from bot.config import BOT_SCOPES, Settings, Transport, load_settings
+from bot.errors import ConfigError
+
+
+def make(**values: object) -> Settings:
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg,arg-type]
+
+
+def test_single_workspace_http_is_fine() -> None:
+    make(slack_bot_token="xoxb-1", slack_signing_secret="s").check(Transport.HTTP)
+
+
+def test_oauth_http_is_fine() -> None:
+    s = make(slack_client_id="1.2", slack_client_secret="x", slack_signing_secret="s")
+    s.check(Transport.HTTP)
+    assert s.oauth
+
+
+def test_socket_mode_is_fine_without_signing_secret() -> None:
+    make(slack_bot_token="xoxb-1", slack_app_token="xapp-1").check(Transport.SOCKET)
+
+
+@pytest.mark.parametrize(
+    ("values", "transport", "names"),
+    [
+        ({"slack_bot_token": "xoxb-1"}, Transport.HTTP, "SLACK_SIGNING_SECRET"),
+        ({"slack_signing_secret": "s"}, Transport.HTTP, "SLACK_BOT_TOKEN"),
+        (
+            {"slack_bot_token": "xoxb-1", "slack_client_id": "1", "slack_client_secret": "x"},
+            Transport.HTTP,
+            "SLACK_BOT_TOKEN and SLACK_CLIENT_ID",
+        ),
+        (
+            {"slack_client_id": "1", "slack_signing_secret": "s"},
+            Transport.HTTP,
+            "SLACK_CLIENT_SECRET",
+        ),
+        ({"slack_bot_token": "xoxp-1", "slack_signing_secret": "s"}, Transport.HTTP, "xoxb-"),
+        ({"slack_bot_token": "xoxb-1"}, Transport.SOCKET, "SLACK_APP_TOKEN"),
+        ({"slack_bot_token": "xoxb-1", "slack_app_token": "xoxb-2"}, Transport.SOCKET, "xapp-"),
+        ({"slack_app_token": "xapp-1"}, Transport.SOCKET, "SLACK_BOT_TOKEN"),
+        (
+            {"slack_bot_token": "xoxb-1", "slack_signing_secret": "s", "slack_app_token": "xapp-1"},
+            Transport.HTTP,
+            "mentorbot socket",
+        ),
+    ],
+)
+def test_bad_combinations_name_the_variable(
+    values: dict[str, str], transport: Transport, names: str
+) -> None:
+    with pytest.raises(ConfigError) as err:
+        make(**values).check(transport)
+    message = str(err.value)
+    assert names in message
+    assert "\n" not in message
+
+
+def test_invalid_value_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORT", "eighty")
+    with pytest.raises(ConfigError) as err:
+        load_settings(_env_file=None)
+    assert str(err.value).startswith("PORT:")
+    assert "\n" not in str(err.value)
+
+
+def test_blank_values_count_as_unset_and_api_url_gets_a_slash() -> None:
+    s = make(slack_bot_token="  ", slack_api_url="http://127.0.0.1:9/api")
+    assert s.slack_bot_token is None
+    assert s.slack_api_url == "http://127.0.0.1:9/api/"
+
+
+def test_scopes_are_sorted_and_unique() -> None:
+    assert list(BOT_SCOPES) == sorted(set(BOT_SCOPES))
