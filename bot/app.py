@@ -10,33 +10,12 @@ import logging
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-    AsyncServerErrorRetryHandler,
-)
-from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
-from slack_sdk.web.async_client import AsyncWebClient
 
 import handlers
-from bot.config import BOT_SCOPES, Settings, Transport
+from bot.config import BOT_SCOPES, Transport
 from bot.deps import Deps
-
-
-def web_client(settings: Settings, token: str | None = None) -> AsyncWebClient:
-    """A Web API client on ``SLACK_API_URL`` that retries rate limits, 5xx and dropped
-    connections (slack-sdk's own retry handlers, which honour ``Retry-After``)."""
-    return AsyncWebClient(
-        token=token,
-        base_url=settings.slack_api_url,
-        timeout=10,
-        retry_handlers=[
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
-            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
-            AsyncServerErrorRetryHandler(max_retry_count=2),
-        ],
-    )
+from bot.slackapi import installation_store, web_client
 
 
 def build_app(deps: Deps, transport: Transport = Transport.HTTP) -> AsyncApp:
@@ -45,9 +24,7 @@ def build_app(deps: Deps, transport: Transport = Transport.HTTP) -> AsyncApp:
     client = web_client(settings, settings.slack_bot_token)
     if settings.oauth:
         assert settings.slack_client_id and settings.slack_client_secret
-        store = AsyncSQLAlchemyInstallationStore(
-            client_id=settings.slack_client_id, engine=deps.db.engine
-        )
+        store = installation_store(settings, deps.db)
         app = AsyncApp(
             signing_secret=settings.slack_signing_secret,
             client=client,

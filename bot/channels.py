@@ -7,6 +7,8 @@ import enum
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slackapi import slack_error_code
+
 
 class ChannelAccess(enum.Enum):
     JOINED = "joined"  # a public channel the bot just joined
@@ -21,7 +23,7 @@ async def ensure_member(client: AsyncWebClient, channel_id: str) -> ChannelAcces
     try:
         response = await client.conversations_join(channel=channel_id)
     except SlackApiError as exc:
-        error = exc.response.get("error")
+        error = slack_error_code(exc)
         if error == "is_archived":
             return ChannelAccess.ARCHIVED
         if error == "channel_not_found":
@@ -37,7 +39,7 @@ async def _private_membership(client: AsyncWebClient, channel_id: str) -> Channe
     try:
         info = await client.conversations_info(channel=channel_id)
     except SlackApiError as exc:
-        if exc.response.get("error") == "channel_not_found":
+        if slack_error_code(exc) == "channel_not_found":
             # Private channels are invisible to a bot that isn't in them.
             return ChannelAccess.NEEDS_INVITE
         raise

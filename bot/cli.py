@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, NoReturn
+from collections.abc import Coroutine
+from datetime import UTC, datetime
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 
-from bot.config import Settings, Transport, load_settings
+from bot.config import Settings, Transport, check_delivery, load_settings
 from bot.errors import ConfigError
 from storage.migrate import SchemaNotCurrent
+
+T = TypeVar("T")
 
 cli = typer.Typer(
     name="mentorbot",
@@ -85,6 +89,35 @@ def socket(
     _run(serve_socket(settings, scheduler=not no_scheduler))
 
 
+@cli.command()
+def tick(
+    at: Annotated[
+        str | None,
+        typer.Option(help="Sweep as of this instant (ISO 8601; without an offset it is UTC)."),
+    ] = None,
+) -> None:
+    """Run one scheduler sweep now (or as of --at) and print what happened, per kind."""
+    settings = settings_for()
+    try:
+        check_delivery(settings)
+    except ConfigError as exc:
+        fail(str(exc))
+    instant = None
+    if at is not None:
+        try:
+            instant = datetime.fromisoformat(at)
+        except ValueError:
+            fail(f"--at must be an ISO 8601 instant such as 2026-03-09T09:00:00Z (got {at!r})")
+        if instant.tzinfo is None:
+            instant = instant.replace(tzinfo=UTC)
+    _configure_logs(settings)
+    from bot.runtime import tick as run_tick
+
+    report = _run(run_tick(settings, at=instant))
+    for line in report.lines():
+        typer.echo(line)
+
+
 @db_cli.command("upgrade")
 def db_upgrade() -> None:
     """Migrate the database to the newest schema."""
@@ -106,13 +139,13 @@ def demo() -> None:
     _run(run_demo())
 
 
-def _run(coro: object) -> None:
+def _run(coro: Coroutine[Any, Any, T]) -> T:
     try:
-        asyncio.run(coro)  # type: ignore[arg-type]
+        return asyncio.run(coro)
     except (ConfigError, SchemaNotCurrent) as exc:
         fail(str(exc))
     except KeyboardInterrupt:
-        pass
+        raise typer.Exit(code=130) from None
 
 
 def _safe_url(url: str) -> str:

@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     slack_api_url: str = SLACK_API_URL
     port: int = Field(default=3000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    sweep_interval_seconds: float = Field(default=30.0, gt=0, le=3600)
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -137,6 +138,19 @@ class Settings(BaseSettings):
                 "SLACK_APP_TOKEN is set but `serve` takes HTTP requests: run `mentorbot socket` "
                 "for Socket Mode, or unset SLACK_APP_TOKEN"
             )
+
+
+def check_delivery(settings: Settings) -> None:
+    """What `mentorbot tick` needs: a way to send (a bot token, or OAuth installations)."""
+    if settings.slack_bot_token and settings.oauth:
+        raise ConfigError(
+            "SLACK_BOT_TOKEN and SLACK_CLIENT_ID are both set: use one mode, not both"
+        )
+    if not settings.slack_bot_token and not settings.oauth:
+        raise ConfigError(
+            "SLACK_BOT_TOKEN is not set: due work is sent with the bot token (or set "
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to send with each workspace's installation)"
+        )
 
 
 def load_settings(**overrides: object) -> Settings:

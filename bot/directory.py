@@ -15,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.clock import Clock
 from bot.errors import NotFound
+from bot.slackapi import slack_error_code
 from storage.db import Database
 from storage.models import User
 from storage.repositories import users as user_repo
@@ -63,7 +64,7 @@ async def lookup_user(
             # Slack is having a moment; a stale profile beats failing the request.
             log.warning("users.info failed; using cached profile", extra={"error": str(exc)})
             return user
-        if exc.response.get("error") == "user_not_found":
+        if slack_error_code(exc) == "user_not_found":
             raise NotFound("I couldn't find that person in this workspace.") from exc
         raise
     profile = profile_from_slack(team_id, response["user"])

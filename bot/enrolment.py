@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.ids import JoinField as F
+from scheduling.api import schedule
+from scheduling.kinds import Kind
+from scheduling.models import Delivery
 from storage.enums import ActorRole, DepartmentPreference, EnrolmentRole, EnrolmentStatus
 from storage.models import ActivityEvent, Enrolment, Program, User
 from storage.repositories import enrolments as enrolment_repo
@@ -22,6 +26,9 @@ DEPARTMENT_MAX = 80
 LOCATION_MAX = 80
 SKILLS_PICK_MAX = 10
 CAPACITY_MIN, CAPACITY_MAX = 1, 5
+
+# The day after a mentee joins, they are nudged to get clear on what they want.
+PREPARE_AFTER = timedelta(days=1)
 
 SENIORITY_LEVELS: dict[int, str] = {
     1: "Entry level",
@@ -137,7 +144,7 @@ async def save_enrolment(
         [canonical[s.casefold()] for s in draft.skills_to_develop] if mentee else []
     )
     enrolment.expertise = [canonical[s.casefold()] for s in draft.expertise] if mentor else []
-    enrolment.capacity = draft.capacity or 0 if mentor else 0
+    enrolment.capacity = (draft.capacity or 0) if mentor else 0
     enrolment.department = " ".join(draft.department.split())
     enrolment.seniority = draft.seniority or 0
     enrolment.location = draft.location.strip()
@@ -145,6 +152,21 @@ async def save_enrolment(
     enrolment.department_preference = draft.department_preference
     enrolment.updated_at = now
     await session.flush()
+    # Load what callers render (a new row has no relationships loaded yet).
+    await session.refresh(enrolment, attribute_names=["program", "user"])
+    if newly_joined and draft.role.mentees:
+        await schedule(
+            session=session,
+            now=now,
+            kind=Kind.MENTEE_PREPARE,
+            key=f"mentee-prepare:enrolment:{enrolment.id}:{int(now.timestamp())}",
+            team_id=user.team_id,
+            program_id=program.id,
+            recipient_id=user.slack_user_id,
+            due_at=now + PREPARE_AFTER,
+            delivery=Delivery.WORKING_HOURS,
+            payload={"enrolment_id": enrolment.id},
+        )
     session.add(
         ActivityEvent(
             team_id=user.team_id,

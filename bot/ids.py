@@ -21,6 +21,9 @@ class Action(enum.StrEnum):
     LEAVE = "enrolment.leave"
     # help / home
     HELP = "help.show"
+    # personal settings
+    SETTINGS_OPEN = "settings.open"
+    RESUME = "pause.resume"
     # generic: a field's action id inside an input block
     FIELD = "field"
 
@@ -28,6 +31,7 @@ class Action(enum.StrEnum):
 class Callback(enum.StrEnum):
     PROGRAM_FORM = "program.form"
     JOIN_FORM = "join.form"
+    SETTINGS_FORM = "settings.form"
 
 
 class ProgramField(enum.StrEnum):
@@ -57,3 +61,10 @@ class JoinField(enum.StrEnum):
     LOCATION = "location"
     MANAGER = "manager"
     DEPARTMENT_PREFERENCE = "department_preference"
+
+
+class SettingsField(enum.StrEnum):
+    USE_PROGRAM = "use_program_hours"
+    START = "own_start"
+    END = "own_end"
+    DAYS = "own_days"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 ACK_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 3.0, 5.0)
@@ -36,6 +36,24 @@ class Metrics:
             "mentorbot_slack_api_calls",
             "Slack Web API calls made, by method and error code ('ok' when none).",
             ["method", "error"],
+            registry=self.registry,
+        )
+
+        self.sweep_seconds = Histogram(
+            "mentorbot_sweep_seconds",
+            "Duration of scheduler sweeps.",
+            buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
+            registry=self.registry,
+        )
+        self.due_backlog = Gauge(
+            "mentorbot_due_backlog",
+            "Due work waiting to run (pending and due), after the last sweep.",
+            registry=self.registry,
+        )
+        self.work_outcomes = Counter(
+            "mentorbot_due_work",
+            "Due work processed by sweeps, by kind and outcome (ran, deferred, retried, failed).",
+            ["kind", "outcome"],
             registry=self.registry,
         )
 

@@ -1,19 +1,22 @@
-"""Running the app: the HTTP server and Socket Mode, with start-up checks.
+"""Running the app: the HTTP server, Socket Mode and one-off sweeps, with start-up checks.
 
-Both refuse to start on an un-migrated or outdated schema (:class:`SchemaNotCurrent`).
+Each refuses to start on an un-migrated or outdated schema (:class:`SchemaNotCurrent`).
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 import uvicorn
 
 from bot.app import build_app
-from bot.clock import SystemClock
+from bot.clock import ManualClock, SystemClock
 from bot.config import Settings, Transport
 from bot.deps import Deps
 from bot.web import build_asgi
+from scheduling.engine import SweepReport
+from scheduling.runner import SweepScheduler, build_sweeper, run_sweep
 from storage.db import Database
 from storage.migrate import check_current
 
@@ -30,14 +33,27 @@ async def _deps(settings: Settings) -> Deps:
     return Deps(settings=settings, db=db, clock=SystemClock())
 
 
+def _scheduler(deps: Deps, enabled: bool) -> SweepScheduler | None:
+    if not enabled:
+        return None
+    return SweepScheduler(deps, build_sweeper(deps), interval=deps.settings.sweep_interval_seconds)
+
+
 async def serve_http(settings: Settings, *, host: str, scheduler: bool) -> None:
     deps = await _deps(settings)
     app = build_app(deps, Transport.HTTP)
+    sweeps = _scheduler(deps, scheduler)
+
+    async def startup() -> None:
+        if sweeps is not None:
+            sweeps.start()
 
     async def shutdown() -> None:
+        if sweeps is not None:
+            sweeps.stop()
         await deps.db.dispose()
 
-    asgi = build_asgi(deps, app, on_shutdown=shutdown)
+    asgi = build_asgi(deps, app, on_startup=startup, on_shutdown=shutdown)
     config = uvicorn.Config(
         asgi,
         host=host,
@@ -55,9 +71,25 @@ async def serve_socket(settings: Settings, *, scheduler: bool) -> None:
 
     deps = await _deps(settings)
     app = build_app(deps, Transport.SOCKET)
+    sweeps = _scheduler(deps, scheduler)
     handler = AsyncSocketModeHandler(app, settings.slack_app_token)
     log.info("connecting over Socket Mode", extra={"scheduler": scheduler})
+    if sweeps is not None:
+        sweeps.start()
     try:
-        await handler.start_async()
+        await handler.start_async()  # type: ignore[no-untyped-call]
+    finally:
+        if sweeps is not None:
+            sweeps.stop()
+        await deps.db.dispose()
+
+
+async def tick(settings: Settings, *, at: datetime | None) -> SweepReport:
+    """One sweep as of ``at`` (default: now). Safe to repeat: done work never runs again."""
+    deps = await _deps(settings)
+    if at is not None:
+        deps.clock = ManualClock(at)
+    try:
+        return await run_sweep(deps, build_sweeper(deps))
     finally:
         await deps.db.dispose()

@@ -61,6 +61,24 @@ async def on_error(
     return None
 
 
+async def report_after_ack(
+    error: Exception, body: dict[str, Any], context: AsyncBoltContext
+) -> None:
+    """Tell the user about a failure in work done after the acknowledgement."""
+    await on_error(
+        error,
+        body,
+        context,
+        context.client,
+        context.respond if _has_response_url(body) else None,
+        None,
+    )
+
+
+def _has_response_url(body: dict[str, Any]) -> bool:
+    return bool(body.get("response_url") or body.get("command"))
+
+
 def _json(payload: dict[str, Any]) -> BoltResponse:
     return BoltResponse(
         status=200, body=json.dumps(payload), headers={"content-type": "application/json"}
@@ -71,7 +89,11 @@ async def _tell(
     body: dict[str, Any], client: AsyncWebClient, respond: AsyncRespond | None, message: str
 ) -> None:
     """Tell the acting user privately, by the best route the request offers."""
-    user_id = body.get("user_id") or (body.get("user") or {}).get("id")
+    user_id = (
+        body.get("user_id")
+        or (body.get("user") or {}).get("id")
+        or (body.get("event") or {}).get("user")
+    )
     view = body.get("view") or {}
     try:
         if view.get("type") == "modal" and view.get("id") and body.get("type") == "block_actions":

@@ -11,9 +11,11 @@ from bot import enrolment as enrolment_svc
 from bot import programs as program_svc
 from bot.deps import Deps
 from bot.errors import NotFound
+from bot.people import effective_hours, own_hours
 from bot.text import escape
 from bot.views.enrolment import join_form, parse_join_form
 from bot.views.programs import program_form
+from bot.views.settings import settings_form
 from bot.views.state import FormState
 from storage.models import User
 from storage.repositories import enrolments as enrolment_repo
@@ -106,6 +108,19 @@ async def rebuild_join_form(
         hash=view.get("hash"),
         view=join_form(programs, partial, tz=actor.tz, editing=editing),
     )
+
+
+async def open_settings_form(
+    deps: Deps, client: AsyncWebClient, *, actor: User, trigger_id: str
+) -> None:
+    """Personal nudge hours; the program's hours are shown as the default."""
+    async with deps.db.transaction() as session:
+        enrolments = await enrolment_repo.for_user(
+            session=session, team_id=actor.team_id, user_id=actor.id
+        )
+    program = enrolments[0].program if enrolments else None
+    view = settings_form(tz=actor.tz, own=own_hours(actor), fallback=effective_hours(None, program))
+    await client.views_open(trigger_id=trigger_id, view=view)
 
 
 async def _join_draft(

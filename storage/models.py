@@ -94,6 +94,12 @@ class User(Base):
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     refreshed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    # `/mentor settings`: the person's own nudge window (all three set, or none), overriding
+    # the program's; and `/mentor pause`: non-urgent nudges wait until this instant.
+    nudge_start_minute: Mapped[int | None] = mapped_column(Integer)
+    nudge_end_minute: Mapped[int | None] = mapped_column(Integer)
+    nudge_days: Mapped[int | None] = mapped_column(Integer)
+    paused_until: Mapped[datetime | None]
 
     @property
     def display(self) -> str:

@@ -14,6 +14,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+import scheduling.models  # noqa: F401  (so every table is emptied between tests)
 from bot.app import build_app
 from bot.clock import ManualClock
 from bot.config import Settings

@@ -40,6 +40,7 @@ def home(
     buttons = [ui.button("Join a program", Action.JOIN_OPEN, style="primary")]
     if roles.can_create_programs:
         buttons.append(ui.button("New program", Action.PROGRAM_NEW))
+    buttons.append(ui.button("Nudge settings", Action.SETTINGS_OPEN))
     buttons.append(ui.button("Help", Action.HELP))
     blocks.append(ui.actions(*buttons))
     if managed:

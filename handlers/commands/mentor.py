@@ -10,6 +10,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import enrolment as enrolment_svc
+from bot import people
 from bot import programs as program_svc
 from bot.commands import resolve, suggest
 from bot.deps import Deps
@@ -18,6 +19,7 @@ from bot.text import escape_truncated
 from bot.views.enrolment import leave_choices, profile
 from bot.views.help import help_blocks
 from bot.views.programs import program_list
+from bot.views.settings import paused, resumed
 from handlers import modals
 from handlers.context import acting_user, deps_of
 from handlers.payloads import CommandRequest
@@ -167,7 +169,56 @@ async def _leave(
     )
 
 
+async def _settings(
+    req: CommandRequest,
+    rest: str,
+    deps: Deps,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    actor: User,
+) -> None:
+    await modals.open_settings_form(deps, client, actor=actor, trigger_id=req.trigger_id)
+
+
+async def _pause(
+    req: CommandRequest,
+    rest: str,
+    deps: Deps,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    actor: User,
+) -> None:
+    until = people.parse_pause(rest, now=deps.clock.now(), tz=actor.tz)
+    async with deps.db.transaction() as session:
+        await people.pause(session=session, clock=deps.clock, user=actor, until=until)
+    await respond(
+        text="Nudges paused",
+        blocks=[b.to_dict() for b in paused(until, actor.tz)],
+        response_type="ephemeral",
+    )
+
+
+async def _resume(
+    req: CommandRequest,
+    rest: str,
+    deps: Deps,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    actor: User,
+) -> None:
+    async with deps.db.transaction() as session:
+        released = await people.resume(session=session, clock=deps.clock, user=actor)
+    await respond(
+        text="Nudges resumed",
+        blocks=[b.to_dict() for b in resumed(released)],
+        response_type="ephemeral",
+    )
+
+
 ROUTES: dict[str, Subcommand] = {
+    "settings": _settings,
+    "pause": _pause,
+    "resume": _resume,
     "help": _help,
     "program": _program,
     "join": _join,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers.events import home, messages
+from handlers.events import home, messages, users
+from handlers.guard import guarded
 
 
 def register(app: AsyncApp) -> None:
-    app.event("app_home_opened")(home.home_opened)
-    app.event("message")(messages.direct_message)
+    app.event("app_home_opened")(guarded(home.home_opened))
+    app.event("message")(guarded(messages.direct_message))
+    app.event("user_change")(guarded(users.user_change))

@@ -17,7 +17,7 @@ from storage.models import User
 
 
 async def home_opened(
-    event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     if event.get("tab") != "home":
         return

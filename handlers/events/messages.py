@@ -11,7 +11,7 @@ from bot.views.notices import dm_help
 
 
 async def direct_message(
-    event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     # Only people's own messages in our DM: not edits, joins, bots or ourselves.
     if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):

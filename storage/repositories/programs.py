@@ -69,7 +69,7 @@ async def enrolment_counts(*, session: AsyncSession, team_id: str) -> dict[int, 
         .where(Enrolment.team_id == team_id, Enrolment.status == EnrolmentStatus.ACTIVE)
         .group_by(Enrolment.program_id)
     )
-    return {pid: (int(a or 0), int(b or 0)) for pid, a, b in rows.tuples()}
+    return {pid: (int(a or 0), int(b or 0)) for pid, a, b in rows.all()}
 
 
 def name_key(name: str) -> str:

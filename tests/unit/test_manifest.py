@@ -51,4 +51,5 @@ def test_manifest_surfaces() -> None:
     ):
         assert url.endswith("/slack/events")
     assert manifest["oauth_config"]["redirect_urls"][0].endswith("/slack/oauth_redirect")
-    assert set(settings["event_subscriptions"]["bot_events"]) == {"app_home_opened", "message.im"}
+    events = set(settings["event_subscriptions"]["bot_events"])
+    assert events == {"app_home_opened", "message.im", "user_change"}

@@ -7,6 +7,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+import scheduling.models  # noqa: F401  (the due_work table is part of the schema)
 from storage.db import Database
 from storage.migrate import (
     SchemaNotCurrent,

@@ -1,0 +1,28 @@
+"""Keep people's time zones (and deactivations) current as Slack reports changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncBoltContext
+
+from bot.directory import profile_from_slack
+from handlers.context import deps_of
+from storage.repositories import users as user_repo
+
+
+async def user_change(
+    event: dict[str, Any], body: dict[str, Any], context: AsyncBoltContext
+) -> None:
+    user = event.get("user")
+    if not isinstance(user, dict) or not user.get("id"):
+        return
+    deps = deps_of(context)
+    team_id = str(context.team_id or user.get("team_id") or "")
+    async with deps.db.transaction() as session:
+        known = await user_repo.get(session=session, team_id=team_id, slack_user_id=user["id"])
+        if known is None:
+            return  # not someone we track; nothing to refresh
+        await user_repo.save_profile(
+            session=session, profile=profile_from_slack(team_id, user), now=deps.clock.now()
+        )

@@ -1,0 +1,104 @@
+"""Scheduling, rescheduling and cancelling due work, by dedup key.
+
+Services call these inside their own transaction, so the work is scheduled if and only if the
+change that needs it commits. A dedup key names one piece of work (``agenda-prompt:meeting:42``):
+scheduling it again updates the pending row and never creates a second one. Work that has
+already run is left alone, so a retried request can't send a nudge twice; new work needs a
+new key.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from scheduling.models import Delivery, DueWork, Status
+from storage.upsert import insert
+
+# Rows in these states may be re-armed by a new schedule() call with the same key.
+_REARMABLE = (Status.PENDING, Status.CANCELLED)
+
+
+async def schedule(
+    *,
+    session: AsyncSession,
+    now: datetime,
+    kind: str,
+    key: str,
+    team_id: str,
+    due_at: datetime,
+    delivery: Delivery = Delivery.WORKING_HOURS,
+    program_id: int | None = None,
+    relationship_id: int | None = None,
+    recipient_id: str | None = None,
+    payload: dict[str, Any] | None = None,
+) -> None:
+    values = {
+        "kind": kind,
+        "team_id": team_id,
+        "program_id": program_id,
+        "relationship_id": relationship_id,
+        "recipient_id": recipient_id,
+        "delivery": delivery,
+        "payload": payload or {},
+        "due_at": due_at,
+        "not_before": due_at,
+        "status": Status.PENDING,
+        "attempts": 0,
+        "last_error": None,
+        "outbox": None,
+        "updated_at": now,
+    }
+    stmt = insert(session, DueWork).values(dedup_key=key, created_at=now, **values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["dedup_key"],
+        set_=values,
+        where=DueWork.status.in_(_REARMABLE),
+    )
+    await session.execute(stmt)
+
+
+async def reschedule(*, session: AsyncSession, now: datetime, key: str, due_at: datetime) -> bool:
+    """Move pending work to a new time. Returns False if there was none pending."""
+    result = await session.execute(
+        update(DueWork)
+        .where(DueWork.dedup_key == key, DueWork.status == Status.PENDING)
+        .values(due_at=due_at, not_before=due_at, updated_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def cancel(*, session: AsyncSession, now: datetime, key: str) -> bool:
+    """Cancel pending work. Returns False if there was none pending."""
+    result = await session.execute(
+        update(DueWork)
+        .where(DueWork.dedup_key == key, DueWork.status == Status.PENDING)
+        .values(status=Status.CANCELLED, updated_at=now, finished_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def cancel_where(
+    *,
+    session: AsyncSession,
+    now: datetime,
+    team_id: str,
+    relationship_id: int | None = None,
+    recipient_id: str | None = None,
+    kinds: tuple[str, ...] | None = None,
+) -> int:
+    """Cancel every pending row of a team, narrowed to a relationship, a person or kinds."""
+    stmt = update(DueWork).where(DueWork.team_id == team_id, DueWork.status == Status.PENDING)
+    if relationship_id is not None:
+        stmt = stmt.where(DueWork.relationship_id == relationship_id)
+    if recipient_id is not None:
+        stmt = stmt.where(DueWork.recipient_id == recipient_id)
+    if kinds is not None:
+        stmt = stmt.where(DueWork.kind.in_(kinds))
+    result = await session.execute(
+        stmt.values(status=Status.CANCELLED, updated_at=now, finished_at=now)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

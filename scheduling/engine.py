@@ -1,0 +1,574 @@
+"""The sweep: claim what is due, hold back what is outside working hours, plan, deliver.
+
+1. **Claim** due rows in batches. PostgreSQL claims with ``FOR UPDATE SKIP LOCKED``, so
+   replicas sweeping together never take the same row; SQLite claims in one ``BEGIN
+   IMMEDIATE`` transaction. A claim is a lease: a row whose worker died is claimed again once
+   ``lease_until`` passes.
+2. **Gate** nudges (``Delivery.WORKING_HOURS``): outside the recipient's window, or while
+   they are paused, the row goes back to pending with ``not_before`` at the next opening.
+3. **Plan**: run each row's handler. The whole batch runs in one transaction (one commit for
+   a thousand rows); if any handler raises, the batch is rolled back and re-run one row per
+   transaction so the others still succeed. The plan (the messages to send) is stored in the
+   row in the same transaction as the handler's changes, and only while the lease is ours.
+4. **Deliver** the planned messages with no database transaction open, recording each one as
+   Slack accepts it. Transient failures put the row back with backoff (honouring
+   ``Retry-After``); permanent ones fail it with the reason.
+
+docs/scheduling.md explains the guarantees and the crash window.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import socket
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.clock import Clock
+from bot.people import effective_hours
+from scheduling.delivery import (
+    DEACTIVATED_ERRORS,
+    DeliveryError,
+    SlackGateway,
+    TransientDelivery,
+    classify,
+)
+from scheduling.kinds import Kind
+from scheduling.models import Delivery, DueWork, Status
+from scheduling.registry import JobContext, PermanentJobError, Registry
+from scheduling.windows import next_opening
+from storage.db import Database
+from storage.models import Program, User
+
+log = logging.getLogger(__name__)
+
+NOT_IN_CHANNEL_KIND = Kind.NOT_IN_CHANNEL
+
+
+@dataclass
+class KindCounts:
+    ran: int = 0
+    deferred: int = 0
+    failed: int = 0
+    retried: int = 0
+    sent: int = 0
+
+
+@dataclass
+class SweepReport:
+    kinds: dict[str, KindCounts] = field(default_factory=lambda: defaultdict(KindCounts))
+    claimed: int = 0
+    seconds: float = 0.0
+
+    def total(self, what: str) -> int:
+        return sum(getattr(c, what) for c in self.kinds.values())
+
+    def lines(self) -> list[str]:
+        out = [
+            f"claimed {self.claimed} in {self.seconds:.3f}s: ran {self.total('ran')}, "
+            f"deferred {self.total('deferred')}, failed {self.total('failed')}, "
+            f"retried {self.total('retried')}, messages sent {self.total('sent')}"
+        ]
+        for kind in sorted(self.kinds):
+            c = self.kinds[kind]
+            out.append(
+                f"  {kind}: ran {c.ran}, deferred {c.deferred}, failed {c.failed}, "
+                f"retried {c.retried}, sent {c.sent}"
+            )
+        return out
+
+
+class LeaseLost(Exception):
+    """Another worker owns the row now (our lease expired): drop our work on it."""
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class Sweeper:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        clock: Clock,
+        registry: Registry,
+        gateway: SlackGateway,
+        worker_id: str | None = None,
+        batch_size: int = 500,
+        max_batches: int = 100,
+        lease: timedelta = timedelta(minutes=5),
+        concurrency: int = 16,
+        max_attempts: int = 8,
+        backoff_base: timedelta = timedelta(seconds=10),
+        backoff_cap: timedelta = timedelta(hours=1),
+        rng: random.Random | None = None,
+    ) -> None:
+        self.db = db
+        self.clock = clock
+        self.registry = registry
+        self.gateway = gateway
+        self.worker_id = worker_id or default_worker_id()
+        self.batch_size = batch_size
+        self.max_batches = max_batches
+        self.lease = lease
+        self.concurrency = concurrency
+        self.max_attempts = max_attempts
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.rng = rng or random.Random()
+
+    # ------------------------------------------------------------------ the sweep
+
+    async def sweep(self) -> SweepReport:
+        """Run everything due as of the clock's now, batch after batch."""
+        started = time.perf_counter()
+        report = SweepReport()
+        for _ in range(self.max_batches):
+            now = self.clock.now()
+            rows = await self.claim(now)
+            if not rows:
+                break
+            report.claimed += len(rows)
+            await self.process(rows, now, report)
+            if len(rows) < self.batch_size:
+                break
+        report.seconds = time.perf_counter() - started
+        return report
+
+    async def claim(self, now: datetime) -> list[DueWork]:
+        lease_until = now + self.lease
+        claimed: list[DueWork] = []
+        async with self.db.transaction() as session:
+            ready = and_(DueWork.status == Status.PENDING, DueWork.not_before <= now)
+            expired = and_(DueWork.status == Status.RUNNING, DueWork.lease_until <= now)
+            for condition, order in ((ready, DueWork.not_before), (expired, DueWork.lease_until)):
+                room = self.batch_size - len(claimed)
+                if room <= 0:
+                    break
+                ids = (
+                    select(DueWork.id)
+                    .where(condition)
+                    .order_by(order)
+                    .limit(room)
+                    .with_for_update(skip_locked=True)
+                    .scalar_subquery()
+                )
+                rows = await session.scalars(
+                    update(DueWork)
+                    .where(DueWork.id.in_(ids))
+                    .values(
+                        status=Status.RUNNING,
+                        claimed_by=self.worker_id,
+                        lease_until=lease_until,
+                        updated_at=now,
+                    )
+                    .returning(DueWork),
+                    execution_options={"synchronize_session": False},
+                )
+                claimed.extend(rows.all())
+        return claimed
+
+    async def process(self, rows: Sequence[DueWork], now: datetime, report: SweepReport) -> None:
+        # A row claimed with a plan already stored was interrupted mid-delivery (a crash, an
+        # expired lease, or a transient failure): some of its messages may have reached Slack.
+        resumed = [r for r in rows if r.outbox is not None]
+        fresh = [r for r in rows if r.outbox is None]
+        runnable = await self._gate(fresh, now, report)
+        planned = await self._plan(runnable, now, report)
+        await self._deliver(resumed, now, report, suspect=True)
+        await self._deliver(planned, now, report, suspect=False)
+
+    # ------------------------------------------------------------------ gate
+
+    async def _gate(
+        self, rows: Sequence[DueWork], now: datetime, report: SweepReport
+    ) -> list[DueWork]:
+        nudges = [r for r in rows if r.delivery is Delivery.WORKING_HOURS and r.recipient_id]
+        nudge_ids = {r.id for r in nudges}
+        users, programs = await self._recipients(nudges)
+        runnable: list[DueWork] = []
+        deferrals: list[dict[str, Any]] = []
+        failures: list[tuple[DueWork, str]] = []
+        for row in rows:
+            if self.registry.get(row.kind) is None:
+                failures.append((row, f"no handler registered for {row.kind!r}"))
+                continue
+            if row.id not in nudge_ids:
+                runnable.append(row)
+                continue
+            user = users.get((row.team_id, row.recipient_id or ""))
+            program = programs.get(row.program_id) if row.program_id is not None else None
+            if user is not None and user.deleted:
+                failures.append((row, "recipient deactivated"))
+                continue
+            opening = next_opening(
+                now,
+                tz=user.tz if user is not None else (program.timezone if program else None),
+                hours=effective_hours(user, program),
+                paused_until=user.paused_until if user is not None else None,
+            )
+            if opening > now:
+                deferrals.append({"row_id": row.id, "opening": opening})
+                report.kinds[row.kind].deferred += 1
+            else:
+                runnable.append(row)
+        if deferrals or failures:
+            async with self.db.transaction() as session:
+                if deferrals:
+                    await session.execute(
+                        update(DueWork)
+                        .where(
+                            DueWork.id == bindparam("row_id"),
+                            DueWork.claimed_by == self.worker_id,
+                        )
+                        .values(
+                            status=Status.PENDING,
+                            not_before=bindparam("opening"),
+                            claimed_by=None,
+                            lease_until=None,
+                            updated_at=now,
+                        )
+                        .execution_options(synchronize_session=False),
+                        deferrals,
+                    )
+                for row, reason in failures:
+                    await self._finish(session, row, now, Status.FAILED, reason)
+                    report.kinds[row.kind].failed += 1
+        return runnable
+
+    async def _recipients(
+        self, rows: Sequence[DueWork]
+    ) -> tuple[dict[tuple[str, str], User], dict[int, Program]]:
+        if not rows:
+            return {}, {}
+        pairs = {(r.team_id, r.recipient_id or "") for r in rows}
+        program_ids = {r.program_id for r in rows if r.program_id is not None}
+        async with self.db.transaction() as session:
+            users = await session.scalars(
+                select(User).where(
+                    or_(
+                        *(
+                            and_(User.team_id == team, User.slack_user_id == uid)
+                            for team, uid in pairs
+                        )
+                    )
+                )
+            )
+            by_pair = {(u.team_id, u.slack_user_id): u for u in users}
+            programs: dict[int, Program] = {}
+            if program_ids:
+                found = await session.scalars(select(Program).where(Program.id.in_(program_ids)))
+                programs = {p.id: p for p in found}
+        return by_pair, programs
+
+    # ------------------------------------------------------------------ plan
+
+    async def _plan(
+        self, rows: Sequence[DueWork], now: datetime, report: SweepReport
+    ) -> list[DueWork]:
+        if not rows:
+            return []
+        try:
+            async with self.db.transaction() as session:
+                plans = {row.id: await self._run_handler(session, row) for row in rows}
+                await self._store_plans(session, rows, plans, now)
+        except LeaseLost:
+            log.warning("lease lost while planning a batch; retrying row by row")
+        except Exception:
+            log.warning("a handler failed in a batch; retrying row by row", exc_info=True)
+        else:
+            for row in rows:
+                report.kinds[row.kind].ran += 1
+            return [row for row in rows if plans[row.id]]
+        return await self._plan_one_by_one(rows, now, report)
+
+    async def _plan_one_by_one(
+        self, rows: Sequence[DueWork], now: datetime, report: SweepReport
+    ) -> list[DueWork]:
+        planned: list[DueWork] = []
+        for row in rows:
+            try:
+                async with self.db.transaction() as session:
+                    plan = await self._run_handler(session, row)
+                    await self._store_plans(session, [row], {row.id: plan}, now)
+            except LeaseLost:
+                continue
+            except PermanentJobError as exc:
+                await self._fail_or_retry(row, now, report, str(exc) or "failed", permanent=True)
+                continue
+            except Exception as exc:
+                log.warning("job failed", exc_info=True, extra={"kind": row.kind, "work": row.id})
+                await self._fail_or_retry(row, now, report, f"{type(exc).__name__}: {exc}")
+                continue
+            report.kinds[row.kind].ran += 1
+            if plan:
+                planned.append(row)
+        return planned
+
+    async def _run_handler(self, session: AsyncSession, row: DueWork) -> list[dict[str, Any]]:
+        handler = self.registry.get(row.kind)
+        assert handler is not None
+        ctx = JobContext(work=row, session=session, clock=self.clock, slack=self.gateway)
+        await handler(ctx)
+        planned_at = time.time()
+        for index, message in enumerate(ctx.outbox):
+            message.update(index=index, planned_at=planned_at, delivered=False, error=None)
+        return ctx.outbox
+
+    async def _store_plans(
+        self,
+        session: AsyncSession,
+        rows: Sequence[DueWork],
+        plans: dict[int, list[dict[str, Any]]],
+        now: datetime,
+    ) -> None:
+        """Record each plan, or mark the row done if it planned nothing; only rows we still
+        hold. Raises :class:`LeaseLost` (rolling the batch back) if any row was taken over."""
+        finished = [row.id for row in rows if not plans[row.id]]
+        owned = DueWork.claimed_by == self.worker_id
+        running = DueWork.status == Status.RUNNING
+        if finished:
+            result = await session.execute(
+                update(DueWork)
+                .where(DueWork.id.in_(finished), owned, running)
+                .values(
+                    status=Status.DONE,
+                    attempts=DueWork.attempts + 1,
+                    outbox=[],
+                    finished_at=now,
+                    updated_at=now,
+                    lease_until=None,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount != len(finished):  # type: ignore[attr-defined]
+                raise LeaseLost()
+        for row in rows:
+            plan = plans[row.id]
+            if not plan:
+                continue
+            result = await session.execute(
+                update(DueWork)
+                .where(DueWork.id == row.id, owned, running)
+                .values(
+                    outbox=plan,
+                    attempts=DueWork.attempts + 1,
+                    updated_at=now,
+                    lease_until=now + self.lease,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                raise LeaseLost()
+            row.outbox = plan
+            row.attempts += 1
+
+    # ------------------------------------------------------------------ deliver
+
+    async def _deliver(
+        self, rows: Sequence[DueWork], now: datetime, report: SweepReport, *, suspect: bool
+    ) -> None:
+        if not rows:
+            return
+        limit = asyncio.Semaphore(self.concurrency)
+
+        async def one(row: DueWork) -> None:
+            async with limit:
+                await self._deliver_row(row, now, report, suspect=suspect)
+
+        await asyncio.gather(*(one(row) for row in rows))
+
+    async def _deliver_row(
+        self, row: DueWork, now: datetime, report: SweepReport, *, suspect: bool
+    ) -> None:
+        outbox = [dict(m) for m in row.outbox or []]
+        for message in outbox:
+            if message.get("delivered") or message.get("error"):
+                continue
+            key = f"{row.dedup_key}#{message['index']}"
+            try:
+                sent = None
+                if suspect and message["channel"].startswith(("U", "W")):
+                    # Only DMs can be checked (im:history); see docs/scheduling.md.
+                    sent = await self.gateway.already_delivered(
+                        row.team_id,
+                        message["channel"],
+                        key,
+                        since=float(message.get("planned_at") or 0) - 1,
+                    )
+                if sent is None:
+                    sent = await self.gateway.post(
+                        row.team_id,
+                        message["channel"],
+                        text=message["text"],
+                        blocks=message.get("blocks") or None,
+                        thread_ts=message.get("thread_ts"),
+                        metadata_key=key,
+                    )
+                    report.kinds[row.kind].sent += 1
+            except DeliveryError as exc:
+                if isinstance(exc, TransientDelivery):
+                    await self._fail_or_retry(
+                        row, now, report, exc.code, retry_after=exc.retry_after
+                    )
+                    return
+                message["error"] = exc.code
+                await self._record(row, outbox, now)
+                await self._after_permanent(row, message, exc, now)
+                continue
+            except Exception as exc:  # programming error: treat as transient, keep the plan
+                err = classify(exc)
+                log.warning("delivery failed", exc_info=True, extra={"kind": row.kind})
+                await self._fail_or_retry(row, now, report, err.code, retry_after=err.retry_after)
+                return
+            message.update(delivered=True, ts=sent.ts, channel_id=sent.channel)
+            try:
+                await self._record(row, outbox, now)
+            except LeaseLost:
+                return
+        errors = [m["error"] for m in outbox if m.get("error")]
+        async with self.db.transaction() as session:
+            status = Status.FAILED if errors else Status.DONE
+            await self._finish(session, row, now, status, ", ".join(errors) or None, outbox=outbox)
+        if errors:
+            report.kinds[row.kind].failed += 1
+
+    async def _record(self, row: DueWork, outbox: list[dict[str, Any]], now: datetime) -> None:
+        async with self.db.transaction() as session:
+            result = await session.execute(
+                update(DueWork)
+                .where(DueWork.id == row.id, DueWork.claimed_by == self.worker_id)
+                .values(outbox=outbox, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                raise LeaseLost()
+
+    async def _after_permanent(
+        self, row: DueWork, message: dict[str, Any], exc: DeliveryError, now: datetime
+    ) -> None:
+        if exc.code == "not_in_channel" and row.program_id is not None:
+            from scheduling.api import schedule
+
+            channel = message["channel"]
+            async with self.db.transaction() as session:
+                await schedule(
+                    session=session,
+                    now=now,
+                    kind=NOT_IN_CHANNEL_KIND,
+                    key=f"not-in-channel:program:{row.program_id}:{channel}",
+                    team_id=row.team_id,
+                    program_id=row.program_id,
+                    due_at=now,
+                    delivery=Delivery.IMMEDIATE,
+                    payload={"channel": channel},
+                )
+        if exc.code in DEACTIVATED_ERRORS:
+            log.info("recipient deactivated", extra={"kind": row.kind, "work": row.id})
+
+    # ------------------------------------------------------------------ outcomes
+
+    def backoff(self, attempts: int, retry_after: float | None) -> timedelta:
+        """Exponential backoff with jitter, never sooner than Slack's Retry-After."""
+        ceiling = min(
+            self.backoff_cap.total_seconds(),
+            self.backoff_base.total_seconds() * 2 ** max(attempts - 1, 0),
+        )
+        delay = self.rng.uniform(ceiling / 2, ceiling)
+        if retry_after is not None:
+            delay = max(delay, retry_after)
+        return timedelta(seconds=delay)
+
+    async def _fail_or_retry(
+        self,
+        row: DueWork,
+        now: datetime,
+        report: SweepReport,
+        reason: str,
+        *,
+        retry_after: float | None = None,
+        permanent: bool = False,
+    ) -> None:
+        async with self.db.transaction() as session:
+            current = await session.scalar(
+                select(DueWork.attempts).where(
+                    DueWork.id == row.id, DueWork.claimed_by == self.worker_id
+                )
+            )
+            if current is None:
+                return  # someone else owns it now
+            attempts = int(current) + 1
+            if permanent or attempts >= self.max_attempts:
+                await self._finish(
+                    session, row, now, Status.FAILED, reason if permanent else f"gave up: {reason}"
+                )
+                report.kinds[row.kind].failed += 1
+                return
+            await session.execute(
+                update(DueWork)
+                .where(DueWork.id == row.id, DueWork.claimed_by == self.worker_id)
+                .values(
+                    status=Status.PENDING,
+                    attempts=attempts,
+                    last_error=reason,
+                    not_before=now + self.backoff(attempts, retry_after),
+                    claimed_by=None,
+                    lease_until=None,
+                    updated_at=now,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            report.kinds[row.kind].retried += 1
+
+    async def _finish(
+        self,
+        session: AsyncSession,
+        row: DueWork,
+        now: datetime,
+        status: Status,
+        reason: str | None,
+        *,
+        outbox: list[dict[str, Any]] | None = None,
+    ) -> None:
+        values: dict[str, Any] = {
+            "status": status,
+            "last_error": reason,
+            "finished_at": now,
+            "updated_at": now,
+            "lease_until": None,
+        }
+        if outbox is not None:
+            values["outbox"] = outbox
+        await session.execute(
+            update(DueWork)
+            .where(DueWork.id == row.id, DueWork.claimed_by == self.worker_id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+
+
+async def backlog(db: Database, now: datetime) -> int:
+    """Rows due and waiting (the partial index keeps this cheap)."""
+    async with db.transaction() as session:
+        count = await session.scalar(
+            select(func.count())
+            .select_from(DueWork)
+            .where(DueWork.status == Status.PENDING, DueWork.not_before <= now)
+        )
+    return int(count or 0)
+
+
+def kinds_of(rows: Iterable[DueWork]) -> set[str]:
+    return {r.kind for r in rows}

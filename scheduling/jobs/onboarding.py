@@ -1,0 +1,26 @@
+"""Nudges for people who have just joined."""
+
+from __future__ import annotations
+
+from bot.views.nudges import prepare_for_mentoring
+from scheduling.registry import JobContext
+from storage.enums import EnrolmentStatus
+from storage.repositories import enrolments as enrolment_repo
+
+
+async def mentee_prepare(ctx: JobContext) -> None:
+    work = ctx.work
+    enrolment_id = int(work.payload.get("enrolment_id", 0))
+    enrolment = await enrolment_repo.get(
+        session=ctx.session, team_id=work.team_id, enrolment_id=enrolment_id
+    )
+    # Only if they are still waiting as a mentee; otherwise there is nothing to say.
+    if enrolment is None or enrolment.status is not EnrolmentStatus.ACTIVE:
+        return
+    if not enrolment.role.mentees:
+        return
+    ctx.dm(
+        enrolment.user.slack_user_id,
+        text="While you wait for your mentor: what do you want from mentoring?",
+        blocks=prepare_for_mentoring(enrolment.program.name, enrolment.id),
+    )

@@ -1,0 +1,97 @@
+"""Running sweeps: inside `serve`/`socket` every few seconds (APScheduler only triggers; the
+database holds what is due), or once from `mentorbot tick`."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.clock import Clock
+from bot.deps import Deps
+from bot.slackapi import team_clients
+from scheduling import jobs
+from scheduling.delivery import SlackGateway
+from scheduling.engine import Sweeper, SweepReport, backlog
+from scheduling.registry import Registry
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "mentorbot-sweep"
+
+
+def build_sweeper(
+    deps: Deps,
+    *,
+    clock: Clock | None = None,
+    registry: Registry | None = None,
+    worker_id: str | None = None,
+) -> Sweeper:
+    if registry is None:
+        registry = Registry()
+        jobs.register(registry)
+    metrics = deps.metrics
+
+    def on_call(method: str, error: str) -> None:
+        metrics.slack_calls.labels(method, error).inc()
+
+    gateway = SlackGateway(team_clients(deps.settings, deps.db), on_call=on_call)
+    return Sweeper(
+        db=deps.db,
+        clock=clock or deps.clock,
+        registry=registry,
+        gateway=gateway,
+        worker_id=worker_id,
+    )
+
+
+async def run_sweep(deps: Deps, sweeper: Sweeper) -> SweepReport:
+    """One sweep, with its metrics and a log line when anything happened."""
+    report = await sweeper.sweep()
+    metrics = deps.metrics
+    metrics.sweep_seconds.observe(report.seconds)
+    for kind, counts in report.kinds.items():
+        for outcome in ("ran", "deferred", "retried", "failed"):
+            value = getattr(counts, outcome)
+            if value:
+                metrics.work_outcomes.labels(kind, outcome).inc(value)
+    metrics.due_backlog.set(await backlog(deps.db, sweeper.clock.now()))
+    if report.claimed:
+        log.info("sweep", extra={"summary": report.lines()[0]})
+    return report
+
+
+class SweepScheduler:
+    """An APScheduler job that sweeps every ``interval`` seconds: a stable id, one instance at
+    a time, and missed runs coalesced into one."""
+
+    def __init__(self, deps: Deps, sweeper: Sweeper, *, interval: float) -> None:
+        self.deps = deps
+        self.sweeper = sweeper
+        self.interval = interval
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+
+    async def _tick(self) -> None:
+        try:
+            await run_sweep(self.deps, self.sweeper)
+        except Exception:  # keep the schedule alive; the next sweep retries the work
+            log.exception("sweep failed")
+
+    def start(self) -> None:
+        self.scheduler.add_job(
+            self._tick,
+            "interval",
+            seconds=self.interval,
+            id=JOB_ID,
+            replace_existing=True,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=int(self.interval),
+            next_run_time=self.deps.clock.now(),
+        )
+        self.scheduler.start()
+
+    def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
