@@ -30,9 +30,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -227,11 +227,14 @@ class Sweeper:
         if deferrals or failures:
             async with self.db.transaction() as session:
                 if deferrals:
+                    table = cast(Table, DueWork.__table__)
+                    # Core executemany: one statement for every deferred row, each still
+                    # guarded by our lease.
                     await session.execute(
-                        update(DueWork)
+                        update(table)
                         .where(
-                            DueWork.id == bindparam("row_id"),
-                            DueWork.claimed_by == self.worker_id,
+                            table.c.id == bindparam("row_id"),
+                            table.c.claimed_by == self.worker_id,
                         )
                         .values(
                             status=Status.PENDING,
@@ -239,8 +242,7 @@ class Sweeper:
                             claimed_by=None,
                             lease_until=None,
                             updated_at=now,
-                        )
-                        .execution_options(synchronize_session=False),
+                        ),
                         deferrals,
                     )
                 for row, reason in failures:

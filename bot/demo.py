@@ -1,0 +1,350 @@
+"""`mentorbot demo`: the product story, with simulated colleagues and a fake Slack.
+
+It runs the real app (Bolt, Starlette, the services, the scheduler) on a fresh temporary
+SQLite database, sends correctly signed requests as Slack would, and prints what each person
+sees in Slack. No tokens are needed: the Web API is the project's own fake (``tests/fakeslack``),
+so the demo runs from a source checkout (``make demo``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from rich.console import Console
+from rich.rule import Rule
+from rich.text import Text
+
+from bot.app import build_app
+from bot.clock import ManualClock
+from bot.config import Settings
+from bot.deps import Deps
+from bot.errors import ConfigError
+from bot.web import build_asgi
+from scheduling.runner import build_sweeper, run_sweep
+from scheduling.windows import zone
+from storage.db import Database
+from storage.migrate import upgrade
+
+if TYPE_CHECKING:
+    from tests.fakeslack import Call, FakeSlack, SlackSender
+
+TEAM = "T0001"
+SECRET = "demo-signing-secret"
+TOKEN = "xoxb-demo-token"
+# Thursday 5 March 2026, 10:00 UTC.
+START = datetime(2026, 3, 5, 10, 0, tzinfo=UTC)
+
+PEOPLE = {
+    # id: (handle, name, time zone, workspace admin)
+    "UADA": ("ada", "Ada (people team)", "Europe/London", True),
+    "UMIA": ("mia", "Mia", "Europe/Lisbon", False),
+    "UOMAR": ("omar", "Omar", "America/New_York", False),
+    "UKENJI": ("kenji", "Kenji", "Asia/Tokyo", False),
+}
+
+
+def _load_fake() -> Any:
+    """Import the fake Slack from the source tree this package was installed from."""
+    try:
+        import tests.fakeslack as fakeslack
+    except ImportError:
+        root = Path(__file__).resolve().parents[1]
+        if not (root / "tests" / "fakeslack").is_dir():
+            raise ConfigError(
+                "the demo runs from a source checkout (it uses tests/fakeslack): run `make demo`"
+            ) from None
+        sys.path.insert(0, str(root))
+        import tests.fakeslack as fakeslack
+    return fakeslack
+
+
+class Narrator:
+    """Prints each person's view of Slack as the story moves on."""
+
+    def __init__(self, console: Console, fake: FakeSlack, clock: ManualClock) -> None:
+        from tests.fakeslack import render
+
+        self.render = render
+        self.console = console
+        self.fake = fake
+        self.clock = clock
+        self.names = {uid: name for uid, (_, name, _, _) in PEOPLE.items()}
+        self.names.update({"CLEADS": "mentoring-leads", "UBOT0001": "Mentorbot"})
+        self.seen = 0
+        self.forms_shown: set[str] = set()
+
+    def chapter(self, title: str) -> None:
+        self.console.print()
+        self.console.print(Rule(Text(title, style="bold")))
+
+    def say(self, text: str) -> None:
+        self.console.print(Text("  " + text, style="italic"))
+
+    def local(self, user: str) -> str:
+        tz = PEOPLE[user][2]
+        return self.clock.now().astimezone(zone(tz)).strftime("%a %d %b %H:%M") + f" in {tz}"
+
+    def show(self, actor: str | None = None) -> None:
+        """Render every call the app made since the last show()."""
+        calls = self.fake.calls[self.seen :]
+        self.seen = len(self.fake.calls)
+        for call in calls:
+            if call.ok or call.method == "response_url":
+                self._render(call, actor)
+
+    def _render(self, call: Call, actor: str | None) -> None:
+        r, args = self.render, call.args
+        if call.method == "response_url" and actor:
+            title = f"{self.names[actor]} sees (only visible to them)"
+            self.console.print(
+                r.render_message({**args, "ephemeral": True}, title=title, names=self.names)
+            )
+        elif call.method == "chat.postMessage":
+            channel = str(args.get("channel"))
+            who = self.names.get(channel, channel)
+            where = f"DM to {who}, {self.local(channel)}" if channel in PEOPLE else f"#{who}"
+            self.console.print(r.render_message(args, title=where, names=self.names))
+        elif call.method in ("views.open", "views.update") and call.response:
+            view = call.response["view"]
+            who = self.names.get(actor or "", "Someone")
+            form = str(view.get("callback_id"))
+            if form in self.forms_shown:
+                title = view.get("title", {}).get("text", "")
+                self.console.print(
+                    Text(f"  {who} sees the “{title}” form (shown above).", style="dim")
+                )
+                return
+            self.forms_shown.add(form)
+            self.console.print(Text(f"  {who} sees a modal:", style="dim"))
+            self.console.print(r.render_view(view, names=self.names))
+
+
+async def run_demo() -> None:
+    fakeslack = _load_fake()
+    console = Console(width=100, highlight=False)
+    logging.getLogger().setLevel(logging.ERROR)
+    with tempfile.TemporaryDirectory(prefix="mentorbot-demo-") as tmp:
+        url = f"sqlite+aiosqlite:///{Path(tmp) / 'demo.db'}"
+        await upgrade(url)
+        fake = fakeslack.FakeSlack()
+        fake.add_workspace(TEAM, name="Acme", bot_token=TOKEN)
+        for uid, (handle, name, tz, admin) in PEOPLE.items():
+            fake.add_user(TEAM, uid, name=handle, real_name=name, tz=tz, is_admin=admin)
+        fake.add_channel(TEAM, "CLEADS", "mentoring-leads", members=["UADA"])
+        await fake.start()
+        clock = ManualClock(START)
+        settings = Settings(
+            slack_bot_token=TOKEN,
+            slack_signing_secret=SECRET,
+            slack_api_url=fake.base_url,
+            database_url=url,
+            _env_file=None,
+        )
+        deps = Deps(settings=settings, db=Database(url), clock=clock)
+        asgi = build_asgi(deps, build_app(deps))
+        try:
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=asgi), base_url="http://mentorbot.demo"
+            ) as http:
+                sender = fakeslack.SlackSender(http, signing_secret=SECRET, fake=fake, team_id=TEAM)
+                await Story(console, fake, sender, deps, clock).run()
+        finally:
+            await fake.stop()
+            await deps.db.dispose()
+
+
+class Story:
+    def __init__(
+        self, console: Console, fake: FakeSlack, sender: SlackSender, deps: Deps, clock: ManualClock
+    ) -> None:
+        self.console = console
+        self.fake = fake
+        self.sender = sender
+        self.deps = deps
+        self.clock = clock
+        self.tell = Narrator(console, fake, clock)
+        self.sweeper = build_sweeper(deps)
+
+    async def settle(self) -> None:
+        """Let the app finish what it does after acknowledging (DMs, modals)."""
+        import asyncio
+
+        for _ in range(50):
+            await asyncio.sleep(0.02)
+            pending = [
+                t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()
+            ]
+            if len(pending) <= 2:  # the HTTP server's own tasks
+                break
+        await asyncio.sleep(0.05)
+
+    async def command(self, user: str, text: str) -> None:
+        self.tell.say(f"{PEOPLE[user][1]} types  /mentor {text}")
+        await self.sender.command(user, text)
+        await self.settle()
+        self.tell.show(user)
+
+    async def submit(self, user: str, values: dict[str, Any], *, note: str) -> dict[str, Any]:
+        view = self.fake.open_view(user)
+        assert view is not None
+        self.tell.say(f"{PEOPLE[user][1]} {note}")
+        response = await self.sender.view_submission(
+            user, view, {**self.sender.values_of(view), **values}
+        )
+        answer = response.json() if response.content else {}
+        await self.settle()
+        if answer.get("response_action") == "errors":
+            self.console.print(Text("  Slack shows these under the fields:", style="dim"))
+            labels = {
+                b["block_id"]: b["label"]["text"]
+                for b in view["blocks"]
+                if b.get("type") == "input"
+            }
+            for field, message in answer["errors"].items():
+                self.console.print(
+                    Text(f"    ✗ {labels.get(field, field)}: {message}", style="red")
+                )
+        self.tell.show(user)
+        return answer
+
+    async def choose_role(self, user: str, role: str) -> None:
+        view = self.fake.open_view(user)
+        assert view is not None
+        option = next(
+            o
+            for b in view["blocks"]
+            if b.get("block_id") == "role"
+            for o in b["element"]["options"]
+            if o["value"] == role
+        )
+        await self.sender.block_action(
+            user,
+            "join.role",
+            block_id="role",
+            action={"type": "radio_buttons", "selected_option": option},
+            view=view,
+            values={"program": self.sender.values_of(view)["program"], "role": role},
+        )
+        await self.settle()
+        self.tell.seen = len(self.fake.calls)  # the rebuilt form is shown with the submission
+
+    async def tick(self, at: datetime, why: str) -> None:
+        self.clock.set(at)
+        report = await run_sweep(self.deps, self.sweeper)
+        self.tell.chapter(f"{at:%a %d %b %H:%M} UTC · the scheduler sweeps ({why})")
+        for line in report.lines():
+            self.console.print(Text("  " + line, style="dim"))
+        self.tell.show()
+
+    async def run(self) -> None:
+        c = self.console
+        c.print(Rule(Text("Mentorbot demo: mentoring that the mentee leads", style="bold")))
+        c.print(
+            "  Four colleagues at Acme: Ada runs the people team; Mia (Lisbon) and Kenji (Tokyo) "
+            "want mentors; Omar (New York) volunteers as one. Everything below is the real app "
+            "answering signed Slack requests, with a fake Slack recording what people see."
+        )
+
+        self.tell.chapter("1 · Help that fits who you are")
+        await self.command("UMIA", "help")
+        await self.command("UMIA", "jion")
+
+        self.tell.chapter("2 · Ada creates a program (and gets a field wrong first)")
+        await self.command("UADA", "program new")
+        bad = {
+            "name": "Engineering mentoring",
+            "digest_channel": "CLEADS",
+            "skills": "",
+            "relationship_months": "30",
+        }
+        await self.submit("UADA", bad, note="submits with no skills and a 30-month length")
+        good = {
+            **bad,
+            "skills": "SQL, Public speaking, Budgeting, People management, System design",
+            "relationship_months": "12",
+        }
+        await self.submit("UADA", good, note="fixes both and submits")
+
+        self.tell.chapter("3 · Non-admins can't create programs")
+        await self.command("UKENJI", "program new")
+
+        self.tell.chapter("4 · People enrol")
+        mentee = {
+            "goals": "Lead a cross-team project end to end by June",
+            "target_role": "Tech lead",
+            "skills_to_develop": ["System design", "Public speaking"],
+            "department": "Support",
+            "seniority": "2",
+            "location": "Lisbon",
+        }
+        await self.command("UMIA", "join")
+        await self.choose_role("UMIA", "mentee")
+        await self.submit(
+            "UMIA",
+            {**mentee, "role": "mentee"},
+            note="chooses Mentee, fills in her goals and joins",
+        )
+        await self.command("UOMAR", "join")
+        await self.choose_role("UOMAR", "mentor")
+        await self.submit(
+            "UOMAR",
+            {
+                "role": "mentor",
+                "expertise": ["System design", "People management"],
+                "capacity": "2",
+                "department": "Engineering",
+                "seniority": "6",
+            },
+            note="joins as a mentor for two mentees",
+        )
+        await self.command("UMIA", "pause 1w")
+        self.tell.say("(Mia is away next week, so she pauses her nudges.)")
+
+        self.tell.chapter("5 · Kenji joins late on a Friday evening in Tokyo")
+        self.clock.set(datetime(2026, 3, 6, 12, 0, tzinfo=UTC))
+        self.tell.say(f"It is {self.tell.local('UKENJI')}.")
+        await self.command("UKENJI", "join")
+        await self.choose_role("UKENJI", "mentee")
+        await self.submit(
+            "UKENJI",
+            {
+                **mentee,
+                "role": "mentee",
+                "department": "Sales",
+                "location": "Tokyo",
+                "goals": "Move into a product role this year",
+            },
+            note="joins as a mentee",
+        )
+
+        await self.tick(
+            datetime(2026, 3, 7, 12, 0, tzinfo=UTC),
+            "Kenji's prepare-for-mentoring nudge falls due at 21:00 on a Saturday in Tokyo",
+        )
+        self.tell.say("Nothing is sent: it is night and the weekend for Kenji, and Mia is paused.")
+        await self.tick(datetime(2026, 3, 9, 0, 0, tzinfo=UTC), "Monday 09:00 in Tokyo")
+        await self.tick(datetime(2026, 3, 12, 9, 30, tzinfo=UTC), "Mia is back from her week away")
+
+        c.print()
+        c.print(
+            Rule(
+                Text(
+                    "That's the story so far. Next: matching, introductions and the agreement.",
+                    style="bold",
+                )
+            )
+        )
+
+
+def main() -> None:  # pragma: no cover - `python -m bot.demo`
+    import asyncio
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_demo())
