@@ -17,6 +17,11 @@ from bot.config import BOT_SCOPES, Transport
 from bot.deps import Deps
 from bot.slackapi import installation_store, web_client
 
+NOT_INSTALLED = (
+    "Mentorbot isn't installed in this workspace yet (or was removed). "
+    "Ask a workspace admin to install it again."
+)
+
 
 def build_app(deps: Deps, transport: Transport = Transport.HTTP) -> AsyncApp:
     settings = deps.settings
@@ -29,6 +34,7 @@ def build_app(deps: Deps, transport: Transport = Transport.HTTP) -> AsyncApp:
             signing_secret=settings.slack_signing_secret,
             client=client,
             installation_store=store,
+            user_facing_authorize_error_message=NOT_INSTALLED,
             # Authorisation results are cached per token: no auth.test on every request.
             authorize=AsyncInstallationStoreAuthorize(  # type: ignore[arg-type]
                 logger=logging.getLogger("slack_bolt.authorize"),

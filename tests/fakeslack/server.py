@@ -432,12 +432,14 @@ class FakeSlack:
         self,
         method: str = "*",
         *,
-        status: int = 500,
+        status: int | None = None,
         error: str | None = None,
         retry_after: int | None = None,
         times: int = 1,
         delay: float | None = None,
     ) -> None:
+        if status is None:
+            status = 200 if error else 500  # an error code alone is a 200 with ok=false
         if status == 429 and retry_after is None:
             retry_after = 1
         self._faults.append(_Fault(method, status, error, retry_after, delay, times))

@@ -1,0 +1,224 @@
+"""The real `mentorbot` processes: start-up checks, serving signed requests, migrations."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+
+from storage.db import Database
+from tests.conftest import BOT_TOKEN, PEOPLE, SIGNING_SECRET, TEAM
+from tests.dbutil import _admin, scratch_database
+from tests.fakeslack import FakeSlack, SlackSender
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def mentorbot(
+    *args: str, env: dict[str, str], timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def base_env(**values: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
+    env.update(values)
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    ("command", "values", "variable"),
+    [
+        (["serve"], {}, "SLACK_SIGNING_SECRET"),
+        (["serve"], {"SLACK_SIGNING_SECRET": "x"}, "SLACK_BOT_TOKEN"),
+        (["socket"], {"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_APP_TOKEN"),
+        (["serve"], {"PORT": "eighty", "SLACK_SIGNING_SECRET": "x"}, "PORT"),
+        (["tick"], {}, "SLACK_BOT_TOKEN"),
+    ],
+)
+def test_config_errors_are_one_line_and_exit_2(
+    command: list[str], values: dict[str, str], variable: str, tmp_path: Path
+) -> None:
+    env = base_env(DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'x.db'}", **values)
+    result = mentorbot(*command, env=env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and variable in lines[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_refuses_an_unmigrated_database_then_db_upgrade_fixes_it(tmp_path: Path) -> None:
+    env = base_env(
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}",
+        SLACK_BOT_TOKEN="xoxb-1",
+        SLACK_SIGNING_SECRET="x",
+        PORT=str(free_port()),
+    )
+    refused = mentorbot("serve", env=env)
+    assert refused.returncode == 2
+    assert "run `mentorbot db upgrade`" in refused.stderr and "Traceback" not in refused.stderr
+    upgraded = mentorbot("db", "upgrade", env=env)
+    assert upgraded.returncode == 0 and "Database is at revision" in upgraded.stdout
+
+
+@pytest.fixture
+def threaded_fake() -> Iterator[FakeSlack]:
+    fake = FakeSlack()
+    fake.add_workspace(TEAM, bot_token=BOT_TOKEN)
+    for user_id, (name, real_name, tz, admin) in PEOPLE.items():
+        fake.add_user(TEAM, user_id, name=name, real_name=real_name, tz=tz, is_admin=admin)
+    fake.start_in_thread()
+    yield fake
+    fake.stop_thread()
+
+
+@pytest.fixture
+def server(threaded_fake: FakeSlack, database_url: str) -> Iterator[str]:
+    port = free_port()
+    env = base_env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=threaded_fake.base_url,
+        DATABASE_URL=database_url,
+        LOG_LEVEL="INFO",
+    )
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "serve",
+            "--port",
+            str(port),
+            "--no-scheduler",
+            "--host",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            _, err = process.communicate(timeout=5)
+            raise AssertionError(f"serve did not start:\n{err}")
+        time.sleep(0.1)
+    yield url
+    process.terminate()
+    _, err = process.communicate(timeout=10)
+    assert "Traceback" not in err, err
+
+
+async def test_serve_answers_signed_help_fast_and_refuses_forgeries(
+    server: str, threaded_fake: FakeSlack, db: Database
+) -> None:
+    async with httpx.AsyncClient(base_url=server) as http:
+        sender = SlackSender(http, signing_secret=SIGNING_SECRET, fake=threaded_fake, team_id=TEAM)
+        started = time.perf_counter()
+        response = await sender.command("UMENTEE", "help")
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 200
+        assert elapsed < 1.0, f"ack took {elapsed:.3f}s"
+        [reply] = await threaded_fake.wait_for("response_url")
+        assert reply.args["response_type"] == "ephemeral"
+        assert "/mentor join" in str(reply.args["blocks"])
+
+        body = urlencode({"command": "/mentor", "text": "help", "user_id": "UMENTEE"}).encode()
+        forged = await sender.post_raw(
+            body, content_type="application/x-www-form-urlencoded", signature="v0=" + "f" * 64
+        )
+        stale = await sender.post_raw(
+            body, content_type="application/x-www-form-urlencoded", timestamp=int(time.time()) - 600
+        )
+        assert (forged.status_code, stale.status_code) == (401, 401)
+
+        health = await http.get("/healthz")
+        metrics = await http.get("/metrics")
+    assert health.json() == {"status": "ok", "database": "ok"}
+    assert "mentorbot_ack_seconds" in metrics.text
+
+
+@pytest.mark.postgres
+def test_healthz_is_503_when_the_database_is_gone(tmp_path: Path) -> None:
+    # On SQLite an open connection keeps reading a deleted file, so only PostgreSQL can lose
+    # its database under a running server.
+    with scratch_database(tmp_path) as url:
+        env = base_env(DATABASE_URL=url, SLACK_BOT_TOKEN="xoxb-1", SLACK_SIGNING_SECRET="x")
+        assert mentorbot("db", "upgrade", env=env).returncode == 0
+        port = free_port()
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "serve",
+                "--port",
+                str(port),
+                "--no-scheduler",
+                "--host",
+                "127.0.0.1",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                assert time.monotonic() < deadline and process.poll() is None
+                time.sleep(0.1)
+            name = url.rsplit("/", 1)[1]
+            asyncio.run(_admin(f'DROP DATABASE "{name}" WITH (FORCE)'))
+            response = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
+            assert response.status_code == 503
+            assert response.json()["status"] == "unavailable"
+        finally:
+            process.terminate()
+            process.communicate(timeout=10)
+
+
+def test_tick_runs_a_sweep_and_prints_a_summary(database_url: str, db: Database) -> None:
+    env = base_env(DATABASE_URL=database_url, SLACK_BOT_TOKEN="xoxb-1")
+    result = mentorbot("tick", "--at", "2026-03-09T09:00:00Z", env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("claimed 0 in ")
+    bad = mentorbot("tick", "--at", "next tuesday", env=env)
+    assert bad.returncode == 2 and "ISO 8601" in bad.stderr
