@@ -514,7 +514,12 @@ class Sweeper:
             attempts = int(current) + 1
             if permanent or attempts >= self.max_attempts:
                 await self._finish(
-                    session, row, now, Status.FAILED, reason if permanent else f"gave up: {reason}"
+                    session,
+                    row,
+                    now,
+                    Status.FAILED,
+                    reason if permanent else f"gave up: {reason}",
+                    attempts=attempts,
                 )
                 report.kinds[row.kind].failed += 1
                 return
@@ -543,6 +548,7 @@ class Sweeper:
         reason: str | None,
         *,
         outbox: list[dict[str, Any]] | None = None,
+        attempts: int | None = None,
     ) -> None:
         values: dict[str, Any] = {
             "status": status,
@@ -553,6 +559,8 @@ class Sweeper:
         }
         if outbox is not None:
             values["outbox"] = outbox
+        if attempts is not None:
+            values["attempts"] = attempts
         await session.execute(
             update(DueWork)
             .where(DueWork.id == row.id, DueWork.claimed_by == self.worker_id)

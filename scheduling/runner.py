@@ -4,6 +4,7 @@ database holds what is due), or once from `mentorbot tick`."""
 from __future__ import annotations
 
 import logging
+import math
 from datetime import UTC
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -87,7 +88,7 @@ class SweepScheduler:
             replace_existing=True,
             max_instances=1,
             coalesce=True,
-            misfire_grace_time=int(self.interval),
+            misfire_grace_time=max(1, math.ceil(self.interval)),
             next_run_time=self.deps.clock.now(),
         )
         self.scheduler.start()

@@ -94,28 +94,10 @@ def threaded_fake() -> Iterator[FakeSlack]:
     fake.stop_thread()
 
 
-@pytest.fixture
-def server(threaded_fake: FakeSlack, database_url: str) -> Iterator[str]:
+def start_server(env: dict[str, str], *extra: str) -> tuple[subprocess.Popen[str], str]:
     port = free_port()
-    env = base_env(
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=threaded_fake.base_url,
-        DATABASE_URL=database_url,
-        LOG_LEVEL="INFO",
-    )
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "bot",
-            "serve",
-            "--port",
-            str(port),
-            "--no-scheduler",
-            "--host",
-            "127.0.0.1",
-        ],
+        [sys.executable, "-m", "bot", "serve", "--port", str(port), "--host", "127.0.0.1", *extra],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -127,17 +109,39 @@ def server(threaded_fake: FakeSlack, database_url: str) -> Iterator[str]:
     while True:
         try:
             if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                break
+                return process, url
         except httpx.HTTPError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
             _, err = process.communicate(timeout=5)
             raise AssertionError(f"serve did not start:\n{err}")
         time.sleep(0.1)
-    yield url
+
+
+def stop_server(process: subprocess.Popen[str]) -> str:
     process.terminate()
     _, err = process.communicate(timeout=10)
     assert "Traceback" not in err, err
+    return err
+
+
+def server_env(fake: FakeSlack, database_url: str, **extra: str) -> dict[str, str]:
+    return base_env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake.base_url,
+        DATABASE_URL=database_url,
+        LOG_LEVEL="INFO",
+        **extra,
+    )
+
+
+@pytest.fixture
+def server(threaded_fake: FakeSlack, database_url: str) -> Iterator[str]:
+    process, url = start_server(server_env(threaded_fake, database_url), "--no-scheduler")
+    yield url
+    stop_server(process)
 
 
 async def test_serve_answers_signed_help_fast_and_refuses_forgeries(
@@ -222,3 +226,44 @@ def test_tick_runs_a_sweep_and_prints_a_summary(database_url: str, db: Database)
     assert result.stdout.startswith("claimed 0 in ")
     bad = mentorbot("tick", "--at", "next tuesday", env=env)
     assert bad.returncode == 2 and "ISO 8601" in bad.stderr
+
+
+async def test_serve_runs_the_scheduler_every_interval(
+    threaded_fake: FakeSlack, database_url: str, db: Database
+) -> None:
+    from datetime import UTC, datetime
+
+    from bot.clock import ManualClock
+    from bot.enrolment import save_enrolment
+    from scheduling.api import schedule
+    from scheduling.kinds import Kind
+    from scheduling.models import Delivery
+    from tests.service.helpers import make_program, mentee_draft, person
+
+    clock = ManualClock(datetime.now(UTC))
+    async with db.transaction() as s:
+        admin = await person(s, clock, "UADMIN", admin=True)
+        mia = await person(s, clock, "UMENTEE")
+        program = await make_program(s, clock, admin)
+        enrolment, _ = await save_enrolment(
+            session=s, clock=clock, user=mia, draft=mentee_draft(program.id)
+        )
+        await schedule(
+            session=s,
+            now=clock.now(),
+            kind=Kind.MENTEE_PREPARE,
+            key="due-now",
+            team_id="T0001",
+            due_at=clock.now(),
+            delivery=Delivery.IMMEDIATE,
+            payload={"enrolment_id": enrolment.id},
+        )
+    process, _ = start_server(server_env(threaded_fake, database_url, SWEEP_INTERVAL_SECONDS="0.5"))
+    try:
+        [dm] = await threaded_fake.wait_for(
+            "chat.postMessage", lambda c: c.ok and c.args["channel"] == "UMENTEE", timeout=15
+        )
+    finally:
+        logs = stop_server(process)
+    assert "While you wait for your mentor" in str(dm.args["blocks"])
+    assert '"msg": "sweep"' in logs

@@ -1,0 +1,58 @@
+"""A sweeper in its own process, for the concurrency and crash tests.
+
+    python -m tests.process.sweep_worker <database-url> <worker-id> <mode> <iso-instant>
+
+``race``: sweep until nothing is left, recording each run in ``test_runs``.
+``crash``: claim, then hang inside the handler (after writing a marker file) until killed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import text
+
+from bot.clock import ManualClock
+from bot.config import Settings
+from bot.deps import Deps
+from scheduling.registry import JobContext, Registry
+from scheduling.runner import build_sweeper
+from storage.db import Database
+
+
+async def main(url: str, worker: str, mode: str, at: str, marker: str = "") -> None:
+    registry = Registry()
+
+    async def record(ctx: JobContext) -> None:
+        await ctx.session.execute(
+            text("INSERT INTO test_runs (work_id, worker) VALUES (:w, :k)"),
+            {"w": ctx.work.id, "k": worker},
+        )
+
+    async def hang(ctx: JobContext) -> None:
+        Path(marker).write_text(str(ctx.work.id))
+        await asyncio.sleep(3600)
+
+    registry.register("test.record", record)
+    registry.register("test.hang", hang)
+    settings = Settings(
+        slack_bot_token="xoxb-worker",
+        database_url=url,
+        slack_api_url="http://127.0.0.1:9/api/",
+        _env_file=None,
+    )
+    deps = Deps(settings=settings, db=Database(url), clock=ManualClock(datetime.fromisoformat(at)))
+    sweeper = build_sweeper(deps, registry=registry, worker_id=worker)
+    sweeper.batch_size = 50 if mode == "race" else 1
+    try:
+        while (await sweeper.sweep()).claimed:
+            pass
+    finally:
+        await deps.db.dispose()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(*sys.argv[1:]))

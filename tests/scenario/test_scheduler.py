@@ -1,0 +1,402 @@
+"""The scheduler through the front door: work is scheduled by real requests, sweeps run at
+chosen instants (as `mentorbot tick --at` does), and the fake Slack shows what was sent."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.clock import ManualClock
+from bot.deps import Deps
+from scheduling.api import cancel, reschedule, schedule
+from scheduling.engine import Sweeper
+from scheduling.kinds import Kind
+from scheduling.models import Delivery, DueWork, Status
+from scheduling.registry import JobContext, Registry
+from scheduling.runner import build_sweeper
+from storage.db import Database
+from tests.fakeslack import Call, FakeSlack, SlackSender
+from tests.scenario.flows import MENTEE_VALUES, create_program, enrol
+
+
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+async def rows(db: Database) -> list[DueWork]:
+    async with db.transaction() as s:
+        return list((await s.scalars(select(DueWork).order_by(DueWork.id))).all())
+
+
+def dms_to(fake: FakeSlack, user: str) -> list:
+    return [c for c in fake.calls_to("chat.postMessage", channel=user) if c.ok]
+
+
+async def test_nudge_waits_for_the_recipients_working_hours(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    # Olly works in Tokyo. He joins on Friday 6 March at 12:00 UTC (21:00 in Tokyo).
+    await create_program(sender, fake)
+    clock.set(utc(2026, 3, 6, 12, 0))
+    await enrol(sender, fake, "UOTHER", MENTEE_VALUES)
+    await fake.wait_for("chat.postMessage", lambda c: c.args["channel"] == "UOTHER")
+    [work] = await rows(deps.db)
+    assert work.kind == Kind.MENTEE_PREPARE and work.due_at == utc(2026, 3, 7, 12, 0)
+    welcome = len(dms_to(fake, "UOTHER"))
+    sweeper = build_sweeper(deps)
+
+    clock.set(utc(2026, 3, 7, 11, 59))  # not due yet
+    assert (await sweeper.sweep()).claimed == 0
+    clock.set(utc(2026, 3, 7, 12, 0))  # due, but 21:00 on a Saturday in Tokyo
+    report = await sweeper.sweep()
+    assert report.kinds[Kind.MENTEE_PREPARE].deferred == 1
+    [work] = await rows(deps.db)
+    assert work.status is Status.PENDING and work.not_before == utc(
+        2026, 3, 9, 0, 0
+    )  # Mon 09:00 JST
+    clock.set(utc(2026, 3, 8, 23, 59))
+    assert (await sweeper.sweep()).claimed == 0
+    assert len(dms_to(fake, "UOTHER")) == welcome
+    clock.set(utc(2026, 3, 9, 0, 0))
+    report = await sweeper.sweep()
+    assert report.kinds[Kind.MENTEE_PREPARE].sent == 1
+    assert len(dms_to(fake, "UOTHER")) == welcome + 1
+    nudge = dms_to(fake, "UOTHER")[-1]
+    assert "While you wait for your mentor" in str(nudge.args["blocks"])
+    assert nudge.args["metadata"]["event_payload"]["key"].startswith("mentee-prepare:")
+    # Sweeping the same instant again sends nothing more.
+    assert (await sweeper.sweep()).claimed == 0
+    assert len(dms_to(fake, "UOTHER")) == welcome + 1
+    [work] = await rows(deps.db)
+    assert work.status is Status.DONE and work.attempts == 1
+
+
+async def test_pause_holds_nudges_and_resume_releases_them(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    await create_program(sender, fake)
+    await enrol(sender, fake, "UMENTEE", MENTEE_VALUES)  # Lisbon, Monday 2 March 09:00 UTC
+    await sender.command("UMENTEE", "pause 2w")
+    [*_, paused] = await fake.wait_for("response_url")
+    assert "paused until *Monday 16 March 2026*" in str(paused.args["blocks"])
+    sweeper = build_sweeper(deps)
+    clock.set(utc(2026, 3, 3, 10, 0))  # due (and a working hour), but paused
+    assert (await sweeper.sweep()).kinds[Kind.MENTEE_PREPARE].deferred == 1
+    [work] = await rows(deps.db)
+    assert work.not_before == utc(2026, 3, 16, 9, 0)
+
+    clock.set(utc(2026, 3, 5, 10, 0))
+    await sender.command("UMENTEE", "resume")
+    [*_, resumed] = await fake.wait_for("response_url", lambda c: "Welcome back" in str(c.args))
+    assert "1 held nudge will arrive shortly" in str(resumed.args["blocks"])
+    report = await sweeper.sweep()
+    assert report.kinds[Kind.MENTEE_PREPARE].sent == 1
+
+
+async def test_bad_pause_requests_are_explained(sender: SlackSender, fake: FakeSlack) -> None:
+    for text, expected in (
+        ("pause", "Say how long"),
+        ("pause forever", "Say how long"),
+        ("pause 2025-01-01", "already passed"),
+        ("pause 52w", "up to six months"),
+    ):
+        await sender.command("UMENTEE", text)
+        [*_, reply] = await fake.wait_for("response_url", _mentions(expected))
+        assert reply.args["response_type"] == "ephemeral"
+
+
+def _mentions(text: str) -> Callable[[Call], bool]:
+    return lambda call: text in str(call.args)
+
+
+async def test_personal_hours_override_the_programs(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    await create_program(sender, fake)
+    await enrol(sender, fake, "UMENTEE", MENTEE_VALUES)
+    await sender.command("UMENTEE", "settings")
+    view = await fake.wait_for_view("UMENTEE", callback_id="settings.form")
+    values = sender.values_of(view)
+    assert values["use_program_hours"] == ["program"]
+    bad = await sender.view_submission(
+        "UMENTEE",
+        view,
+        {**values, "use_program_hours": [], "own_start": "18:00", "own_end": "07:00"},
+    )
+    assert bad.json()["errors"] == {"own_end": "Your hours must end after they start."}
+    await sender.view_submission(
+        "UMENTEE",
+        view,
+        {
+            **values,
+            "use_program_hours": [],
+            "own_start": "12:00",
+            "own_end": "14:00",
+            "own_days": ["5"],
+        },
+    )
+    await fake.wait_for("chat.postMessage", lambda c: "12:00–14:00, Saturday" in str(c.args))
+    sweeper = build_sweeper(deps)
+    clock.set(utc(2026, 3, 3, 10, 0))  # Tuesday: the program's hours, not hers
+    await sweeper.sweep()
+    [work] = await rows(deps.db)
+    assert work.not_before == utc(2026, 3, 7, 12, 0)  # Saturday 12:00 Lisbon (= UTC in March)
+
+
+async def test_user_change_event_refreshes_the_time_zone(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    await create_program(sender, fake)
+    await enrol(sender, fake, "UMENTEE", MENTEE_VALUES)
+    moved = {**fake.workspaces["T0001"].users["UMENTEE"], "tz": "Asia/Kolkata"}
+    await sender.event({"type": "user_change", "user": moved})
+    from storage.models import User
+
+    for _ in range(200):  # the event is handled after its acknowledgement
+        async with deps.db.transaction() as s:
+            mia = await s.scalar(select(User).where(User.slack_user_id == "UMENTEE"))
+        if mia is not None and mia.tz == "Asia/Kolkata":
+            break
+        await asyncio.sleep(0.01)
+    assert mia is not None and mia.tz == "Asia/Kolkata"
+    clock.set(utc(2026, 3, 3, 16, 0))  # due; 16:00 in Lisbon but 21:30 in India
+    report = await build_sweeper(deps).sweep()
+    assert report.kinds[Kind.MENTEE_PREPARE].deferred == 1
+    [work] = await rows(deps.db)
+    assert work.not_before == utc(2026, 3, 4, 3, 30)  # Wednesday 09:00 IST
+
+
+async def test_schedule_is_an_upsert_by_key_and_cancel_reschedule(
+    deps: Deps, clock: ManualClock, fake: FakeSlack
+) -> None:
+    now = clock.now()
+    async with deps.db.transaction() as s:
+        for due in (now + timedelta(hours=1), now + timedelta(hours=2)):
+            await schedule(
+                session=s,
+                now=now,
+                kind="test.record",
+                key="k1",
+                team_id="T0001",
+                due_at=due,
+                delivery=Delivery.IMMEDIATE,
+            )
+    [work] = await rows(deps.db)
+    assert work.due_at == now + timedelta(hours=2)
+    async with deps.db.transaction() as s:
+        assert await reschedule(session=s, now=now, key="k1", due_at=now + timedelta(hours=3))
+        assert await cancel(session=s, now=now, key="k1")
+        assert not await cancel(session=s, now=now, key="k1")
+        assert not await reschedule(session=s, now=now, key="k1", due_at=now)
+    [work] = await rows(deps.db)
+    assert work.status is Status.CANCELLED
+
+
+def recording_registry(seen: list[int]) -> Registry:
+    registry = Registry()
+
+    async def record(ctx: JobContext) -> None:
+        seen.append(ctx.work.id)
+
+    async def dm(ctx: JobContext) -> None:
+        ctx.dm(str(ctx.work.recipient_id), text=f"hello {ctx.work.id}")
+
+    async def channel(ctx: JobContext) -> None:
+        ctx.post(str(ctx.work.payload["channel"]), text="digest")
+
+    async def broken(ctx: JobContext) -> None:
+        raise RuntimeError("boom")
+
+    registry.register("test.record", record)
+    registry.register("test.dm", dm)
+    registry.register("test.channel", channel)
+    registry.register("test.broken", broken)
+    from scheduling import jobs
+
+    jobs.register(registry)
+    return registry
+
+
+async def add(deps: Deps, kind: str, key: str, **kw: object) -> None:
+    now = deps.clock.now()
+    async with deps.db.transaction() as s:
+        await schedule(
+            session=s,
+            now=now,
+            kind=kind,
+            key=key,
+            team_id="T0001",
+            due_at=now,
+            delivery=Delivery.IMMEDIATE,
+            **kw,  # type: ignore[arg-type]
+        )
+
+
+async def test_a_failing_handler_doesnt_stop_the_batch_and_is_retried_with_backoff(
+    deps: Deps, clock: ManualClock, fake: FakeSlack
+) -> None:
+    seen: list[int] = []
+    sweeper = build_sweeper(deps, registry=recording_registry(seen))
+    await add(deps, "test.record", "a")
+    await add(deps, "test.broken", "b")
+    await add(deps, "test.record", "c")
+    report = await sweeper.sweep()
+    ids = {r.dedup_key: r.id for r in await rows(deps.db)}
+    # The batch stopped at the broken row and rolled back; then each row ran on its own.
+    assert seen == [ids["a"], ids["a"], ids["c"]]
+    assert report.kinds["test.record"].ran == 2 and report.kinds["test.broken"].retried == 1
+    broken = next(r for r in await rows(deps.db) if r.kind == "test.broken")
+    assert broken.status is Status.PENDING and broken.attempts == 1
+    assert "RuntimeError: boom" in (broken.last_error or "")
+    assert (
+        clock.now() + timedelta(seconds=5)
+        <= broken.not_before
+        <= clock.now() + timedelta(seconds=10)
+    )
+    for _ in range(10):
+        clock.set(broken.not_before)
+        await sweeper.sweep()
+        broken = next(r for r in await rows(deps.db) if r.kind == "test.broken")
+        if broken.status is Status.FAILED:
+            break
+    assert broken.status is Status.FAILED and broken.attempts == sweeper.max_attempts
+    assert (broken.last_error or "").startswith("gave up")
+
+
+async def test_permanent_failures(
+    deps: Deps, clock: ManualClock, fake: FakeSlack, sender: SlackSender
+) -> None:
+    await create_program(sender, fake)
+    async with deps.db.transaction() as s:
+        from storage.models import Program
+
+        program = await s.scalar(select(Program))
+    assert program is not None
+    fake.add_user("T0001", "UGONE", name="gone", deleted=True)
+    sweeper = build_sweeper(deps, registry=recording_registry([]))
+    await add(deps, "test.dm", "gone", recipient_id="UGONE")
+    await add(deps, "test.channel", "nochan", payload={"channel": "CNOPE"})
+    await add(
+        deps, "test.channel", "private", payload={"channel": "GPRIVATE"}, program_id=program.id
+    )
+    await add(
+        deps, "test.channel", "private2", payload={"channel": "GPRIVATE"}, program_id=program.id
+    )
+    fake.reset_calls()
+    await sweeper.sweep()
+    by_key = {r.dedup_key: r for r in await rows(deps.db)}
+    assert by_key["gone"].status is Status.FAILED and by_key["gone"].last_error == "user_disabled"
+    assert by_key["nochan"].last_error == "channel_not_found"
+    assert by_key["private"].last_error == "not_in_channel"
+    # The managers are told once, however many posts failed.
+    notice = by_key[f"not-in-channel:program:{program.id}:GPRIVATE"]
+    assert notice.kind == Kind.NOT_IN_CHANNEL
+    await sweeper.sweep()
+    told = [c for c in fake.calls_to("chat.postMessage", channel="UADMIN") if c.ok]
+    assert len(told) == 1 and "/invite @Mentorbot" in str(told[0].args["blocks"])
+    await add(
+        deps, "test.channel", "private3", payload={"channel": "GPRIVATE"}, program_id=program.id
+    )
+    await sweeper.sweep()
+    await sweeper.sweep()
+    assert len([c for c in fake.calls_to("chat.postMessage", channel="UADMIN") if c.ok]) == 1
+
+
+async def test_deactivated_recipient_known_to_us_fails_without_calling_slack(
+    deps: Deps, clock: ManualClock, fake: FakeSlack, sender: SlackSender
+) -> None:
+    await sender.command("UMENTEE", "help")  # Mia becomes known (users.info)
+    await fake.wait_for("response_url")
+    from storage.models import User
+
+    async with deps.db.transaction() as s:
+        mia = await s.scalar(select(User).where(User.slack_user_id == "UMENTEE"))
+        assert mia is not None
+        mia.deleted = True
+    async with deps.db.transaction() as s:
+        now = clock.now()
+        await schedule(
+            session=s,
+            now=now,
+            kind="test.dm",
+            key="n",
+            team_id="T0001",
+            due_at=now,
+            recipient_id="UMENTEE",
+        )
+    fake.reset_calls()
+    await build_sweeper(deps, registry=recording_registry([])).sweep()
+    [work] = await rows(deps.db)
+    assert work.status is Status.FAILED and work.last_error == "recipient deactivated"
+    assert not fake.calls_to("chat.postMessage")
+
+
+async def test_429_and_500_are_retried_and_every_message_arrives_once(
+    deps: Deps, clock: ManualClock, fake: FakeSlack
+) -> None:
+    for i in range(40):
+        fake.add_user("T0001", f"UP{i:03d}", name=f"p{i}")
+        await add(deps, "test.dm", f"dm{i}", recipient_id=f"UP{i:03d}")
+    fake.set_fault_rate(
+        0.3, kinds=("429", "500"), retry_after=2, seed=3, methods=["chat.postMessage"]
+    )
+    sweeper = build_sweeper(deps, registry=recording_registry([]))
+    for _ in range(40):
+        await sweeper.sweep()
+        if all(r.status is Status.DONE for r in await rows(deps.db)):
+            break
+        clock.advance(minutes=2)
+    assert all(r.status is Status.DONE for r in await rows(deps.db))
+    delivered = [c.args["channel"] for c in fake.calls_to("chat.postMessage") if c.ok]
+    assert sorted(delivered) == sorted(f"UP{i:03d}" for i in range(40))  # each exactly once
+    assert fake.stats["fault:429"] + fake.stats["fault:500"] > 0
+
+
+async def test_crash_after_slack_accepted_is_reconciled_without_a_duplicate(
+    deps: Deps, clock: ManualClock, fake: FakeSlack
+) -> None:
+    """A worker plans and sends, then dies before recording the delivery. Once its lease
+    expires, the next sweep finds the message in the DM (by its metadata key) and does not
+    send it again."""
+    registry = recording_registry([])
+    await add(deps, "test.dm", "crash", recipient_id="UMENTEE")
+    dying = build_sweeper(deps, registry=registry, worker_id="dying")
+    rows_claimed = await dying.claim(clock.now())
+    runnable = await dying._gate(
+        rows_claimed, clock.now(), report := __import__("scheduling.engine").engine.SweepReport()
+    )
+    planned = await dying._plan(runnable, clock.now(), report)
+    [row] = planned
+    message = (row.outbox or [])[0]
+    # Slack accepts the message...
+    await dying.gateway.post(
+        "T0001", "UMENTEE", text=message["text"], metadata_key=f"{row.dedup_key}#0"
+    )
+    # ...and the worker dies here, before recording it.
+    clock.advance(minutes=4)
+    survivor = build_sweeper(deps, registry=registry, worker_id="survivor")
+    assert (await survivor.sweep()).claimed == 0  # still leased
+    clock.advance(minutes=2)
+    report2 = await survivor.sweep()
+    assert report2.claimed == 1
+    [work] = await rows(deps.db)
+    assert work.status is Status.DONE
+    sent = [c for c in fake.calls_to("chat.postMessage", channel="UMENTEE") if c.ok]
+    assert len(sent) == 1
+    assert fake.calls_to("conversations.history")  # it looked before re-sending
+
+
+async def test_a_batch_over_many_sweeps_and_lease_ownership(
+    deps: Deps, clock: ManualClock, fake: FakeSlack
+) -> None:
+    seen: list[int] = []
+    sweeper: Sweeper = build_sweeper(deps, registry=recording_registry(seen))
+    sweeper.batch_size = 7
+    for i in range(30):
+        await add(deps, "test.record", f"r{i}")
+    report = await sweeper.sweep()
+    assert report.claimed == 30 and sorted(seen) == sorted(set(seen)) and len(seen) == 30
+    assert all(r.status is Status.DONE for r in await rows(deps.db))
