@@ -54,6 +54,8 @@ from storage.models import Program, User
 log = logging.getLogger(__name__)
 
 NOT_IN_CHANNEL_KIND = Kind.NOT_IN_CHANNEL
+# Slowing down is not failing: these wait for Retry-After without using up attempts.
+RATE_LIMITED = frozenset({"ratelimited", "paced"})
 
 
 @dataclass
@@ -421,6 +423,10 @@ class Sweeper:
                     )
                     report.kinds[row.kind].sent += 1
             except DeliveryError as exc:
+                if isinstance(exc, TransientDelivery) and exc.code in RATE_LIMITED:
+                    wait = 1.0 if exc.retry_after is None else exc.retry_after
+                    await self._wait_for_rate_limit(row, now, report, wait)
+                    return
                 if isinstance(exc, TransientDelivery):
                     await self._fail_or_retry(
                         row, now, report, exc.code, retry_after=exc.retry_after
@@ -538,6 +544,27 @@ class Sweeper:
                 .execution_options(synchronize_session=False)
             )
             report.kinds[row.kind].retried += 1
+
+    async def _wait_for_rate_limit(
+        self, row: DueWork, now: datetime, report: SweepReport, retry_after: float
+    ) -> None:
+        """Slack (or our own pacing) asked us to slow down: come back after ``Retry-After``.
+        This is not a failure, so it does not use up the row's attempts."""
+        delay = timedelta(seconds=retry_after + self.rng.uniform(0, 1))
+        async with self.db.transaction() as session:
+            await session.execute(
+                update(DueWork)
+                .where(DueWork.id == row.id, DueWork.claimed_by == self.worker_id)
+                .values(
+                    status=Status.PENDING,
+                    not_before=now + delay,
+                    claimed_by=None,
+                    lease_until=None,
+                    updated_at=now,
+                )
+                .execution_options(synchronize_session=False)
+            )
+        report.kinds[row.kind].retried += 1
 
     async def _finish(
         self,

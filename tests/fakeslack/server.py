@@ -555,7 +555,9 @@ class FakeSlack:
                     call,
                     {"ok": False, "error": "ratelimited"},
                     status=429,
-                    headers={"Retry-After": str(fault.retry_after or 1)},
+                    headers={
+                        "Retry-After": str(1 if fault.retry_after is None else fault.retry_after)
+                    },
                 )
             if fault.status >= 500:
                 self.stats[f"fault:{fault.status}"] += 1

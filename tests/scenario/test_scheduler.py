@@ -400,3 +400,22 @@ async def test_a_batch_over_many_sweeps_and_lease_ownership(
     report = await sweeper.sweep()
     assert report.claimed == 30 and sorted(seen) == sorted(set(seen)) and len(seen) == 30
     assert all(r.status is Status.DONE for r in await rows(deps.db))
+
+
+async def test_rate_limits_wait_for_retry_after_without_using_up_attempts(
+    deps: Deps, clock: ManualClock, fake: FakeSlack
+) -> None:
+    await add(deps, "test.dm", "busy", recipient_id="UMENTEE")
+    # More 429s in a row than the row has attempts (Retry-After 0 keeps the test quick).
+    sweeper = build_sweeper(deps, registry=recording_registry([]))
+    sweeper.max_attempts = 3
+    fake.fail("chat.postMessage", status=429, retry_after=0, times=2 * sweeper.max_attempts)
+    for _ in range(30):
+        await sweeper.sweep()
+        [work] = await rows(deps.db)
+        if work.status is not Status.PENDING:
+            break
+        assert work.not_before <= clock.now() + timedelta(seconds=1)  # Retry-After + jitter
+        clock.set(work.not_before)
+    assert work.status is Status.DONE and work.attempts == 1
+    assert len([c for c in fake.calls_to("chat.postMessage") if c.ok]) == 1
