@@ -267,3 +267,38 @@ async def test_serve_runs_the_scheduler_every_interval(
         logs = stop_server(process)
     assert "While you wait for your mentor" in str(dm.args["blocks"])
     assert '"msg": "sweep"' in logs
+
+
+async def test_tick_at_delivers_in_the_window_and_never_twice(
+    threaded_fake: FakeSlack, database_url: str, db: Database
+) -> None:
+    from datetime import UTC, datetime
+
+    from bot.clock import ManualClock
+    from bot.enrolment import save_enrolment
+    from tests.service.helpers import make_program, mentee_draft, person
+
+    # Olly (Tokyo) joins on Friday 6 March 2026 at 12:00 UTC; his nudge is due a day later.
+    clock = ManualClock(datetime(2026, 3, 6, 12, 0, tzinfo=UTC))
+    async with db.transaction() as s:
+        admin = await person(s, clock, "UADMIN", admin=True)
+        olly = await person(s, clock, "UOTHER", tz="Asia/Tokyo")
+        program = await make_program(s, clock, admin)
+        await save_enrolment(session=s, clock=clock, user=olly, draft=mentee_draft(program.id))
+    env = base_env(
+        DATABASE_URL=database_url, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=threaded_fake.base_url
+    )
+
+    def tick(at: str) -> str:
+        result = mentorbot("tick", "--at", at, env=env)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    assert "deferred 1" in tick("2026-03-07T12:00:00Z")  # 21:00 Saturday in Tokyo
+    assert tick("2026-03-08T23:00:00Z").startswith("claimed 0")  # still the weekend there
+    assert "mentee.prepare: ran 1, deferred 0, failed 0, retried 0, sent 1" in tick(
+        "2026-03-09T00:00:00+00:00"  # Monday 09:00 in Tokyo
+    )
+    assert tick("2026-03-09T00:00:00Z").startswith("claimed 0")  # the same instant again
+    sent = [c for c in threaded_fake.calls_to("chat.postMessage", channel="UOTHER") if c.ok]
+    assert len(sent) == 1
