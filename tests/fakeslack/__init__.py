@@ -1,6 +1,21 @@
-"""A fake Slack Web API server, and a client that sends signed requests as Slack does."""
+"""A fake Slack Web API server, and a client that sends signed requests as Slack does.
 
+``FakeSlack`` (server.py) impersonates the Web API over real HTTP; ``SlackSender``
+(sender.py) plays Slack's side towards the app; ``blockkit`` holds the Block Kit limits both
+enforce. ``python -m tests.fakeslack`` runs the fake on its own.
+"""
+
+from tests.fakeslack.blockkit import check_message, check_view
 from tests.fakeslack.sender import SlackSender
-from tests.fakeslack.server import Call, FakeSlack, SlackError, Workspace
+from tests.fakeslack.server import Call, FakeSlack, SlackError, Workspace, dm_channel_id
 
-__all__ = ["Call", "FakeSlack", "SlackError", "SlackSender", "Workspace"]
+__all__ = [
+    "Call",
+    "FakeSlack",
+    "SlackError",
+    "SlackSender",
+    "Workspace",
+    "check_message",
+    "check_view",
+    "dm_channel_id",
+]

@@ -1,10 +1,13 @@
 """A client that sends requests to an app exactly as Slack does: form-encoded slash commands
 and interactivity payloads, JSON event callbacks, each signed with
-``v0=HMAC-SHA256(signing_secret, "v0:{timestamp}:{body}")``.
+``X-Slack-Signature: v0=HMAC-SHA256(signing_secret, "v0:{timestamp}:{body}")``.
 
-``view_submission`` fills a modal the way a person does: from the view the app opened, with
-values for some fields (the rest are left empty, as a person would leave them), and refuses
-to pick an option the view doesn't offer.
+``view_submission`` fills a modal the way a person does: starting from the view the app
+opened (as ``FakeSlack.open_view`` returns it), with values for some fields; the rest are sent
+empty, as a person who skipped them would send them. It refuses to pick an option the view
+doesn't offer. With a ``FakeSlack`` at hand, the sender also gets its trigger ids and
+response URLs from the fake, and applies the app's answer to a submission to the person's
+modal stack there.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import random
+import re
+import secrets
 import time
 import uuid
 from collections.abc import Callable
@@ -21,17 +25,51 @@ from urllib.parse import urlencode
 
 import httpx
 
+from tests.fakeslack.server import dm_channel_id
+
 if TYPE_CHECKING:
     from tests.fakeslack.server import FakeSlack
 
 FORM = "application/x-www-form-urlencoded"
+LEGACY_TOKEN = "legacy-verification-token"  # Slack still sends it; Bolt ignores it
 
-_VALUE_TYPES = {"plain_text_input", "email_text_input", "url_text_input", "number_input"}
-_SINGLE_OPTION = {"static_select", "external_select", "radio_buttons"}
-_MULTI_OPTION = {"multi_static_select", "multi_external_select", "checkboxes"}
+# How each input element reports its value in view.state.values: the key, and the empty value.
+_TEXT = {"plain_text_input", "email_text_input", "url_text_input", "number_input"}
+_ONE_OPTION = {"static_select", "external_select", "radio_buttons"}
+_MANY_OPTIONS = {"multi_static_select", "multi_external_select", "checkboxes"}
+_PICKED: dict[str, tuple[str, Any]] = {
+    "users_select": ("selected_user", None),
+    "multi_users_select": ("selected_users", []),
+    "conversations_select": ("selected_conversation", None),
+    "multi_conversations_select": ("selected_conversations", []),
+    "channels_select": ("selected_channel", None),
+    "multi_channels_select": ("selected_channels", []),
+    "datepicker": ("selected_date", None),
+    "timepicker": ("selected_time", None),
+    "datetimepicker": ("selected_date_time", None),
+}
+# The element's initial_* field for each of those, read back by values_of.
+_INITIAL = {
+    "users_select": "initial_user",
+    "multi_users_select": "initial_users",
+    "conversations_select": "initial_conversation",
+    "multi_conversations_select": "initial_conversations",
+    "channels_select": "initial_channel",
+    "multi_channels_select": "initial_channels",
+    "datepicker": "initial_date",
+    "timepicker": "initial_time",
+    "datetimepicker": "initial_date_time",
+}
+# What a date or time picker can produce; anything else is a test mistake.
+_FORMATS = {
+    "datepicker": re.compile(r"\d{4}-\d{2}-\d{2}"),
+    "timepicker": re.compile(r"\d{2}:\d{2}"),
+}
 
 
 class SlackSender:
+    """Sends signed Slack requests to an app through ``http`` (at ``path``)."""
+
     def __init__(
         self,
         http: httpx.AsyncClient,
@@ -54,6 +92,7 @@ class SlackSender:
     # ------------------------------------------------------------------ signing
 
     def sign(self, body: bytes, timestamp: int) -> dict[str, str]:
+        """The two headers Slack signs a request with."""
         base = b"v0:" + str(timestamp).encode() + b":" + body
         digest = hmac.new(self.signing_secret.encode(), base, hashlib.sha256).hexdigest()
         return {"X-Slack-Request-Timestamp": str(timestamp), "X-Slack-Signature": f"v0={digest}"}
@@ -67,6 +106,8 @@ class SlackSender:
         signature: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> httpx.Response:
+        """Post ``body`` signed for ``timestamp`` (default: now). ``signature`` replaces the
+        real one, for forged requests; a stale ``timestamp`` makes a replayed one."""
         ts = int(self.now()) if timestamp is None else timestamp
         signed = self.sign(body, ts)
         if signature is not None:
@@ -74,22 +115,42 @@ class SlackSender:
         all_headers = {"Content-Type": content_type, **signed, **(headers or {})}
         return await self.http.post(self.path, content=body, headers=all_headers)
 
+    # ------------------------------------------------------------------ what Slack hands out
+
     def trigger_id(self, user_id: str, team_id: str | None = None) -> str:
+        """A trigger id for the person: issued by the fake when there is one (so
+        ``views.open`` accepts it), else one of the same form that no fake knows."""
         team = team_id or self.team_id
         if self.fake is not None:
             return self.fake.issue_trigger(user_id, team)
-        return f"{int(self.now() * 1000)}.{random.randint(10**8, 10**9)}.{uuid.uuid4().hex[:24]}"
+        return f"{int(self.now() * 1000)}.{secrets.randbelow(10**12)}.{secrets.token_hex(16)}"
 
     def _response_url(self) -> str:
         if self.fake is not None:
             return self.fake.response_url()
         return f"https://hooks.slack.com/actions/{self.team_id}/{uuid.uuid4().hex}"
 
+    def _domain(self, team_id: str) -> str:
+        if self.fake is not None and team_id in self.fake.workspaces:
+            return self.fake.workspaces[team_id].domain
+        return "acme"
+
     def _user(self, user_id: str, team_id: str) -> dict[str, Any]:
         name = user_id.lower()
         if self.fake is not None and team_id in self.fake.workspaces:
             name = self.fake.workspaces[team_id].users.get(user_id, {}).get("name", name)
         return {"id": user_id, "username": name, "name": name, "team_id": team_id}
+
+    def _common(self, user_id: str, team_id: str) -> dict[str, Any]:
+        """Fields every interactivity payload carries."""
+        return {
+            "user": self._user(user_id, team_id),
+            "api_app_id": self.api_app_id,
+            "token": LEGACY_TOKEN,
+            "team": {"id": team_id, "domain": self._domain(team_id)},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
 
     async def _interactive(self, payload: dict[str, Any]) -> httpx.Response:
         body = urlencode({"payload": json.dumps(payload)}).encode()
@@ -106,14 +167,15 @@ class SlackSender:
         channel_id: str | None = None,
         team_id: str | None = None,
     ) -> httpx.Response:
+        """A slash command typed by ``user_id`` (in their DM with the app by default)."""
         team = team_id or self.team_id
-        channel = channel_id or ("D" + user_id.lstrip("UW"))
+        channel = channel_id or dm_channel_id(user_id)
         form = {
-            "token": "legacy-verification-token",
+            "token": LEGACY_TOKEN,
             "team_id": team,
-            "team_domain": "acme",
+            "team_domain": self._domain(team),
             "channel_id": channel,
-            "channel_name": "directmessage" if channel.startswith("D") else "general",
+            "channel_name": "directmessage" if channel.startswith("D") else channel.lower(),
             "user_id": user_id,
             "user_name": self._user(user_id, team)["name"],
             "command": command,
@@ -139,47 +201,43 @@ class SlackSender:
         team_id: str | None = None,
         values: dict[str, Any] | None = None,
     ) -> httpx.Response:
+        """A ``block_actions`` payload: a button press by default; ``action`` gives the whole
+        action (e.g. ``{"type": "static_select", "selected_option": {...}}``). With ``view``
+        the element sits in that modal, whose inputs hold ``values`` (as for
+        ``view_submission``); otherwise it sits in ``message`` in ``channel_id``."""
         team = team_id or self.team_id
-        act = action or {"type": "button", "text": {"type": "plain_text", "text": "Button"}}
-        act = {
-            **act,
-            "action_id": action_id,
-            "block_id": block_id or act.get("block_id") or uuid.uuid4().hex[:5],
-            "action_ts": f"{self.now():.6f}",
-        }
+        act = dict(action or {"type": "button", "text": {"type": "plain_text", "text": "Button"}})
+        act.update(
+            action_id=action_id,
+            block_id=block_id or act.get("block_id") or uuid.uuid4().hex[:5],
+            action_ts=f"{self.now():.6f}",
+        )
         if value is not None:
             act["value"] = value
         payload: dict[str, Any] = {
             "type": "block_actions",
-            "user": self._user(user_id, team),
-            "api_app_id": self.api_app_id,
-            "token": "legacy-verification-token",
-            "team": {"id": team, "domain": "acme"},
-            "enterprise": None,
-            "is_enterprise_install": False,
+            **self._common(user_id, team),
             "trigger_id": self.trigger_id(user_id, team),
             "actions": [act],
         }
         if view is not None:
-            state_view = {**view, "state": {"values": self.state_values(view, values or {})}}
             payload["container"] = {"type": "view", "view_id": view.get("id")}
-            payload["view"] = state_view
+            payload["view"] = {**view, "state": {"values": self.state_values(view, values or {})}}
         else:
-            channel = channel_id or ("D" + user_id.lstrip("UW"))
-            msg = message or {
-                "type": "message",
-                "ts": f"{self.now():.6f}",
-                "text": "",
-                "blocks": [],
-            }
+            channel = channel_id or dm_channel_id(user_id)
+            msg = message or {"type": "message", "ts": f"{self.now():.6f}", "blocks": []}
             payload["container"] = {
                 "type": "message",
                 "message_ts": msg.get("ts"),
                 "channel_id": channel,
                 "is_ephemeral": False,
             }
-            payload["channel"] = {"id": channel, "name": "directmessage"}
+            payload["channel"] = {
+                "id": channel,
+                "name": "directmessage" if channel.startswith("D") else channel.lower(),
+            }
             payload["message"] = msg
+            payload["state"] = {"values": {}}
             payload["response_url"] = self._response_url()
         return await self._interactive(payload)
 
@@ -194,8 +252,8 @@ class SlackSender:
         value: str | None = None,
         team_id: str | None = None,
     ) -> httpx.Response:
-        """Press a button that the app rendered in ``blocks`` (found by action id, and by
-        value when several share the id), as it appears in a message."""
+        """Press a button the app rendered in ``blocks`` (found by action id, and by value
+        when several share the id), as it appears in a message."""
         for block in blocks:
             elements = list(block.get("elements") or [])
             if block.get("accessory"):
@@ -222,22 +280,18 @@ class SlackSender:
         *,
         team_id: str | None = None,
     ) -> httpx.Response:
+        """Submit ``view`` with ``values`` (by block id, plain python values; see
+        ``state_values``). With a fake, the app's answer is applied to the modal stack."""
         team = team_id or self.team_id
         payload = {
             "type": "view_submission",
-            "team": {"id": team, "domain": "acme"},
-            "user": self._user(user_id, team),
-            "api_app_id": self.api_app_id,
-            "token": "legacy-verification-token",
+            **self._common(user_id, team),
             "trigger_id": self.trigger_id(user_id, team),
             "view": {**view, "state": {"values": self.state_values(view, values)}},
             "response_urls": [],
-            "is_enterprise_install": False,
-            "enterprise": None,
         }
         response = await self._interactive(payload)
         if self.fake is not None and response.status_code == 200:
-            # Slack closes, updates or keeps the modal according to the answer.
             try:
                 answer = response.json() if response.content else None
             except ValueError:
@@ -245,15 +299,27 @@ class SlackSender:
             self.fake.apply_response_action(user_id, answer if isinstance(answer, dict) else None)
         return response
 
-    async def view_closed(self, user_id: str, view: dict[str, Any]) -> httpx.Response:
+    async def view_closed(
+        self,
+        user_id: str,
+        view: dict[str, Any],
+        *,
+        is_cleared: bool = False,
+        team_id: str | None = None,
+    ) -> httpx.Response:
+        """The person closed the modal (Slack sends this only for ``notify_on_close``
+        views). With a fake, the modal closes there too (all of them if ``is_cleared``)."""
+        team = team_id or self.team_id
         payload = {
             "type": "view_closed",
-            "team": {"id": self.team_id, "domain": "acme"},
-            "user": self._user(user_id, self.team_id),
-            "api_app_id": self.api_app_id,
+            **self._common(user_id, team),
             "view": view,
-            "is_cleared": False,
+            "is_cleared": is_cleared,
         }
+        if self.fake is not None:
+            self.fake.apply_response_action(
+                user_id, {"response_action": "clear"} if is_cleared else None
+            )
         return await self._interactive(payload)
 
     async def event(
@@ -265,13 +331,17 @@ class SlackSender:
         retry_reason: str | None = None,
         event_id: str | None = None,
     ) -> httpx.Response:
+        """An Events API ``event_callback`` carrying ``event``. ``retry_num`` sends it as
+        Slack's retry of an event the app was slow to acknowledge."""
         team = team_id or self.team_id
         bot_user = "UBOT0001"
         if self.fake is not None and team in self.fake.workspaces:
             bot_user = self.fake.workspaces[team].bot_user_id
         envelope = {
-            "token": "legacy-verification-token",
+            "token": LEGACY_TOKEN,
             "team_id": team,
+            "context_team_id": team,
+            "context_enterprise_id": None,
             "api_app_id": self.api_app_id,
             "event": {"event_ts": f"{self.now():.6f}", **event},
             "type": "event_callback",
@@ -300,85 +370,105 @@ class SlackSender:
 
     @staticmethod
     def state_values(view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-        """Slack's ``view.state.values`` for a person who entered ``values`` (by block id)."""
+        """Slack's ``view.state.values`` for a person who entered ``values`` (keyed by the
+        input's block id, as plain python values) and left every other input empty.
+
+        Text inputs take a string (a number is turned into one); option inputs take the
+        option's value (a list of them for multi-selects and checkboxes), and an external
+        select takes an option dict or a value to show as its own label; pickers take an
+        id or ids, ``"YYYY-MM-DD"``, ``"HH:MM"`` or a unix time. Raises ValueError for an
+        unknown block id, an option the view doesn't offer, or a malformed date or time.
+        """
         inputs = {
             b["block_id"]: b["element"]
-            for b in view.get("blocks", [])
-            if b.get("type") == "input" and b.get("block_id")
+            for b in view.get("blocks") or []
+            if b.get("type") == "input" and b.get("block_id") and isinstance(b.get("element"), dict)
         }
         unknown = set(values) - set(inputs)
         if unknown:
             raise ValueError(f"no input blocks {sorted(unknown)} in this view")
-        state: dict[str, Any] = {}
-        for block_id, element in inputs.items():
-            kind = element["type"]
-            value = values.get(block_id)
-            entry: dict[str, Any] = {"type": kind}
-            if kind in _VALUE_TYPES:
-                entry["value"] = None if value is None else str(value)
-            elif kind in _SINGLE_OPTION:
-                entry["selected_option"] = _option(element, value) if value is not None else None
-            elif kind in _MULTI_OPTION:
-                entry["selected_options"] = [_option(element, v) for v in value or []]
-            elif kind == "users_select":
-                entry["selected_user"] = value
-            elif kind == "multi_users_select":
-                entry["selected_users"] = list(value or [])
-            elif kind == "conversations_select":
-                entry["selected_conversation"] = value
-            elif kind == "channels_select":
-                entry["selected_channel"] = value
-            elif kind == "multi_conversations_select":
-                entry["selected_conversations"] = list(value or [])
-            elif kind == "datepicker":
-                entry["selected_date"] = value
-            elif kind == "timepicker":
-                entry["selected_time"] = value
-            elif kind == "datetimepicker":
-                entry["selected_date_time"] = value
-            else:
-                entry["value"] = value
-            state[block_id] = {element.get("action_id", "field"): entry}
-        return state
+        return {
+            block_id: {element.get("action_id", "field"): _state(element, values.get(block_id))}
+            for block_id, element in inputs.items()
+        }
 
     @staticmethod
     def values_of(view: dict[str, Any]) -> dict[str, Any]:
-        """The values a modal opens with (its ``initial_*``), in the form ``values`` takes."""
+        """What each input of a modal starts with (its ``initial_*``), in the form
+        ``state_values`` takes, so a test can change one field of a pre-filled modal."""
         out: dict[str, Any] = {}
-        for block in view.get("blocks", []):
-            if block.get("type") != "input":
+        for block in view.get("blocks") or []:
+            element = block.get("element")
+            if block.get("type") != "input" or not isinstance(element, dict):
                 continue
-            el, block_id = block["element"], block["block_id"]
-            kind = el["type"]
-            if kind in _VALUE_TYPES:
-                value = el.get("initial_value")
-                out[block_id] = None if value is None else str(value)
-            elif kind in _SINGLE_OPTION:
-                initial = el.get("initial_option")
-                out[block_id] = initial["value"] if initial else None
-            elif kind in _MULTI_OPTION:
-                out[block_id] = [o["value"] for o in el.get("initial_options") or []]
-            elif kind == "users_select":
-                out[block_id] = el.get("initial_user")
-            elif kind == "multi_users_select":
-                out[block_id] = list(el.get("initial_users") or [])
-            elif kind in ("conversations_select", "channels_select"):
-                out[block_id] = el.get("initial_conversation") or el.get("initial_channel")
-            elif kind == "datepicker":
-                out[block_id] = el.get("initial_date")
-            elif kind == "timepicker":
-                out[block_id] = el.get("initial_time")
-            elif kind == "datetimepicker":
-                out[block_id] = el.get("initial_date_time")
+            kind = element.get("type")
+            if kind in _TEXT:
+                initial = element.get("initial_value")
+                value: Any = None if initial is None else str(initial)
+            elif kind in _ONE_OPTION:
+                option = element.get("initial_option")
+                value = option["value"] if option else None
+            elif kind in _MANY_OPTIONS:
+                value = [o["value"] for o in element.get("initial_options") or []]
+            elif kind in _INITIAL:
+                value = element.get(_INITIAL[kind])
+                if isinstance(value, list):
+                    value = list(value)
+                elif value is None and isinstance(_PICKED[kind][1], list):
+                    value = []
+            else:
+                value = None
+            out[block["block_id"]] = value
         return out
 
 
+def _state(element: dict[str, Any], value: Any) -> dict[str, Any]:
+    """One input's entry in ``view.state.values``."""
+    kind = str(element.get("type"))
+    entry: dict[str, Any] = {"type": kind}
+    if kind in _TEXT:
+        entry["value"] = None if value is None else str(value)
+    elif kind in _ONE_OPTION:
+        entry["selected_option"] = None if value is None else _option(element, value)
+    elif kind in _MANY_OPTIONS:
+        entry["selected_options"] = [_option(element, v) for v in value or []]
+    elif kind in _PICKED:
+        key, empty = _PICKED[kind]
+        if value is None:
+            value = list(empty) if isinstance(empty, list) else empty
+        elif isinstance(empty, list):
+            value = list(value)
+        pattern = _FORMATS.get(kind)
+        if pattern is not None and value is not None and not pattern.fullmatch(str(value)):
+            raise ValueError(f"{kind} can't produce {value!r}")
+        entry[key] = value
+    elif kind == "rich_text_input":
+        entry["rich_text_value"] = None if value is None else _rich_text(str(value))
+    else:
+        entry["value"] = value
+    return entry
+
+
 def _option(element: dict[str, Any], value: Any) -> dict[str, Any]:
+    """The option a person picks by its value: only one the element offers, except for
+    external selects, whose options come from the app at typing time."""
+    if element.get("type") in ("external_select", "multi_external_select"):
+        if isinstance(value, dict):
+            return dict(value)
+        return {"text": {"type": "plain_text", "text": str(value)}, "value": str(value)}
     options = list(element.get("options") or []) + [
         o for group in element.get("option_groups") or [] for o in group.get("options", [])
     ]
+    wanted = value.get("value") if isinstance(value, dict) else str(value)
     for option in options:
-        if option.get("value") == str(value):
+        if option.get("value") == wanted:
             return dict(option)
     offered = [o.get("value") for o in options]
-    raise ValueError(f"option {value!r} is not offered (offered: {offered})")
+    raise ValueError(f"option {wanted!r} is not offered (offered: {offered})")
+
+
+def _rich_text(text: str) -> dict[str, Any]:
+    return {
+        "type": "rich_text",
+        "elements": [{"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}],
+    }
