@@ -81,3 +81,9 @@ class ActorRole(enum.StrEnum):
     MENTOR = "mentor"
     MANAGER = "manager"
     SYSTEM = "system"
+
+
+class MatchRunStatus(enum.StrEnum):
+    DRAFT = "draft"
+    APPROVED = "approved"
+    CANCELLED = "cancelled"

@@ -18,16 +18,19 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.enums import (
+    OPEN_RELATIONSHIP_STATUSES,
     ActorRole,
     Cadence,
     DepartmentPreference,
     EnrolmentRole,
     EnrolmentStatus,
+    MatchRunStatus,
     RelationshipStatus,
 )
 from storage.types import UTCDateTime
@@ -39,6 +42,10 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+OPEN_STATUSES_SQL = "status IN ({})".format(
+    ", ".join(f"'{s.value}'" for s in sorted(OPEN_RELATIONSHIP_STATUSES))
+)
 
 # Slack ids are short, but Enterprise Grid ids and future formats have room here.
 SlackId = String(32)
@@ -177,13 +184,65 @@ class Enrolment(Base):
     seniority: Mapped[int] = mapped_column(Integer)
     location: Mapped[str] = mapped_column(String(80), default="")
     manager_slack_id: Mapped[str | None] = mapped_column(SlackId)
+    current_role: Mapped[str] = mapped_column(String(150), default="")
     department_preference: Mapped[DepartmentPreference] = mapped_column(_enum(DepartmentPreference))
     joined_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     left_at: Mapped[datetime | None]
+    # The waiting list: set while a mentee waits for a match, with the reason they weren't.
+    waitlisted_at: Mapped[datetime | None]
+    waitlist_reason: Mapped[str] = mapped_column(String(300), default="")
 
     program: Mapped[Program] = relationship(lazy="joined")
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class MatchRun(Base):
+    """A manager's matching session: proposals to review, lock, drop, re-solve and approve."""
+
+    __tablename__ = "match_runs"
+    __table_args__ = (Index(None, "team_id", "program_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    status: Mapped[MatchRunStatus] = mapped_column(_enum(MatchRunStatus))
+    # Unmatched mentees: [{"enrolment_id", "reason", "missing"}].
+    unmatched: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    approved_at: Mapped[datetime | None]
+
+    program: Mapped[Program] = relationship(lazy="joined")
+    proposals: Mapped[list[MatchProposal]] = relationship(
+        back_populates="run",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="MatchProposal.id",
+    )
+
+
+class MatchProposal(Base):
+    __tablename__ = "match_proposals"
+    __table_args__ = (UniqueConstraint("run_id", "mentee_enrolment_id", "mentor_enrolment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("match_runs.id", ondelete="CASCADE"))
+    mentee_enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrolments.id", ondelete="CASCADE")
+    )
+    mentor_enrolment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrolments.id", ondelete="CASCADE")
+    )
+    score: Mapped[float]
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    dropped: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    run: Mapped[MatchRun] = relationship(back_populates="proposals")
+    mentee: Mapped[Enrolment] = relationship(foreign_keys=[mentee_enrolment_id], lazy="joined")
+    mentor: Mapped[Enrolment] = relationship(foreign_keys=[mentor_enrolment_id], lazy="joined")
 
 
 class Relationship(Base):
@@ -194,6 +253,16 @@ class Relationship(Base):
         Index(None, "team_id", "program_id", "status"),
         Index(None, "mentor_user_id", "status"),
         Index(None, "mentee_user_id", "status"),
+        # One open relationship per pair: approving twice or requesting twice can't duplicate.
+        Index(
+            "uq_relationships_open_pair",
+            "program_id",
+            "mentee_user_id",
+            "mentor_user_id",
+            unique=True,
+            postgresql_where=text(OPEN_STATUSES_SQL),
+            sqlite_where=text(OPEN_STATUSES_SQL),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -202,12 +271,57 @@ class Relationship(Base):
     mentor_user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     mentee_user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     status: Mapped[RelationshipStatus] = mapped_column(_enum(RelationshipStatus))
+    # The pair's group DM, where the introduction, agreement and summaries go.
     conversation_id: Mapped[str | None] = mapped_column(SlackId)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     started_at: Mapped[datetime | None]
     ends_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
+    mentee_enrolment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enrolments.id", ondelete="SET NULL")
+    )
+    mentor_enrolment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enrolments.id", ondelete="SET NULL")
+    )
+    # The approved proposal it came from (unique: approving twice creates nothing new).
+    proposal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("match_proposals.id", ondelete="SET NULL"), unique=True
+    )
+    source: Mapped[str] = mapped_column(String(16), default="match")  # match | self_serve
+    match_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    intro_ts: Mapped[str | None] = mapped_column(String(32))
+    accepted_at: Mapped[datetime | None]
+    declined_at: Mapped[datetime | None]
+    # Why the mentor declined: for the program's managers only.
+    decline_reason: Mapped[str] = mapped_column(Text, default="")
+    agreement_signed_at: Mapped[datetime | None]
+    first_meeting_at: Mapped[datetime | None]
+
+    program: Mapped[Program] = relationship(lazy="joined")
+    mentor: Mapped[User] = relationship(foreign_keys=[mentor_user_id], lazy="joined")
+    mentee: Mapped[User] = relationship(foreign_keys=[mentee_user_id], lazy="joined")
+
+
+class Agreement(Base):
+    """The pair's written agreement. A revision is a new version that both sign again."""
+
+    __tablename__ = "agreements"
+    __table_args__ = (UniqueConstraint("relationship_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId)
+    relationship_id: Mapped[int] = mapped_column(ForeignKey("relationships.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    terms: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime]
+    mentee_signed_at: Mapped[datetime | None]
+    mentor_signed_at: Mapped[datetime | None]
+    superseded_at: Mapped[datetime | None]
+    # The mentor's "suggest changes" note, sent back to the mentee.
+    change_request: Mapped[str] = mapped_column(Text, default="")
+    channel_id: Mapped[str | None] = mapped_column(SlackId)
+    message_ts: Mapped[str | None] = mapped_column(String(32))
 
 
 class ActivityEvent(Base):

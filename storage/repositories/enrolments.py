@@ -41,3 +41,15 @@ async def for_user(
     if not include_left:
         stmt = stmt.where(Enrolment.status != EnrolmentStatus.LEFT)
     return (await session.scalars(stmt)).all()
+
+
+async def in_program(
+    *, session: AsyncSession, team_id: str, program_id: int
+) -> Sequence[Enrolment]:
+    return (
+        await session.scalars(
+            select(Enrolment).where(
+                Enrolment.team_id == team_id, Enrolment.program_id == program_id
+            )
+        )
+    ).all()

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
 
 import scheduling.models  # noqa: F401  (the due_work table is part of the schema)
 from storage.db import Database
@@ -61,5 +62,51 @@ async def test_an_outdated_schema_is_refused_with_a_hint(scratch_url: str) -> No
             await conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'old0'")
         with pytest.raises(SchemaNotCurrent, match=r"is at old0 .* run `mentorbot db upgrade`"):
             await check_current(db.engine)
+    finally:
+        await db.dispose()
+
+
+async def test_each_migration_upgrades_a_database_that_has_data(scratch_url: str) -> None:
+    """New NOT NULL columns need server defaults, or an upgrade fails in production."""
+    from datetime import UTC, datetime
+
+    from alembic.script import ScriptDirectory
+
+    from storage.migrate import alembic_config
+
+    revisions = [
+        r.revision
+        for r in reversed(list(ScriptDirectory.from_config(alembic_config()).walk_revisions()))
+    ]
+    db = Database(scratch_url)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    if db.is_sqlite:
+        now = now.replace(tzinfo=None)  # type: ignore[assignment]
+    try:
+        await upgrade(scratch_url, revisions[0])
+        async with db.engine.begin() as conn:
+            rows = [
+                "INSERT INTO workspaces (team_id, created_at) VALUES ('T1', :n)",
+                "INSERT INTO users (team_id, slack_user_id, name, real_name, tz, is_admin, "
+                "is_owner, is_bot, deleted, created_at) "
+                "VALUES ('T1', 'U1', 'a', 'A', 'UTC', false, false, false, false, :n)",
+                "INSERT INTO programs (team_id, name, name_key, description, cadence, "
+                "relationship_months, nudge_start_minute, nudge_end_minute, nudge_days, timezone, "
+                "skills, settings, created_by, created_at, updated_at) VALUES ('T1', 'P', 'p', '', "
+                "'weekly', 12, 540, 1020, 31, 'UTC', '[]', '{}', 'U1', :n, :n)",
+                "INSERT INTO enrolments (team_id, program_id, user_id, role, status, goals, "
+                "target_role, skills_to_develop, expertise, capacity, department, seniority, "
+                "location, department_preference, joined_at, updated_at) VALUES ('T1', 1, 1, "
+                "'mentee', 'active', '', '', '[]', '[]', 0, 'x', 1, '', 'different', :n, :n)",
+                "INSERT INTO relationships (team_id, program_id, mentor_user_id, mentee_user_id, "
+                "status, created_at, updated_at) VALUES ('T1', 1, 1, 1, 'initiation', :n, :n)",
+            ]
+            for sql in rows:
+                await conn.execute(text(sql), {"n": now})
+        for revision in revisions[1:]:
+            await upgrade(scratch_url, revision)
+        async with db.engine.connect() as conn:
+            count = (await conn.execute(text("SELECT count(*) FROM relationships"))).scalar()
+        assert count == 1
     finally:
         await db.dispose()
