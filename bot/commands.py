@@ -36,7 +36,12 @@ CATALOGUE: tuple[Subcommand, ...] = (
     Subcommand("settings", "Choose the hours when I may nudge you", Audience.EVERYONE),
     Subcommand("pause <2w | date>", "Hold my nudges while I'm away", Audience.EVERYONE),
     Subcommand("resume", "End a pause", Audience.EVERYONE),
+    Subcommand("find", "See the mentors who fit you best, and ask one", Audience.MENTEES),
+    Subcommand("agreement", "See, draft or revise your mentoring agreement", Audience.MENTEES),
+    Subcommand("agreement", "See your mentoring agreement", Audience.MENTORS),
     Subcommand("program", "List the mentoring programs in this workspace", Audience.EVERYONE),
+    Subcommand("match [program]", "Propose matches, review and approve them", Audience.MANAGERS),
+    Subcommand("match settings [program]", "Tune how matching weighs things", Audience.MANAGERS),
     Subcommand("program edit <name>", "Change a program you manage", Audience.MANAGERS),
     Subcommand("program new", "Create a mentoring program", Audience.CREATORS),
 )
@@ -57,7 +62,13 @@ def visible(roles: Roles) -> list[Subcommand]:
         shown.add(Audience.MANAGERS)
     if roles.can_create_programs:
         shown.add(Audience.CREATORS)
-    return [c for c in CATALOGUE if c.audience in shown]
+    seen: set[str] = set()
+    out: list[Subcommand] = []
+    for command in CATALOGUE:
+        if command.audience in shown and command.usage not in seen:
+            seen.add(command.usage)
+            out.append(command)
+    return out
 
 
 def resolve(word: str) -> str | None:

@@ -28,9 +28,11 @@ BOT_SCOPES: tuple[str, ...] = (
     "channels:join",  # join a public manager digest channel by itself
     "chat:write",  # DMs, introductions, digests
     "commands",  # /mentor
+    "files:write",  # the match review as a CSV download
     "groups:read",  # check it was invited to a private digest channel
     "im:history",  # read replies in its DMs (message.im)
     "im:write",  # open DMs with people
+    "mpim:write",  # a group DM with each mentor and mentee, for their introduction
     "users:read",  # time zones, names, admin/owner status, deactivation
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.clock import Clock
@@ -16,3 +17,6 @@ class Deps:
     db: Database
     clock: Clock
     metrics: Metrics = field(default_factory=Metrics)
+    # Ask the scheduler to sweep now, after a request scheduled work that is due at once
+    # (an introduction, a notice). A no-op without a scheduler (tests sweep explicitly).
+    kick: Callable[[], None] = field(default=lambda: None)

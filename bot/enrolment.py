@@ -23,6 +23,7 @@ from storage.repositories import programs as program_repo
 GOALS_MAX = 1000
 TARGET_ROLE_MAX = 150
 DEPARTMENT_MAX = 80
+CURRENT_ROLE_MAX = 150
 LOCATION_MAX = 80
 SKILLS_PICK_MAX = 10
 CAPACITY_MIN, CAPACITY_MAX = 1, 5
@@ -54,6 +55,7 @@ class EnrolmentDraft:
     expertise: tuple[str, ...] = ()
     capacity: int | None = None
     department: str = ""
+    current_role: str = ""
     seniority: int | None = None
     location: str = ""
     manager_slack_id: str | None = None
@@ -85,6 +87,8 @@ def validate(draft: EnrolmentDraft, *, program: Program, user: User) -> None:
         errors[F.DEPARTMENT] = "Say which department or team you work in."
     elif len(department) > DEPARTMENT_MAX:
         errors[F.DEPARTMENT] = f"Keep this to {DEPARTMENT_MAX} characters."
+    if len(draft.current_role.strip()) > CURRENT_ROLE_MAX:
+        errors[F.CURRENT_ROLE] = f"Keep this to {CURRENT_ROLE_MAX} characters."
     if draft.seniority not in SENIORITY_LEVELS:
         errors[F.SENIORITY] = "Choose your level."
     if len(draft.location.strip()) > LOCATION_MAX:
@@ -146,6 +150,7 @@ async def save_enrolment(
     enrolment.expertise = [canonical[s.casefold()] for s in draft.expertise] if mentor else []
     enrolment.capacity = (draft.capacity or 0) if mentor else 0
     enrolment.department = " ".join(draft.department.split())
+    enrolment.current_role = " ".join(draft.current_role.split())
     enrolment.seniority = draft.seniority or 0
     enrolment.location = draft.location.strip()
     enrolment.manager_slack_id = draft.manager_slack_id
@@ -225,6 +230,7 @@ def draft_of(enrolment: Enrolment) -> EnrolmentDraft:
         expertise=tuple(enrolment.expertise),
         capacity=enrolment.capacity or None,
         department=enrolment.department,
+        current_role=enrolment.current_role,
         seniority=enrolment.seniority or None,
         location=enrolment.location,
         manager_slack_id=enrolment.manager_slack_id,

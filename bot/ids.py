@@ -24,6 +24,20 @@ class Action(enum.StrEnum):
     # personal settings
     SETTINGS_OPEN = "settings.open"
     RESUME = "pause.resume"
+    # matching review (in the review modal)
+    MATCH_PAGE = "match.page"
+    MATCH_PAIR = "match.pair"  # overflow menu: lock / unlock / drop
+    MATCH_RESOLVE = "match.resolve"
+    MATCH_CSV = "match.csv"
+    MATCH_SETTINGS = "match.settings"
+    # introductions
+    INTRO_ACCEPT = "intro.accept"
+    INTRO_DECLINE = "intro.decline"
+    FIND_REQUEST = "find.request"
+    # agreement
+    AGREEMENT_DRAFT = "agreement.draft"
+    AGREEMENT_SIGN = "agreement.sign"
+    AGREEMENT_SUGGEST = "agreement.suggest"
     # generic: a field's action id inside an input block
     FIELD = "field"
 
@@ -32,6 +46,11 @@ class Callback(enum.StrEnum):
     PROGRAM_FORM = "program.form"
     JOIN_FORM = "join.form"
     SETTINGS_FORM = "settings.form"
+    MATCH_REVIEW = "match.review"
+    MATCH_SETTINGS_FORM = "match.settings.form"
+    DECLINE_FORM = "intro.decline.form"
+    AGREEMENT_FORM = "agreement.form"
+    SUGGEST_FORM = "agreement.suggest.form"
 
 
 class ProgramField(enum.StrEnum):
@@ -57,6 +76,7 @@ class JoinField(enum.StrEnum):
     EXPERTISE = "expertise"
     CAPACITY = "capacity"
     DEPARTMENT = "department"
+    CURRENT_ROLE = "current_role"
     SENIORITY = "seniority"
     LOCATION = "location"
     MANAGER = "manager"
@@ -68,3 +88,30 @@ class SettingsField(enum.StrEnum):
     START = "own_start"
     END = "own_end"
     DAYS = "own_days"
+
+
+class MatchSettingsField(enum.StrEnum):
+    MENTORS_PER_MENTEE = "mentors_per_mentee"
+    SELF_SERVE = "self_serve"
+    REMINDER_DAYS = "accept_reminder_days"
+    EXPIRY_DAYS = "accept_expiry_days"
+    MIN_OVERLAP = "min_overlap_hours"
+    WEIGHT_SKILLS = "weight_skills"
+    WEIGHT_ROLE = "weight_role"
+    WEIGHT_SENIORITY = "weight_seniority"
+    WEIGHT_DEPARTMENT = "weight_department"
+    WEIGHT_TIMEZONE = "weight_timezone"
+
+
+class AgreementField(enum.StrEnum):
+    CADENCE = "cadence"
+    LENGTH = "meeting_minutes"
+    END_DATE = "end_date"
+    CHANNEL = "channel"
+    CHANNEL_DETAIL = "channel_detail"
+    IN_SCOPE = "in_scope"
+    OUT_OF_SCOPE = "out_of_scope"
+    FROM_MENTOR = "from_mentor"
+    FROM_MENTEE = "from_mentee"
+    CONFIDENTIAL = "confidential"
+    NOTE = "note"

@@ -36,7 +36,11 @@ async def _deps(settings: Settings) -> Deps:
 def _scheduler(deps: Deps, enabled: bool) -> SweepScheduler | None:
     if not enabled:
         return None
-    return SweepScheduler(deps, build_sweeper(deps), interval=deps.settings.sweep_interval_seconds)
+    sweeps = SweepScheduler(
+        deps, build_sweeper(deps), interval=deps.settings.sweep_interval_seconds
+    )
+    deps.kick = sweeps.kick
+    return sweeps
 
 
 async def serve_http(settings: Settings, *, host: str, scheduler: bool) -> None:

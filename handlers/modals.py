@@ -7,19 +7,25 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import agreements as agreement_svc
 from bot import enrolment as enrolment_svc
 from bot import programs as program_svc
 from bot.deps import Deps
-from bot.errors import NotFound
+from bot.errors import NotAllowed, NotFound
 from bot.people import effective_hours, own_hours
+from bot.relationships import membership
 from bot.text import escape
+from bot.views.agreement import agreement_form, suggest_form
 from bot.views.enrolment import join_form, parse_join_form
 from bot.views.programs import program_form
 from bot.views.settings import settings_form
 from bot.views.state import FormState
+from scheduling.windows import zone
+from storage.enums import ActorRole
 from storage.models import User
 from storage.repositories import enrolments as enrolment_repo
 from storage.repositories import programs as program_repo
+from storage.repositories import relationships as rel_repo
 
 
 async def open_program_form(
@@ -123,6 +129,47 @@ async def open_settings_form(
     await client.views_open(trigger_id=trigger_id, view=view)
 
 
+async def open_agreement_form(
+    deps: Deps, client: AsyncWebClient, *, actor: User, trigger_id: str, relationship_id: int
+) -> None:
+    """The mentee drafts, or revises, the agreement (pre-filled from the current version)."""
+    async with deps.db.transaction() as session:
+        member = await membership(session=session, actor=actor, relationship_id=relationship_id)
+        if member.role is not ActorRole.MENTEE:
+            raise NotAllowed(
+                "The mentee drafts the agreement. You can sign it or suggest changes once "
+                "it's posted."
+            )
+        current = await rel_repo.current_agreement(session=session, relationship_id=relationship_id)
+        relationship = member.relationship
+        today = deps.clock.now().astimezone(zone(actor.tz)).date()
+        terms = (
+            agreement_svc.Terms.from_dict(current.terms)
+            if current is not None
+            else agreement_svc.default_terms(relationship, today)
+        )
+        view = agreement_form(relationship, terms, revising=current is not None)
+    await client.views_open(trigger_id=trigger_id, view=view)
+
+
+async def open_suggest_form(
+    deps: Deps, client: AsyncWebClient, *, actor: User, trigger_id: str, agreement_id: int
+) -> None:
+    async with deps.db.transaction() as session:
+        agreement = await rel_repo.agreement(
+            session=session, team_id=actor.team_id, agreement_id=agreement_id
+        )
+        if agreement is None:
+            raise NotFound("That agreement doesn't exist.")
+        member = await membership(
+            session=session, actor=actor, relationship_id=agreement.relationship_id
+        )
+        if member.role is not ActorRole.MENTOR:
+            raise NotAllowed("You drafted it: revise it with `/mentor agreement`.")
+        view = suggest_form(agreement, member.relationship)
+    await client.views_open(trigger_id=trigger_id, view=view)
+
+
 async def _join_draft(
     session: Any, actor: User, program_id: int | None
 ) -> tuple[enrolment_svc.EnrolmentDraft, bool]:
@@ -141,6 +188,7 @@ async def _join_draft(
                 program_id=program_id or 0,
                 role=None,
                 department=about.department,
+                current_role=about.current_role,
                 seniority=about.seniority,
                 location=about.location,
                 manager_slack_id=about.manager_slack_id,

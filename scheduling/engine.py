@@ -404,7 +404,19 @@ class Sweeper:
             key = f"{row.dedup_key}#{message['index']}"
             try:
                 sent = None
-                if suspect and message["channel"].startswith(("U", "W")):
+                if message.get("users") and not message["channel"]:
+                    message["channel"] = await self.gateway.open_conversation(
+                        row.team_id, message["users"]
+                    )
+                if message.get("op") == "update":
+                    sent = await self.gateway.update(
+                        row.team_id,
+                        message["channel"],
+                        message["ts"],
+                        text=message["text"],
+                        blocks=message.get("blocks"),
+                    )
+                elif suspect and message["channel"].startswith(("U", "W")):
                     # Only DMs can be checked (im:history); see docs/scheduling.md.
                     sent = await self.gateway.already_delivered(
                         row.team_id,
@@ -447,7 +459,10 @@ class Sweeper:
             except LeaseLost:
                 return
         errors = [m["error"] for m in outbox if m.get("error")]
+        hook = self.registry.on_delivered(row.kind)
         async with self.db.transaction() as session:
+            if hook is not None:
+                await hook(session, row, outbox)
             status = Status.FAILED if errors else Status.DONE
             await self._finish(session, row, now, status, ", ".join(errors) or None, outbox=outbox)
         if errors:

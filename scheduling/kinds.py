@@ -10,3 +10,13 @@ class Kind(enum.StrEnum):
     MENTEE_PREPARE = "mentee.prepare"
     # A message to a channel failed with not_in_channel: tell the program's managers, once.
     NOT_IN_CHANNEL = "notice.not_in_channel"
+    # Introductions: post to the pair, remind the mentor, expire an unanswered request.
+    INTRO_SEND = "intro.send"
+    INTRO_REMIND = "intro.remind"
+    INTRO_EXPIRE = "intro.expire"
+    # A relationship changed: tell the people concerned (payload "event").
+    RELATIONSHIP_NOTICE = "relationship.notice"
+    # A mentee who could not be matched hears why, and their place on the waiting list.
+    WAITLIST_NOTICE = "waitlist.notice"
+    # The agreement was drafted, signed, or the mentor suggested changes (payload "event").
+    AGREEMENT_NOTICE = "agreement.notice"

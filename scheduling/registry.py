@@ -44,31 +44,48 @@ class JobContext:
         blocks: list[Any] | None = None,
         thread_ts: str | None = None,
     ) -> None:
-        self.outbox.append(
-            {
-                "op": "post",
-                "channel": channel,
-                "text": text,
-                "blocks": [b if isinstance(b, dict) else b.to_dict() for b in blocks or []],
-                "thread_ts": thread_ts,
-            }
-        )
+        """Plan a message to a channel (or a user id, for a DM)."""
+        self._plan({"op": "post", "channel": channel, "thread_ts": thread_ts}, text, blocks)
+
+    def group_dm(self, users: list[str], *, text: str, blocks: list[Any] | None = None) -> None:
+        """Plan a message to a group DM with ``users`` (opened at delivery time)."""
+        self._plan({"op": "post", "channel": "", "users": sorted(users)}, text, blocks)
+
+    def update(self, channel: str, ts: str, *, text: str, blocks: list[Any] | None = None) -> None:
+        """Plan an edit of a message the bot posted earlier."""
+        self._plan({"op": "update", "channel": channel, "ts": ts}, text, blocks)
+
+    def _plan(self, message: dict[str, Any], text: str, blocks: list[Any] | None) -> None:
+        message["text"] = text
+        message["blocks"] = [b if isinstance(b, dict) else b.to_dict() for b in blocks or []]
+        self.outbox.append(message)
 
 
 Handler = Callable[[JobContext], Awaitable[None]]
+# Runs in the transaction that completes a row, once every planned message is resolved:
+# record what delivery produced (a conversation id, a message ts). Must be idempotent.
+DeliveredHook = Callable[[AsyncSession, DueWork, list[dict[str, Any]]], Awaitable[None]]
 
 
 class Registry:
     def __init__(self) -> None:
         self._handlers: dict[str, Handler] = {}
+        self._hooks: dict[str, DeliveredHook] = {}
 
-    def register(self, kind: str, handler: Handler) -> None:
+    def register(
+        self, kind: str, handler: Handler, *, on_delivered: DeliveredHook | None = None
+    ) -> None:
         if kind in self._handlers:
             raise ValueError(f"a handler for {kind!r} is already registered")
         self._handlers[kind] = handler
+        if on_delivered is not None:
+            self._hooks[kind] = on_delivered
 
     def get(self, kind: str) -> Handler | None:
         return self._handlers.get(kind)
+
+    def on_delivered(self, kind: str) -> DeliveredHook | None:
+        return self._hooks.get(kind)
 
     @property
     def kinds(self) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import math
-from datetime import UTC
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -92,6 +92,11 @@ class SweepScheduler:
             next_run_time=self.deps.clock.now(),
         )
         self.scheduler.start()
+
+    def kick(self) -> None:
+        """Run a sweep as soon as possible (coalesced with one already running)."""
+        if self.scheduler.running:
+            self.scheduler.modify_job(JOB_ID, next_run_time=datetime.now(UTC))
 
     def stop(self) -> None:
         if self.scheduler.running:

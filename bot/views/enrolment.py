@@ -183,6 +183,18 @@ def _about_blocks(draft: svc.EnrolmentDraft, *, tz: str) -> list[Block]:
             ),
         ),
         ui.input_block(
+            F.CURRENT_ROLE,
+            "Your current role",
+            PlainTextInputElement(
+                action_id=Action.FIELD,
+                max_length=svc.CURRENT_ROLE_MAX,
+                initial_value=draft.current_role or None,
+                placeholder=ui.plain("e.g. Senior engineering manager"),
+            ),
+            optional=True,
+            hint="Matching compares mentors' roles with the roles mentees are aiming for.",
+        ),
+        ui.input_block(
             F.SENIORITY,
             "Level",
             StaticSelectElement(
@@ -259,6 +271,7 @@ def parse_join_form(state: FormState, *, strict: bool = True) -> svc.EnrolmentDr
         expertise=tuple(s for s in state.selected_many(F.EXPERTISE) if s != "-"),
         capacity=int(capacity_raw) if capacity_raw and capacity_raw.isdigit() else None,
         department=state.text(F.DEPARTMENT),
+        current_role=state.text(F.CURRENT_ROLE),
         seniority=int(seniority_raw) if seniority_raw and seniority_raw.isdigit() else None,
         location=state.text(F.LOCATION),
         manager_slack_id=state.user(F.MANAGER),

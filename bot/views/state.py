@@ -25,6 +25,10 @@ class FormState:
         element = next(iter(block.values()))
         return element if isinstance(element, dict) else {}
 
+    def raw(self, block_id: str) -> dict[str, Any]:
+        """The element's state as Slack sent it."""
+        return self._element(block_id)
+
     def text(self, block_id: str) -> str:
         value = self._element(block_id).get("value")
         return value if isinstance(value, str) else ""

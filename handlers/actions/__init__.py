@@ -5,7 +5,15 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.ids import Action
-from handlers.actions import enrolment, help, programs, settings
+from handlers.actions import (
+    agreements,
+    enrolment,
+    help,
+    introductions,
+    matching,
+    programs,
+    settings,
+)
 from handlers.guard import guarded
 
 
@@ -20,3 +28,14 @@ def register(app: AsyncApp) -> None:
     app.action(Action.HELP)(guarded(help.show_help))
     app.action(Action.SETTINGS_OPEN)(guarded(settings.open_settings))
     app.action(Action.RESUME)(guarded(settings.resume))
+    app.action(Action.MATCH_PAGE)(guarded(matching.page))
+    app.action(Action.MATCH_PAIR)(guarded(matching.pair))
+    app.action(Action.MATCH_RESOLVE)(guarded(matching.resolve))
+    app.action(Action.MATCH_CSV)(guarded(matching.csv_download))
+    app.action(Action.MATCH_SETTINGS)(guarded(matching.settings))
+    app.action(Action.INTRO_ACCEPT)(guarded(introductions.accept))
+    app.action(Action.INTRO_DECLINE)(guarded(introductions.decline))
+    app.action(Action.FIND_REQUEST)(guarded(introductions.request))
+    app.action(Action.AGREEMENT_DRAFT)(guarded(agreements.draft))
+    app.action(Action.AGREEMENT_SIGN)(guarded(agreements.sign))
+    app.action(Action.AGREEMENT_SUGGEST)(guarded(agreements.suggest))

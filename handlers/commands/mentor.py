@@ -9,22 +9,28 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import agreements as agreement_svc
 from bot import enrolment as enrolment_svc
 from bot import people
 from bot import programs as program_svc
+from bot import relationships as relationship_svc
 from bot.commands import resolve, suggest
 from bot.deps import Deps
+from bot.matching_settings import MatchingSettings
 from bot.roles import roles_of
 from bot.text import escape_truncated
+from bot.views import matching as match_views
+from bot.views.agreement import agreements_overview
 from bot.views.enrolment import leave_choices, profile
 from bot.views.help import help_blocks
 from bot.views.programs import program_list
 from bot.views.settings import paused, resumed
-from handlers import modals
+from handlers import matching, modals
 from handlers.context import acting_user, deps_of
 from handlers.payloads import CommandRequest
 from storage.enums import EnrolmentStatus
 from storage.models import User
+from storage.repositories import programs as program_repo
 
 Subcommand = Callable[
     [CommandRequest, str, Deps, AsyncWebClient, AsyncRespond, User], Awaitable[None]
@@ -215,7 +221,88 @@ async def _resume(
     )
 
 
+async def _match(
+    req: CommandRequest,
+    rest: str,
+    deps: Deps,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    actor: User,
+) -> None:
+    words = rest.split(" ", 1)
+    if words[0].lower() == "settings":
+        program_id = await matching.managed_program_id(
+            deps, actor, words[1] if len(words) > 1 else ""
+        )
+        async with deps.db.transaction() as session:
+            program = await program_svc.require_manager(
+                session=session, actor=actor, program_id=program_id
+            )
+            view = match_views.settings_form(
+                MatchingSettings.of(program), program_id=program.id, run_id=None
+            )
+        await client.views_open(trigger_id=req.trigger_id, view=view)
+        return
+    program_id = await matching.managed_program_id(deps, actor, rest)
+    async with deps.db.transaction() as session:
+        await program_svc.require_manager(session=session, actor=actor, program_id=program_id)
+    # Open at once (the trigger expires in 3 seconds), then fill in when the solver is done.
+    opened = await client.views_open(
+        trigger_id=req.trigger_id, view=matching.working("Finding the best matches…")
+    )
+    await matching.compute_into(
+        deps, client, actor=actor, view_id=opened["view"]["id"], program_id=program_id
+    )
+
+
+async def _find(
+    req: CommandRequest,
+    rest: str,
+    deps: Deps,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    actor: User,
+) -> None:
+    async with deps.db.transaction() as session:
+        program_id = None
+        if rest:
+            program = await program_repo.by_name(session=session, team_id=actor.team_id, name=rest)
+            program_id = program.id if program else -1
+        found_in, pairs, enrolments = await relationship_svc.find_mentors(
+            session=session, clock=deps.clock, actor=actor, program_id=program_id
+        )
+        program = await program_repo.get(
+            session=session, team_id=actor.team_id, program_id=found_in
+        )
+        assert program is not None
+        blocks = match_views.find_results(program.name, program.id, pairs, enrolments)
+    await respond(
+        text="Mentors for you", blocks=[b.to_dict() for b in blocks], response_type="ephemeral"
+    )
+
+
+async def _agreement(
+    req: CommandRequest,
+    rest: str,
+    deps: Deps,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    actor: User,
+) -> None:
+    async with deps.db.transaction() as session:
+        items = await agreement_svc.for_actor(session=session, actor=actor)
+        blocks = agreements_overview(items)
+    await respond(
+        text="Your mentoring agreement",
+        blocks=[b.to_dict() for b in blocks],
+        response_type="ephemeral",
+    )
+
+
 ROUTES: dict[str, Subcommand] = {
+    "match": _match,
+    "find": _find,
+    "agreement": _agreement,
     "settings": _settings,
     "pause": _pause,
     "resume": _resume,

@@ -6,10 +6,16 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.ids import Callback
 from handlers.guard import guarded
-from handlers.views import enrolment, programs, settings
+from handlers.views import agreements, enrolment, introductions, matching, programs, settings
 
 
 def register(app: AsyncApp) -> None:
     app.view(Callback.PROGRAM_FORM)(guarded(programs.submit_program))
     app.view(Callback.JOIN_FORM)(guarded(enrolment.submit_join))
     app.view(Callback.SETTINGS_FORM)(guarded(settings.submit_settings))
+    app.view(Callback.MATCH_REVIEW)(guarded(matching.approve))
+    app.view_closed(Callback.MATCH_REVIEW)(guarded(matching.closed))
+    app.view(Callback.MATCH_SETTINGS_FORM)(guarded(matching.save_settings))
+    app.view(Callback.DECLINE_FORM)(guarded(introductions.decline))
+    app.view(Callback.AGREEMENT_FORM)(guarded(agreements.submit_agreement))
+    app.view(Callback.SUGGEST_FORM)(guarded(agreements.submit_suggestion))

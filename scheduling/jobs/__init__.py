@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scheduling.jobs import notices, onboarding
+from scheduling.jobs import agreements, introductions, notices, onboarding
 from scheduling.kinds import Kind
 from scheduling.registry import Registry
 
@@ -10,3 +10,9 @@ from scheduling.registry import Registry
 def register(registry: Registry) -> None:
     registry.register(Kind.MENTEE_PREPARE, onboarding.mentee_prepare)
     registry.register(Kind.NOT_IN_CHANNEL, notices.not_in_channel)
+    registry.register(Kind.INTRO_SEND, introductions.send, on_delivered=introductions.sent)
+    registry.register(Kind.INTRO_REMIND, introductions.remind)
+    registry.register(Kind.INTRO_EXPIRE, introductions.expire)
+    registry.register(Kind.RELATIONSHIP_NOTICE, introductions.notice)
+    registry.register(Kind.WAITLIST_NOTICE, introductions.waitlist)
+    registry.register(Kind.AGREEMENT_NOTICE, agreements.notice, on_delivered=agreements.posted)

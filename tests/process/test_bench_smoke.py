@@ -36,3 +36,9 @@ def test_delivery_bench_runs_and_loses_nothing() -> None:
         "sqlite",
     )
     assert "lost: 0, doubled: 0" in out and "x the floor" in out
+
+
+def test_matching_bench_runs_and_meets_the_optimum() -> None:
+    out = bench("bench.matching", "--sizes", "200,400", "--exact-up-to", "200")
+    assert "exact optimum" in out and "LP upper bound" in out
+    assert "greedy" in out and "result: all targets met" in out

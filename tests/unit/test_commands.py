@@ -29,6 +29,11 @@ def test_did_you_mean() -> None:
     assert suggest("zzzzzz") is None
 
 
-def test_catalogue_words_are_unique_per_usage() -> None:
-    usages = [c.usage for c in CATALOGUE]
+def test_catalogue_entries_are_unique_per_audience() -> None:
+    entries = [(c.usage, c.audience) for c in CATALOGUE]
+    assert len(entries) == len(set(entries))
+
+
+def test_someone_who_is_both_sees_each_command_once() -> None:
+    usages = [c.usage for c in visible(Roles(mentor=True, mentee=True))]
     assert len(usages) == len(set(usages))

@@ -1,0 +1,125 @@
+"""The match review's buttons: pages, lock/drop, re-solve, CSV, settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import matches
+from bot.errors import NotFound
+from bot.matching_settings import MatchingSettings
+from bot.views import matching as views
+from bot.views.state import private_metadata
+from handlers.context import acting_user, deps_of
+from handlers.matching import show_run, working
+from handlers.payloads import ActionRequest
+from storage.repositories import enrolments as enrolment_repo
+
+
+def _ints(value: str, count: int) -> list[int]:
+    parts = value.split(":")
+    if len(parts) < count or not all(p.isdigit() for p in parts[:count]):
+        raise NotFound("That button is out of date. Run `/mentor match` again.")
+    return [int(p) for p in parts[:count]]
+
+
+async def page(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    await ack()
+    req = ActionRequest.parse(body)
+    run_id, number = _ints(req.value, 2)
+    deps = deps_of(context)
+    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    await show_run(
+        deps,
+        client,
+        actor=actor,
+        view_id=str((req.view or {}).get("id")),
+        run_id=run_id,
+        page=number,
+    )
+
+
+async def pair(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    await ack()
+    req = ActionRequest.parse(body)
+    run_id, proposal_id = _ints(req.value, 2)
+    action = req.value.split(":")[2] if req.value.count(":") >= 2 else ""
+    deps = deps_of(context)
+    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    async with deps.db.transaction() as session:
+        await matches.set_pair(
+            session=session, actor=actor, run_id=run_id, proposal_id=proposal_id, action=action
+        )
+    current = int(private_metadata(req.view or {}).get("page") or 0)
+    await show_run(
+        deps,
+        client,
+        actor=actor,
+        view_id=str((req.view or {}).get("id")),
+        run_id=run_id,
+        page=current,
+    )
+
+
+async def resolve(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    await ack()
+    req = ActionRequest.parse(body)
+    [run_id] = _ints(req.value, 1)
+    deps = deps_of(context)
+    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    view_id = str((req.view or {}).get("id"))
+    await client.views_update(view_id=view_id, view=working("Re-solving around your choices…"))
+    await matches.resolve(db=deps.db, clock=deps.clock, actor=actor, run_id=run_id)
+    await show_run(deps, client, actor=actor, view_id=view_id, run_id=run_id)
+
+
+async def csv_download(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    await ack()
+    req = ActionRequest.parse(body)
+    [run_id] = _ints(req.value, 1)
+    deps = deps_of(context)
+    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    async with deps.db.transaction() as session:
+        run = await matches.load_run(session=session, actor=actor, run_id=run_id)
+        names = {
+            e.id: e.user.display
+            for e in await enrolment_repo.in_program(
+                session=session, team_id=actor.team_id, program_id=run.program_id
+            )
+        }
+        content = matches.proposals_csv(run, names)
+        program_name = run.program.name
+    dm = await client.conversations_open(users=actor.slack_user_id)
+    await client.files_upload_v2(
+        channel=dm["channel"]["id"],
+        filename=f"proposed-matches-{run_id}.csv",
+        title=f"Proposed matches · {program_name}",
+        content=content,
+        initial_comment="Here are the proposed matches, with scores and reasons.",
+    )
+
+
+async def settings(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    await ack()
+    req = ActionRequest.parse(body)
+    [run_id] = _ints(req.value, 1)
+    deps = deps_of(context)
+    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    async with deps.db.transaction() as session:
+        run = await matches.load_run(session=session, actor=actor, run_id=run_id)
+        view = views.settings_form(
+            MatchingSettings.of(run.program), program_id=run.program_id, run_id=run.id
+        )
+    await client.views_push(trigger_id=req.trigger_id, view=view)

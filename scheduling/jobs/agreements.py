@@ -1,0 +1,64 @@
+"""Posting the agreement to the pair, and updating it as it is signed or questioned."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.views import agreement as views
+from scheduling.models import DueWork
+from scheduling.registry import JobContext
+from storage.models import Agreement
+from storage.repositories import relationships as rel_repo
+
+
+async def notice(ctx: JobContext) -> None:
+    agreement = await rel_repo.agreement(
+        session=ctx.session,
+        team_id=ctx.work.team_id,
+        agreement_id=int(ctx.work.payload.get("agreement_id", 0)),
+    )
+    if agreement is None:
+        return
+    relationship = await rel_repo.get(
+        session=ctx.session, team_id=ctx.work.team_id, relationship_id=agreement.relationship_id
+    )
+    if relationship is None:
+        return
+    event = str(ctx.work.payload.get("event"))
+    text = f"Mentoring agreement, version {agreement.version}"
+    blocks = views.agreement_message(agreement, relationship)
+    pair = [relationship.mentee.slack_user_id, relationship.mentor.slack_user_id]
+    if event == "drafted":
+        if relationship.conversation_id:
+            ctx.post(relationship.conversation_id, text=text, blocks=blocks)
+        else:
+            ctx.group_dm(pair, text=text, blocks=blocks)
+    elif event == "signed":
+        if agreement.channel_id and agreement.message_ts:
+            ctx.update(agreement.channel_id, agreement.message_ts, text=text, blocks=blocks)
+        ctx.post(
+            agreement.channel_id or relationship.conversation_id or pair[0],
+            text=f":white_check_mark: {relationship.mentor.display} signed the agreement. "
+            "You're all set.",
+            thread_ts=agreement.message_ts,
+        )
+    elif event == "suggested":
+        ctx.dm(
+            relationship.mentee.slack_user_id,
+            text=f"{relationship.mentor.display} suggested changes to your agreement",
+            blocks=views.suggestion_for_mentee(agreement, relationship),
+        )
+
+
+async def posted(session: AsyncSession, work: DueWork, outbox: list[dict[str, Any]]) -> None:
+    """Remember where the drafted agreement was posted, so signing can update it."""
+    if work.payload.get("event") != "drafted":
+        return
+    delivered = next((m for m in outbox if m.get("delivered")), None)
+    agreement = await session.get(Agreement, int(work.payload.get("agreement_id", 0)))
+    if delivered is None or agreement is None:
+        return
+    agreement.channel_id = delivered.get("channel_id") or delivered.get("channel")
+    agreement.message_ts = delivered.get("ts")

@@ -1,0 +1,148 @@
+"""Introductions and what follows: posting them, reminding the mentor, expiring unanswered
+requests, and telling the people concerned when a request is settled."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import relationships as relationship_svc
+from bot.matches import waitlist_position
+from bot.views import intro
+from scheduling.models import DueWork
+from scheduling.registry import JobContext
+from storage.enums import RelationshipStatus
+from storage.models import Enrolment, Relationship
+from storage.repositories import relationships as rel_repo
+
+
+async def _relationship(ctx: JobContext) -> Relationship | None:
+    if ctx.work.relationship_id is None:
+        return None
+    return await rel_repo.get(
+        session=ctx.session, team_id=ctx.work.team_id, relationship_id=ctx.work.relationship_id
+    )
+
+
+async def send(ctx: JobContext) -> None:
+    relationship = await _relationship(ctx)
+    if relationship is None or relationship.status is not RelationshipStatus.AWAITING_MENTOR:
+        return  # settled (or gone) before the introduction went out
+    mentee = await ctx.session.get(Enrolment, relationship.mentee_enrolment_id)
+    mentor = await ctx.session.get(Enrolment, relationship.mentor_enrolment_id)
+    if mentee is None or mentor is None:
+        return
+    users = [relationship.mentee.slack_user_id, relationship.mentor.slack_user_id]
+    ctx.group_dm(
+        users,
+        text=f"A mentoring introduction: {relationship.mentee.display} and "
+        f"{relationship.mentor.display}",
+        blocks=intro.introduction(relationship, mentee=mentee, mentor=mentor, now=ctx.clock.now()),
+    )
+
+
+async def sent(session: AsyncSession, work: DueWork, outbox: list[dict[str, Any]]) -> None:
+    """Remember the pair's conversation and the introduction message."""
+    delivered = next((m for m in outbox if m.get("delivered")), None)
+    if delivered is None or work.relationship_id is None:
+        return
+    relationship = await rel_repo.get(
+        session=session, team_id=work.team_id, relationship_id=work.relationship_id
+    )
+    if relationship is not None:
+        relationship.conversation_id = delivered.get("channel_id") or delivered.get("channel")
+        relationship.intro_ts = delivered.get("ts")
+
+
+async def remind(ctx: JobContext) -> None:
+    relationship = await _relationship(ctx)
+    if relationship is None or relationship.status is not RelationshipStatus.AWAITING_MENTOR:
+        return
+    ctx.dm(
+        relationship.mentor.slack_user_id,
+        text=f"{relationship.mentee.display} is waiting for your answer",
+        blocks=intro.reminder_for_mentor(relationship),
+    )
+
+
+async def expire(ctx: JobContext) -> None:
+    relationship = await _relationship(ctx)
+    if relationship is None:
+        return
+    await relationship_svc.expire(
+        session=ctx.session, now=ctx.clock.now(), relationship=relationship
+    )
+
+
+async def notice(ctx: JobContext) -> None:
+    """A request was accepted, declined or expired: tell the mentee, update the
+    introduction, and (for declines and expiries) alert the managers."""
+    relationship = await _relationship(ctx)
+    if relationship is None:
+        return
+    event = str(ctx.work.payload.get("event"))
+    mentee_id = relationship.mentee.slack_user_id
+    if relationship.conversation_id and relationship.intro_ts:
+        intro_message = await _intro_blocks(ctx, relationship)
+        if intro_message is not None:
+            ctx.update(
+                relationship.conversation_id,
+                relationship.intro_ts,
+                text="A mentoring introduction",
+                blocks=intro.introduction_settled(
+                    intro_message, intro.outcome_text(relationship, event)
+                ),
+            )
+    if event == "accepted":
+        ctx.dm(
+            mentee_id,
+            text=f"{relationship.mentor.display} accepted!",
+            blocks=intro.accepted_for_mentee(relationship),
+        )
+        return
+    position = 0
+    if relationship.mentee_enrolment_id is not None:
+        enrolment = await ctx.session.get(Enrolment, relationship.mentee_enrolment_id)
+        if enrolment is not None:
+            position = await waitlist_position(session=ctx.session, enrolment=enrolment)
+    blocks = (
+        intro.declined_for_mentee(relationship, position)
+        if event == "declined"
+        else intro.expired_for_mentee(relationship, position)
+    )
+    ctx.dm(mentee_id, text="About your mentoring match", blocks=blocks)
+    alert = intro.manager_notice(relationship, event)
+    channel = relationship.program.digest_channel_id
+    if channel:
+        ctx.post(channel, text=f"Mentoring request {event}", blocks=alert)
+    else:
+        for manager in relationship.program.managers:
+            ctx.dm(manager.user.slack_user_id, text=f"Mentoring request {event}", blocks=alert)
+
+
+async def _intro_blocks(ctx: JobContext, relationship: Relationship) -> list[dict[str, Any]] | None:
+    """The introduction as planned when it was sent (from the intro row's outbox)."""
+    from sqlalchemy import select
+
+    row = await ctx.session.scalar(
+        select(DueWork).where(DueWork.dedup_key == f"intro:relationship:{relationship.id}")
+    )
+    if row is None or not row.outbox:
+        return None
+    blocks = row.outbox[0].get("blocks")
+    return list(blocks) if isinstance(blocks, list) else None
+
+
+async def waitlist(ctx: JobContext) -> None:
+    enrolment = await ctx.session.get(Enrolment, int(ctx.work.payload.get("enrolment_id", 0)))
+    if enrolment is None or enrolment.team_id != ctx.work.team_id:
+        return
+    if enrolment.waitlisted_at is None:
+        return  # matched since
+    position = await waitlist_position(session=ctx.session, enrolment=enrolment)
+    ctx.dm(
+        enrolment.user.slack_user_id,
+        text="You're on the waiting list for a mentor",
+        blocks=intro.waitlist_notice(enrolment.program.name, enrolment.waitlist_reason, position),
+    )
