@@ -26,6 +26,7 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.deps import Deps
 from bot.errors import ConfigError
+from bot.ids import Action
 from bot.web import build_asgi
 from scheduling.runner import build_sweeper, run_sweep
 from scheduling.windows import zone
@@ -47,6 +48,8 @@ PEOPLE = {
     "UMIA": ("mia", "Mia", "Europe/Lisbon", False),
     "UOMAR": ("omar", "Omar", "America/New_York", False),
     "UKENJI": ("kenji", "Kenji", "Asia/Tokyo", False),
+    "UPRIYA": ("priya", "Priya", "Asia/Kolkata", False),
+    "ULEO": ("leo", "Leo", "Pacific/Auckland", False),
 }
 
 
@@ -101,7 +104,14 @@ class Narrator:
 
     def _render(self, call: Call, actor: str | None) -> None:
         r, args = self.render, call.args
-        if call.method == "response_url" and actor:
+        if call.method == "conversations.open" and call.response and "," in str(args.get("users")):
+            members = [self.names.get(u, u) for u in str(args["users"]).split(",")]
+            self.names[call.response["channel"]["id"]] = "group DM: " + ", ".join(members)
+        elif call.method == "chat.update":
+            channel = str(args.get("channel"))
+            where = f"{self.names.get(channel, channel)} (the message above is updated)"
+            self.console.print(r.render_message(args, title=where, names=self.names))
+        elif call.method == "response_url" and actor:
             title = f"{self.names[actor]} sees (only visible to them)"
             self.console.print(
                 r.render_message({**args, "ephemeral": True}, title=title, names=self.names)
@@ -109,7 +119,10 @@ class Narrator:
         elif call.method == "chat.postMessage":
             channel = str(args.get("channel"))
             who = self.names.get(channel, channel)
-            where = f"DM to {who}, {self.local(channel)}" if channel in PEOPLE else f"#{who}"
+            if channel in PEOPLE:
+                where = f"DM to {who}, {self.local(channel)}"
+            else:
+                where = who if who.startswith("group DM") else f"#{who}"
             self.console.print(r.render_message(args, title=where, names=self.names))
         elif call.method in ("views.open", "views.update") and call.response:
             view = call.response["view"]
@@ -332,15 +345,133 @@ class Story:
         await self.tick(datetime(2026, 3, 9, 0, 0, tzinfo=UTC), "Monday 09:00 in Tokyo")
         await self.tick(datetime(2026, 3, 12, 9, 30, tzinfo=UTC), "Mia is back from her week away")
 
+        await self.matching()
         c.print()
         c.print(
             Rule(
                 Text(
-                    "That's the story so far. Next: matching, introductions and the agreement.",
+                    "That's the story so far. Next: meetings with GROW agendas and actions.",
                     style="bold",
                 )
             )
         )
+
+    async def matching(self) -> None:
+        self.tell.chapter("6 · Two more join: Priya (Bangalore) mentors, Leo (Auckland) wants one")
+        await self.command("UPRIYA", "join")
+        await self.choose_role("UPRIYA", "mentor")
+        await self.submit(
+            "UPRIYA",
+            {
+                "role": "mentor",
+                "expertise": ["Public speaking", "Budgeting"],
+                "capacity": "2",
+                "department": "Finance",
+                "seniority": "5",
+                "current_role": "Finance director",
+            },
+            note="joins as a mentor",
+        )
+        await self.command("ULEO", "join")
+        await self.choose_role("ULEO", "mentee")
+        await self.submit(
+            "ULEO",
+            {
+                "role": "mentee",
+                "goals": "Own my team's budget next year",
+                "target_role": "Finance manager",
+                "skills_to_develop": ["Budgeting"],
+                "department": "Sales",
+                "seniority": "2",
+                "location": "Auckland",
+            },
+            note="joins as a mentee",
+        )
+
+        self.tell.chapter("7 · Ada matches the whole program at once, and approves")
+        await self.command("UADA", "match")
+        self.tell.say(
+            "Leo is left out, and the review says why: Priya's working day and his barely "
+            "touch. He goes on the waiting list."
+        )
+        await self.submit("UADA", {}, note="presses Approve all")
+        await self.tick(self.clock.now(), "introductions go out at once")
+        await self.tick(
+            datetime(2026, 3, 12, 21, 0, tzinfo=UTC), "Friday 10:00 in Auckland: Leo hears why"
+        )
+
+        self.tell.chapter("8 · Omar accepts; Priya declines, kindly")
+        self.clock.set(datetime(2026, 3, 13, 14, 0, tzinfo=UTC))
+        await self.click_in_intro("UOMAR", "UMIA", Action.INTRO_ACCEPT, "presses Accept")
+        await self.click_in_intro("UPRIYA", "UKENJI", Action.INTRO_DECLINE, "presses Decline")
+        await self.submit(
+            "UPRIYA",
+            {"reason": "Quarter close keeps me heads-down until May"},
+            note="gives a reason (only the managers see it)",
+        )
+        await self.tick(self.clock.now(), "the pair, Kenji and the managers are told")
+        await self.tick(datetime(2026, 3, 16, 0, 30, tzinfo=UTC), "Monday morning in Tokyo")
+
+        self.tell.chapter("9 · Mia drafts the agreement; Omar signs it")
+        self.clock.set(datetime(2026, 3, 16, 10, 0, tzinfo=UTC))
+        told = self.last_post("UMIA", "accepted")
+        self.tell.say("Mia presses Draft our agreement")
+        await self.sender.click("UMIA", Action.AGREEMENT_DRAFT, blocks=told)
+        await self.settle()
+        self.tell.show("UMIA")
+        await self.submit(
+            "UMIA",
+            {
+                "cadence": "fortnightly",
+                "meeting_minutes": "45",
+                "channel": "video",
+                "in_scope": "Leading a cross-team project; system design reviews",
+                "out_of_scope": "Personal matters",
+                "from_mentor": "Honest feedback on my design docs",
+                "from_mentee": "I book our meetings, bring an agenda and write up the actions",
+                "confidential": ["yes"],
+            },
+            note="fills in the agreement and sends it to Omar",
+        )
+        await self.tick(self.clock.now(), "the draft goes to the pair's conversation")
+        channel, _ = self.last_group_post("UMIA", "Why this match")
+        blocks = self.last_post(channel, "Mentoring agreement")
+        self.tell.say("Omar presses Sign")
+        await self.sender.click("UOMAR", Action.AGREEMENT_SIGN, blocks=blocks, channel_id=channel)
+        await self.settle()
+        self.tell.show("UOMAR")
+        await self.tick(self.clock.now(), "both have signed")
+        await self.command("UMIA", "agreement")
+
+    def last_post(self, channel: str, text: str) -> list[dict[str, Any]]:
+        from tests.fakeslack.blockkit import walk_text
+
+        call = next(
+            c
+            for c in reversed(self.fake.calls_to("chat.postMessage", channel=channel))
+            if c.ok and text in "\n".join(walk_text(c.args.get("blocks") or []))
+        )
+        return list(call.args["blocks"])
+
+    def last_group_post(self, member: str, text: str) -> tuple[str, list[dict[str, Any]]]:
+        from tests.fakeslack.blockkit import walk_text
+
+        call = next(
+            c
+            for c in reversed(self.fake.calls_to("chat.postMessage"))
+            if c.ok
+            and str(c.args.get("channel", "")).startswith("G")
+            and f"<@{member}>" in "\n".join(walk_text(c.args.get("blocks") or []))
+            and text in "\n".join(walk_text(c.args.get("blocks") or []))
+        )
+        return str(call.args["channel"]), list(call.args["blocks"])
+
+    async def click_in_intro(self, user: str, mentee: str, action: str, note: str) -> None:
+        channel, blocks = self.last_group_post(mentee, "Why this match")
+        self.tell.say(f"{PEOPLE[user][1]} {note}")
+        await self.sender.click(user, action, blocks=blocks, channel_id=channel)
+        await self.settle()
+        self.tell.show(user)
 
 
 def main() -> None:  # pragma: no cover - `python -m bot.demo`

@@ -25,7 +25,8 @@ class Action(enum.StrEnum):
     SETTINGS_OPEN = "settings.open"
     RESUME = "pause.resume"
     # matching review (in the review modal)
-    MATCH_PAGE = "match.page"
+    MATCH_PAGE = "match.page"  # next page
+    MATCH_PAGE_BACK = "match.page.back"  # previous page (action ids are unique per view)
     MATCH_PAIR = "match.pair"  # overflow menu: lock / unlock / drop
     MATCH_RESOLVE = "match.resolve"
     MATCH_CSV = "match.csv"

@@ -40,6 +40,7 @@ from numpy.typing import NDArray
 from ortools.graph.python import min_cost_flow
 
 from bot.hours import WorkingHours
+from bot.text import hours as hours_text
 
 DIFFERENT, SAME, ANY = "different", "same", "any"
 SLOT_MINUTES = 15
@@ -486,13 +487,8 @@ def _reasons(model: _Model, i: int, j: int) -> tuple[str, ...]:
     if apart < 0.25:
         reasons.append("same time zone")
     else:
-        reasons.append(f"{_hours(apart)} apart, {_hours(shared)} of shared working time")
+        reasons.append(f"{hours_text(apart)} apart, {hours_text(shared)} of shared working time")
     return tuple(reasons)
-
-
-def _hours(value: float) -> str:
-    whole, half = divmod(round(value * 2), 2)
-    return f"{whole}{'½' if half else ''} h" if whole or half else "0 h"
 
 
 # --- Proposals ------------------------------------------------------------------------------

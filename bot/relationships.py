@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -236,17 +237,30 @@ async def _back_to_pool(
 async def _notify(
     session: AsyncSession, now: datetime, relationship: Relationship, event: str
 ) -> None:
+    """Update the introduction and alert the managers at once; tell the mentee in their
+    own working hours."""
+    common: dict[str, Any] = {
+        "session": session,
+        "now": now,
+        "kind": Kind.RELATIONSHIP_NOTICE,
+        "team_id": relationship.team_id,
+        "program_id": relationship.program_id,
+        "relationship_id": relationship.id,
+        "due_at": now,
+    }
     await schedule(
-        session=session,
-        now=now,
-        kind=Kind.RELATIONSHIP_NOTICE,
+        **common,
         key=f"notice:{event}:relationship:{relationship.id}",
-        team_id=relationship.team_id,
-        program_id=relationship.program_id,
-        relationship_id=relationship.id,
-        due_at=now,
         delivery=Delivery.IMMEDIATE,
-        payload={"event": event},
+        payload={"event": event, "to": "pair"},
+    )
+    mentee = await session.get(User, relationship.mentee_user_id)
+    await schedule(
+        **common,
+        key=f"notice:{event}:mentee:relationship:{relationship.id}",
+        delivery=Delivery.WORKING_HOURS,
+        recipient_id=mentee.slack_user_id if mentee else None,
+        payload={"event": event, "to": "mentee"},
     )
 
 

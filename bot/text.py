@@ -60,3 +60,11 @@ def human_list(items: list[str], *, conjunction: str = "and") -> str:
     if len(items) == 1:
         return items[0]
     return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def hours(value: float) -> str:
+    """A duration to the nearest half hour: '0 h', '½ h', '3 h', '5½ h'."""
+    whole, half = divmod(round(abs(value) * 2), 2)
+    if not whole:
+        return "½ h" if half else "0 h"
+    return f"{whole}{'½' if half else ''} h"

@@ -9,6 +9,7 @@ from slack_sdk.models.views import View
 
 from bot.ids import Action, Callback
 from bot.text import channel_link, escape, escape_truncated, mention
+from bot.text import hours as hours_text
 from bot.views import common as ui
 from scheduling.windows import zone
 from storage.models import Enrolment, Relationship, User
@@ -31,8 +32,9 @@ def _where(mentee: User, mentor: User, now: datetime) -> str:
     if abs(gap) < 0.01:
         relative = "the same time zone"
     else:
-        hours = f"{abs(gap):g} h"
-        relative = f"{hours} {'ahead of' if gap > 0 else 'behind'} {escape(mentee.display)}"
+        relative = (
+            f"{hours_text(gap)} {'ahead of' if gap > 0 else 'behind'} {escape(mentee.display)}"
+        )
     local = now.astimezone(zone(mentor.tz)).strftime("%H:%M")
     mentee_local = now.astimezone(zone(mentee.tz)).strftime("%H:%M")
     return (
@@ -228,7 +230,7 @@ def decline_form(relationship: Relationship) -> View:
             ),
             ui.input_block(
                 "reason",
-                "Why? (optional)",
+                "Why?",
                 PlainTextInputElement(action_id=Action.FIELD, multiline=True, max_length=500),
                 optional=True,
                 hint="Only the program's managers see this, to make better matches.",

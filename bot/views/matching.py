@@ -62,7 +62,8 @@ def review(run: MatchRun, *, page: int = 0) -> View:
     if pages > 1:
         nav = []
         if page > 0:
-            nav.append(ui.button("◀ Previous", Action.MATCH_PAGE, value=f"{run.id}:{page - 1}"))
+            back = f"{run.id}:{page - 1}"
+            nav.append(ui.button("◀ Previous", Action.MATCH_PAGE_BACK, value=back))
         if page < pages - 1:
             nav.append(ui.button("Next ▶", Action.MATCH_PAGE, value=f"{run.id}:{page + 1}"))
         blocks.append(ui.context(f"Page {page + 1} of {pages}"))

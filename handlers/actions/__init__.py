@@ -29,6 +29,7 @@ def register(app: AsyncApp) -> None:
     app.action(Action.SETTINGS_OPEN)(guarded(settings.open_settings))
     app.action(Action.RESUME)(guarded(settings.resume))
     app.action(Action.MATCH_PAGE)(guarded(matching.page))
+    app.action(Action.MATCH_PAGE_BACK)(guarded(matching.page))
     app.action(Action.MATCH_PAIR)(guarded(matching.pair))
     app.action(Action.MATCH_RESOLVE)(guarded(matching.resolve))
     app.action(Action.MATCH_CSV)(guarded(matching.csv_download))

@@ -76,13 +76,16 @@ async def expire(ctx: JobContext) -> None:
 
 
 async def notice(ctx: JobContext) -> None:
-    """A request was accepted, declined or expired: tell the mentee, update the
-    introduction, and (for declines and expiries) alert the managers."""
+    """A request was accepted, declined or expired. For the pair ("to": "pair", at once):
+    update the introduction and, for declines and expiries, alert the managers. For the
+    mentee ("to": "mentee", in their working hours): tell them what happens next."""
     relationship = await _relationship(ctx)
     if relationship is None:
         return
     event = str(ctx.work.payload.get("event"))
-    mentee_id = relationship.mentee.slack_user_id
+    if ctx.work.payload.get("to") == "mentee":
+        await _tell_mentee(ctx, relationship, event)
+        return
     if relationship.conversation_id and relationship.intro_ts:
         intro_message = await _intro_blocks(ctx, relationship)
         if intro_message is not None:
@@ -94,6 +97,19 @@ async def notice(ctx: JobContext) -> None:
                     intro_message, intro.outcome_text(relationship, event)
                 ),
             )
+    if event == "accepted":
+        return
+    alert = intro.manager_notice(relationship, event)
+    channel = relationship.program.digest_channel_id
+    if channel:
+        ctx.post(channel, text=f"Mentoring request {event}", blocks=alert)
+    else:
+        for manager in relationship.program.managers:
+            ctx.dm(manager.user.slack_user_id, text=f"Mentoring request {event}", blocks=alert)
+
+
+async def _tell_mentee(ctx: JobContext, relationship: Relationship, event: str) -> None:
+    mentee_id = relationship.mentee.slack_user_id
     if event == "accepted":
         ctx.dm(
             mentee_id,
@@ -112,13 +128,6 @@ async def notice(ctx: JobContext) -> None:
         else intro.expired_for_mentee(relationship, position)
     )
     ctx.dm(mentee_id, text="About your mentoring match", blocks=blocks)
-    alert = intro.manager_notice(relationship, event)
-    channel = relationship.program.digest_channel_id
-    if channel:
-        ctx.post(channel, text=f"Mentoring request {event}", blocks=alert)
-    else:
-        for manager in relationship.program.managers:
-            ctx.dm(manager.user.slack_user_id, text=f"Mentoring request {event}", blocks=alert)
 
 
 async def _intro_blocks(ctx: JobContext, relationship: Relationship) -> list[dict[str, Any]] | None:

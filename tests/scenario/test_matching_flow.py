@@ -10,14 +10,16 @@ from sqlalchemy import func, select
 
 from bot.clock import ManualClock
 from bot.deps import Deps
+from bot.enrolment import save_enrolment
 from bot.ids import Action, Callback
 from scheduling.runner import build_sweeper
 from storage.db import Database
 from storage.enums import RelationshipStatus
-from storage.models import Agreement, Enrolment, MatchRun, Relationship
+from storage.models import Agreement, Enrolment, MatchRun, Program, Relationship
 from tests.fakeslack import FakeSlack, SlackSender
 from tests.fakeslack.blockkit import walk_text
 from tests.scenario.flows import MENTEE_VALUES, MENTOR_VALUES, create_program, enrol
+from tests.service.helpers import mentee_draft, mentor_draft, person
 
 COHORT: dict[str, tuple[str, str, bool]] = {
     # user: (name, tz, admin)
@@ -471,3 +473,57 @@ async def test_csv_download(sender: SlackSender, fake: FakeSlack, deps: Deps) ->
     content = upload["content"].decode()
     assert content.startswith("mentee,mentor,score,status,reasons")
     assert "Mia,Omar" in content and "Zoe,,,unmatched" in content
+
+
+async def test_a_large_program_pages_through_the_review(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    await create_program(sender, fake)
+    async with deps.db.transaction() as s:
+        program = await s.scalar(select(Program))
+        assert program is not None
+        for n in range(40):
+            user = await person(s, clock, f"UE{n:03d}")
+            await save_enrolment(
+                session=s,
+                clock=clock,
+                user=user,
+                draft=mentee_draft(program.id, skills_to_develop=("SQL",)),
+            )
+        for n in range(17):
+            user = await person(s, clock, f"UM{n:03d}")
+            await save_enrolment(
+                session=s,
+                clock=clock,
+                user=user,
+                draft=mentor_draft(program.id, expertise=("SQL",), capacity=2),
+            )
+    view = await review(sender, fake)
+    text = text_of(view["blocks"])
+    assert "*34 pairs* for 34 mentees" in text and "*6 unmatched*" in text
+    assert "Page 1 of 3" in text and text.count("· score ") == 15
+    nav = next(
+        e
+        for b in view["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == Action.MATCH_PAGE
+    )
+    before = len(fake.calls_to("views.update"))
+    await sender.block_action("UADMIN", Action.MATCH_PAGE, value=nav["value"], view=view)
+    await fake.wait_for("views.update", count=before + 1)
+    page_two = fake.open_view("UADMIN")
+    assert page_two is not None and "Page 2 of 3" in text_of(page_two["blocks"])
+    back = next(
+        e
+        for b in page_two["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == Action.MATCH_PAGE_BACK
+    )
+    await sender.block_action("UADMIN", Action.MATCH_PAGE_BACK, value=back["value"], view=page_two)
+    await fake.wait_for("views.update", count=before + 2)
+    page_one = fake.open_view("UADMIN")
+    assert page_one is not None and "Page 1 of 3" in text_of(page_one["blocks"])
+    # Every view the app sent passed the fake's Block Kit checks.
+    assert all(c.ok for c in fake.calls if c.method.startswith("views."))

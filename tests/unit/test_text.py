@@ -55,3 +55,17 @@ def test_human_list() -> None:
     assert human_list(["a"]) == "a"
     assert human_list(["a", "b"]) == "a and b"
     assert human_list(["a", "b", "c"]) == "a, b and c"
+
+
+def test_hours_round_to_the_half_hour() -> None:
+    from bot.text import hours
+
+    assert [hours(v) for v in (0, 0.2, 0.5, 3, 5.5, -3.5, 7.9)] == [
+        "0 h",
+        "0 h",
+        "½ h",
+        "3 h",
+        "5½ h",
+        "3½ h",
+        "8 h",
+    ]

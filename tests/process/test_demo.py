@@ -1,0 +1,33 @@
+"""`mentorbot demo` (what `make demo` runs) tells the whole story without failing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_demo_tells_the_story() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "demo"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    out = " ".join(result.stdout.split())  # panels wrap lines; compare word by word
+    for moment in (
+        "Engineering mentoring",  # the program is created
+        "2 pairs for 2 mentees",  # the manager's review
+        "Leo: no mentor with capacity in your time-zone range offers Budgeting",
+        "You're number 1 on the waiting list",  # Leo is told why, in his own hours
+        "Omar accepted",
+        "can't take this on right now",  # Priya declines, kindly
+        "Quarter close keeps me heads-down",  # her reason goes to the managers only
+        "Mia signed · ✅ Omar signed. Agreed.",
+    ):
+        assert moment in out, moment
+    assert "Traceback" not in result.stderr
