@@ -37,6 +37,8 @@ CATALOGUE: tuple[Subcommand, ...] = (
     Subcommand("pause <2w | date>", "Hold my nudges while I'm away", Audience.EVERYONE),
     Subcommand("resume", "End a pause", Audience.EVERYONE),
     Subcommand("find", "See the mentors who fit you best, and ask one", Audience.MENTEES),
+    Subcommand("meet", "Book your next meeting with your mentor", Audience.MENTEES),
+    Subcommand("meet", "Book a meeting with your mentee", Audience.MENTORS),
     Subcommand("agreement", "See, draft or revise your mentoring agreement", Audience.MENTEES),
     Subcommand("agreement", "See your mentoring agreement", Audience.MENTORS),
     Subcommand("program", "List the mentoring programs in this workspace", Audience.EVERYONE),

@@ -57,6 +57,17 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     sweep_interval_seconds: float = Field(default=30.0, gt=0, le=3600)
+    # Where people's browsers reach this app (e.g. https://mentorbot.example.com): calendar
+    # (.ics) links in meeting bookings point here. Without it, bookings carry no link.
+    public_url: str | None = None
+
+    @property
+    def link_secret(self) -> str:
+        """The key that signs links served to browsers (calendar files)."""
+        for value in (self.slack_signing_secret, self.slack_client_secret, self.slack_app_token):
+            if value:
+                return value
+        return self.slack_bot_token or "mentorbot"
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -75,6 +86,7 @@ class Settings(BaseSettings):
         "slack_app_token",
         "slack_client_id",
         "slack_client_secret",
+        "public_url",
         mode="before",
     )
     @classmethod

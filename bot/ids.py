@@ -39,6 +39,12 @@ class Action(enum.StrEnum):
     AGREEMENT_DRAFT = "agreement.draft"
     AGREEMENT_SIGN = "agreement.sign"
     AGREEMENT_SUGGEST = "agreement.suggest"
+    # meetings and agendas
+    MEETING_BOOK = "meeting.book"  # value: relationship id
+    MEETING_RESCHEDULE = "meeting.reschedule"  # value: meeting id
+    MEETING_CANCEL = "meeting.cancel"  # value: meeting id
+    AGENDA_WRITE = "agenda.write"  # value: meeting id
+    MEETING_ICS = "meeting.ics"  # a link button: Slack still tells us it was pressed
     # generic: a field's action id inside an input block
     FIELD = "field"
 
@@ -52,6 +58,8 @@ class Callback(enum.StrEnum):
     DECLINE_FORM = "intro.decline.form"
     AGREEMENT_FORM = "agreement.form"
     SUGGEST_FORM = "agreement.suggest.form"
+    MEETING_FORM = "meeting.form"
+    AGENDA_FORM = "agenda.form"
 
 
 class ProgramField(enum.StrEnum):
@@ -116,3 +124,17 @@ class AgreementField(enum.StrEnum):
     FROM_MENTEE = "from_mentee"
     CONFIDENTIAL = "confidential"
     NOTE = "note"
+
+
+class MeetingField(enum.StrEnum):
+    PAIR = "pair"
+    WHEN = "when"
+    MINUTES = "minutes"
+    PLACE = "place"
+
+
+class AgendaField(enum.StrEnum):
+    GOAL = "goal"
+    REALITY = "reality"
+    OPTIONS = "options"
+    WAY_FORWARD = "way_forward"

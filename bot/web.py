@@ -17,8 +17,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot import ics
 from bot.deps import Deps
 from storage.migrate import SchemaNotCurrent, check_current
+from storage.models import Meeting
 
 Hook = Callable[[], Awaitable[None]]
 
@@ -71,6 +73,26 @@ def build_asgi(
             )
         return JSONResponse({"status": "ok", "database": "ok"})
 
+    async def meeting_ics(request: Request) -> Response:
+        """A meeting as a calendar file, for a correctly signed link only."""
+        team_id = request.path_params["team_id"]
+        meeting_id = int(request.path_params["meeting_id"])
+        secret = deps.settings.link_secret
+        if not ics.verify(secret, team_id, meeting_id, request.query_params.get("sig", "")):
+            return Response("Not found", status_code=404, media_type="text/plain")
+        async with deps.db.transaction() as session:
+            meeting = await session.get(Meeting, meeting_id)
+            if meeting is None or meeting.team_id != team_id:
+                return Response("Not found", status_code=404, media_type="text/plain")
+            pair = meeting.pair
+            summary = f"Mentoring: {pair.mentee.display} and {pair.mentor.display}"
+            body = ics.calendar(meeting, summary=summary, now=deps.clock.now())
+        return Response(
+            body,
+            media_type="text/calendar; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="meeting-{meeting_id}.ics"'},
+        )
+
     async def metrics_endpoint(_: Request) -> Response:
         return Response(metrics.render(), media_type=metrics.content_type)
 
@@ -78,6 +100,7 @@ def build_asgi(
         Route("/slack/events", slack_events, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/metrics", metrics_endpoint, methods=["GET"]),
+        Route("/meetings/{team_id}/{meeting_id:int}.ics", meeting_ics, methods=["GET"]),
     ]
     if app.oauth_flow is not None:
         routes += [

@@ -3,12 +3,14 @@ every route into a modal applies the same permission checks."""
 
 from __future__ import annotations
 
+from datetime import time, timedelta
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import agreements as agreement_svc
 from bot import enrolment as enrolment_svc
+from bot import meetings as meeting_svc
 from bot import programs as program_svc
 from bot.deps import Deps
 from bot.errors import NotAllowed, NotFound
@@ -17,10 +19,11 @@ from bot.relationships import membership
 from bot.text import escape
 from bot.views.agreement import agreement_form, suggest_form
 from bot.views.enrolment import join_form, parse_join_form
+from bot.views.meetings import agenda_form, meeting_form
 from bot.views.programs import program_form
 from bot.views.settings import settings_form
 from bot.views.state import FormState
-from scheduling.windows import zone
+from scheduling.windows import local_instant, zone
 from storage.enums import ActorRole
 from storage.models import User
 from storage.repositories import enrolments as enrolment_repo
@@ -197,3 +200,63 @@ async def _join_draft(
             False,
         )
     return enrolment_svc.EnrolmentDraft(program_id=program_id or 0, role=None), False
+
+
+async def open_meeting_form(
+    deps: Deps,
+    client: AsyncWebClient,
+    *,
+    actor: User,
+    trigger_id: str,
+    relationship_id: int | None = None,
+    meeting_id: int | None = None,
+) -> None:
+    """Book a meeting (with one partner, or a choice of them), or move ``meeting_id``."""
+    now = deps.clock.now()
+    tz = zone(actor.tz)
+    # Default: tomorrow at 10:00 in the actor's own time zone.
+    start = local_instant(now.astimezone(tz).date() + timedelta(days=1), time(10), tz)
+    async with deps.db.transaction() as session:
+        if meeting_id is not None:
+            meeting, role = await meeting_svc.load(
+                session=session, actor=actor, meeting_id=meeting_id
+            )
+            view = meeting_form(
+                [(meeting.pair, role)],
+                start=meeting.starts_at,
+                minutes=meeting.minutes,
+                place=meeting.place,
+                meeting=meeting,
+            )
+        else:
+            if relationship_id is not None:
+                member = await membership(
+                    session=session, actor=actor, relationship_id=relationship_id
+                )
+                pairs = [(member.relationship, member.role)]
+            else:
+                pairs = [
+                    (r, role)
+                    for r, role, _ in await agreement_svc.for_actor(session=session, actor=actor)
+                ]
+            if not pairs:
+                raise NotFound(
+                    "You don't have a mentoring partner yet. Once a mentor accepts, "
+                    "`/mentor meet` books your meetings."
+                )
+            view = meeting_form(pairs, start=start)
+    await client.views_open(trigger_id=trigger_id, view=view)
+
+
+async def open_agenda_form(
+    deps: Deps, client: AsyncWebClient, *, actor: User, trigger_id: str, meeting_id: int
+) -> None:
+    async with deps.db.transaction() as session:
+        meeting, role = await meeting_svc.load(session=session, actor=actor, meeting_id=meeting_id)
+        if role is not ActorRole.MENTEE:
+            raise NotAllowed(
+                "The mentee writes the agenda: it's their meeting to lead. It will be posted "
+                "here for you."
+            )
+        view = agenda_form(meeting, meeting.agenda)
+    await client.views_open(trigger_id=trigger_id, view=view)

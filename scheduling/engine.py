@@ -36,6 +36,7 @@ from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.config import Settings
 from bot.people import effective_hours
 from scheduling.delivery import (
     DEACTIVATED_ERRORS,
@@ -116,8 +117,10 @@ class Sweeper:
         backoff_base: timedelta = timedelta(seconds=10),
         backoff_cap: timedelta = timedelta(hours=1),
         rng: random.Random | None = None,
+        settings: Settings | None = None,
     ) -> None:
         self.db = db
+        self.settings = settings
         self.clock = clock
         self.registry = registry
         self.gateway = gateway
@@ -324,7 +327,9 @@ class Sweeper:
     async def _run_handler(self, session: AsyncSession, row: DueWork) -> list[dict[str, Any]]:
         handler = self.registry.get(row.kind)
         assert handler is not None
-        ctx = JobContext(work=row, session=session, clock=self.clock, slack=self.gateway)
+        ctx = JobContext(
+            work=row, session=session, clock=self.clock, slack=self.gateway, settings=self.settings
+        )
         await handler(ctx)
         planned_at = time.time()
         for index, message in enumerate(ctx.outbox):

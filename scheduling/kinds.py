@@ -20,3 +20,10 @@ class Kind(enum.StrEnum):
     WAITLIST_NOTICE = "waitlist.notice"
     # The agreement was drafted, signed, or the mentor suggested changes (payload "event").
     AGREEMENT_NOTICE = "agreement.notice"
+    # Meetings: tell the pair of a booking, reschedule or cancellation (payload "event");
+    # prompt the mentee for a GROW agenda, remind once, post it; note the start.
+    MEETING_NOTICE = "meeting.notice"
+    AGENDA_PROMPT = "agenda.prompt"
+    AGENDA_REMINDER = "agenda.reminder"
+    AGENDA_POST = "agenda.post"
+    MEETING_START = "meeting.start"

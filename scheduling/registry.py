@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
+from bot.config import Settings
 from scheduling.delivery import SlackGateway
 from scheduling.models import DueWork
 
@@ -31,6 +32,7 @@ class JobContext:
     clock: Clock
     slack: SlackGateway
     outbox: list[dict[str, Any]] = field(default_factory=list)
+    settings: Settings | None = None  # for links to the app itself (calendar files)
 
     def dm(self, user_id: str, *, text: str, blocks: list[Any] | None = None) -> None:
         """Plan a direct message to a person (posted to their user id: Slack opens the DM)."""

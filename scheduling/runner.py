@@ -44,6 +44,7 @@ def build_sweeper(
         registry=registry,
         gateway=gateway,
         worker_id=worker_id,
+        settings=deps.settings,
     )
 
 

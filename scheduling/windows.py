@@ -77,3 +77,28 @@ def next_opening(
 
 def is_open(now: datetime, *, tz: str | None, hours: WorkingHours) -> bool:
     return next_opening(now, tz=tz, hours=hours) == now
+
+
+def last_open_before(
+    deadline: datetime,
+    *,
+    tz: str | None,
+    hours: WorkingHours,
+    margin: timedelta = timedelta(hours=1),
+) -> datetime:
+    """An instant <= ``deadline`` inside the window: ``deadline`` itself when the window is
+    open then, else ``margin`` before the end of the window before it (so a sweep has time to
+    deliver before it closes). A prompt due "24 h before Monday 09:00" thus goes out on
+    Friday afternoon, not on Monday morning."""
+    zone_info = zone(tz)
+    local_day = deadline.astimezone(zone_info).date()
+    for offset in range(1, -_HORIZON_DAYS - 1, -1):
+        window = window_on(local_day + timedelta(days=offset), hours, zone_info)
+        if window is None:
+            continue
+        start, end = window
+        if start <= deadline < end:
+            return deadline
+        if end <= deadline:
+            return max(start, end - margin)
+    raise AssertionError("no working window within a week")  # days is never empty

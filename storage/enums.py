@@ -87,3 +87,9 @@ class MatchRunStatus(enum.StrEnum):
     DRAFT = "draft"
     APPROVED = "approved"
     CANCELLED = "cancelled"
+
+
+class MeetingStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+    HELD = "held"  # it started (the next issue asks whether it really happened)

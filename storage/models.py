@@ -31,6 +31,7 @@ from storage.enums import (
     EnrolmentRole,
     EnrolmentStatus,
     MatchRunStatus,
+    MeetingStatus,
     RelationshipStatus,
 )
 from storage.types import UTCDateTime
@@ -343,3 +344,70 @@ class ActivityEvent(Base):
     kind: Mapped[str] = mapped_column(String(48))
     occurred_at: Mapped[datetime]
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Meeting(Base):
+    """A meeting of the pair. Times are UTC; each person sees them in their own zone."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (
+        Index(None, "relationship_id", "starts_at"),
+        Index(None, "team_id", "status", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId)
+    relationship_id: Mapped[int] = mapped_column(ForeignKey("relationships.id", ondelete="CASCADE"))
+    status: Mapped[MeetingStatus] = mapped_column(_enum(MeetingStatus))
+    starts_at: Mapped[datetime]
+    minutes: Mapped[int] = mapped_column(Integer)
+    place: Mapped[str] = mapped_column(String(300), default="")
+    booked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    booked_by_role: Mapped[ActorRole] = mapped_column(_enum(ActorRole))
+    # Bumped on every change, so calendars replace the event (iCalendar SEQUENCE).
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    cancelled_at: Mapped[datetime | None]
+    # The booking message in the pair's conversation, updated on reschedule or cancel.
+    channel_id: Mapped[str | None] = mapped_column(SlackId)
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+
+    pair: Mapped[Relationship] = relationship(lazy="joined")
+    agenda: Mapped[Agenda | None] = relationship(
+        back_populates="meeting", lazy="selectin", uselist=False
+    )
+
+    @property
+    def ends_at(self) -> datetime:
+        from datetime import timedelta
+
+        return self.starts_at + timedelta(minutes=self.minutes)
+
+
+class Agenda(Base):
+    """The mentee's GROW agenda for one meeting. Private to the pair: managers see only that
+    one arrived (an activity event), never this text."""
+
+    __tablename__ = "agendas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), unique=True
+    )
+    goal: Mapped[str] = mapped_column(Text, default="")
+    reality: Mapped[str] = mapped_column(Text, default="")
+    options: Mapped[str] = mapped_column(Text, default="")
+    way_forward: Mapped[str] = mapped_column(Text, default="")
+    # "modal" or "reply" (typed as a DM reply to the prompt)
+    source: Mapped[str] = mapped_column(String(16), default="modal")
+    # Items the mentor added: [{"text": ..., "at": iso}]
+    mentor_items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    channel_id: Mapped[str | None] = mapped_column(SlackId)
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="agenda")

@@ -73,6 +73,7 @@ def button(
     value: str | None = None,
     style: str | None = None,
     confirm: ConfirmObject | None = None,
+    url: str | None = None,
 ) -> ButtonElement:
     return ButtonElement(
         text=PlainTextObject(text=truncate(text, BUTTON_TEXT_MAX), emoji=True),
@@ -80,6 +81,7 @@ def button(
         value=value,
         style=style,
         confirm=confirm,
+        url=url,
     )
 
 

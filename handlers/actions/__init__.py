@@ -11,6 +11,7 @@ from handlers.actions import (
     help,
     introductions,
     matching,
+    meetings,
     programs,
     settings,
 )
@@ -40,3 +41,8 @@ def register(app: AsyncApp) -> None:
     app.action(Action.AGREEMENT_DRAFT)(guarded(agreements.draft))
     app.action(Action.AGREEMENT_SIGN)(guarded(agreements.sign))
     app.action(Action.AGREEMENT_SUGGEST)(guarded(agreements.suggest))
+    app.action(Action.MEETING_BOOK)(guarded(meetings.book))
+    app.action(Action.MEETING_RESCHEDULE)(guarded(meetings.reschedule))
+    app.action(Action.MEETING_CANCEL)(guarded(meetings.cancel))
+    app.action(Action.AGENDA_WRITE)(guarded(meetings.write_agenda))
+    app.action(Action.MEETING_ICS)(guarded(meetings.calendar_link))

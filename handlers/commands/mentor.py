@@ -299,7 +299,19 @@ async def _agreement(
     )
 
 
+async def _meet(
+    req: CommandRequest,
+    rest: str,
+    deps: Deps,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    actor: User,
+) -> None:
+    await modals.open_meeting_form(deps, client, actor=actor, trigger_id=req.trigger_id)
+
+
 ROUTES: dict[str, Subcommand] = {
+    "meet": _meet,
     "match": _match,
     "find": _find,
     "agreement": _agreement,

@@ -6,7 +6,15 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.ids import Callback
 from handlers.guard import guarded
-from handlers.views import agreements, enrolment, introductions, matching, programs, settings
+from handlers.views import (
+    agreements,
+    enrolment,
+    introductions,
+    matching,
+    meetings,
+    programs,
+    settings,
+)
 
 
 def register(app: AsyncApp) -> None:
@@ -19,3 +27,5 @@ def register(app: AsyncApp) -> None:
     app.view(Callback.DECLINE_FORM)(guarded(introductions.decline))
     app.view(Callback.AGREEMENT_FORM)(guarded(agreements.submit_agreement))
     app.view(Callback.SUGGEST_FORM)(guarded(agreements.submit_suggestion))
+    app.view(Callback.MEETING_FORM)(guarded(meetings.submit_meeting))
+    app.view(Callback.AGENDA_FORM)(guarded(meetings.submit_agenda))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scheduling.jobs import agreements, introductions, notices, onboarding
+from scheduling.jobs import agreements, introductions, meetings, notices, onboarding
 from scheduling.kinds import Kind
 from scheduling.registry import Registry
 
@@ -16,3 +16,8 @@ def register(registry: Registry) -> None:
     registry.register(Kind.RELATIONSHIP_NOTICE, introductions.notice)
     registry.register(Kind.WAITLIST_NOTICE, introductions.waitlist)
     registry.register(Kind.AGREEMENT_NOTICE, agreements.notice, on_delivered=agreements.posted)
+    registry.register(Kind.MEETING_NOTICE, meetings.notice, on_delivered=meetings.booked)
+    registry.register(Kind.AGENDA_PROMPT, meetings.prompt)
+    registry.register(Kind.AGENDA_REMINDER, meetings.reminder)
+    registry.register(Kind.AGENDA_POST, meetings.post_agenda)
+    registry.register(Kind.MEETING_START, meetings.start)

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.hours import WorkingHours
-from scheduling.windows import is_open, local_instant, next_opening
+from scheduling.windows import is_open, last_open_before, local_instant, next_opening
 
 OFFICE = WorkingHours()  # 09:00–17:00, Monday to Friday
 
@@ -142,3 +142,21 @@ def test_next_opening_is_inside_the_local_window(
     assert hours.start <= local.time().replace(tzinfo=None) or opening == now
     assert local.time() < hours.end
     assert is_open(opening, tz=tz, hours=hours)
+
+
+def test_a_prompt_due_on_sunday_goes_out_on_friday_afternoon() -> None:
+    hours = WorkingHours()
+    sunday_9 = datetime(2026, 3, 8, 9, 0, tzinfo=UTC)  # 24 h before a Monday 09:00 meeting
+    assert last_open_before(sunday_9, tz="Europe/Lisbon", hours=hours) == datetime(
+        2026, 3, 6, 16, 0, tzinfo=UTC
+    )
+    # Tokyo: Friday 17:00 local is 08:00 UTC; an hour earlier is 07:00 UTC.
+    assert last_open_before(sunday_9, tz="Asia/Tokyo", hours=hours) == datetime(
+        2026, 3, 6, 7, 0, tzinfo=UTC
+    )
+    inside = datetime(2026, 3, 4, 11, 0, tzinfo=UTC)
+    assert last_open_before(inside, tz="Europe/Lisbon", hours=hours) == inside
+    short = WorkingHours(time(9), time(9, 30))
+    assert last_open_before(sunday_9, tz="UTC", hours=short) == datetime(
+        2026, 3, 6, 9, 0, tzinfo=UTC
+    )

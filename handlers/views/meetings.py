@@ -1,0 +1,64 @@
+"""The meeting form (book or move) and the GROW agenda form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import meetings as svc
+from bot.errors import NotFound
+from bot.views.meetings import parse_agenda_form, parse_meeting_form
+from handlers.context import acting_user, deps_of
+from handlers.payloads import ViewRequest
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) else None
+
+
+async def submit_meeting(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    req = ViewRequest.parse(body)
+    deps = deps_of(context)
+    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    draft, chosen = parse_meeting_form(req.state)
+    meeting_id = _int(req.metadata.get("meeting_id"))
+    async with deps.db.transaction() as session:
+        if meeting_id is not None:
+            await svc.reschedule(
+                session=session, clock=deps.clock, actor=actor, meeting_id=meeting_id, draft=draft
+            )
+        else:
+            relationship_id = chosen or _int(req.metadata.get("relationship_id"))
+            if relationship_id is None:
+                raise NotFound("Choose who the meeting is with.")
+            await svc.book(
+                session=session,
+                clock=deps.clock,
+                actor=actor,
+                relationship_id=relationship_id,
+                draft=draft,
+            )
+    await ack()
+    deps.kick()
+
+
+async def submit_agenda(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    req = ViewRequest.parse(body)
+    deps = deps_of(context)
+    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    async with deps.db.transaction() as session:
+        await svc.write_agenda(
+            session=session,
+            clock=deps.clock,
+            actor=actor,
+            meeting_id=_int(req.metadata.get("meeting_id")) or 0,
+            grow=parse_agenda_form(req.state),
+        )
+    await ack()
+    deps.kick()

@@ -1,0 +1,133 @@
+"""Meetings: the booking in the pair's conversation, the GROW agenda prompt and its one
+reminder, the agenda posted to the pair, and the start of the meeting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import ics
+from bot import meetings as svc
+from bot.views import meetings as views
+from scheduling.models import DueWork
+from scheduling.registry import JobContext
+from storage.enums import MeetingStatus
+from storage.models import Meeting
+
+
+async def _meeting(ctx: JobContext) -> Meeting | None:
+    meeting = await ctx.session.get(Meeting, int(ctx.work.payload.get("meeting_id", 0)))
+    if meeting is None or meeting.team_id != ctx.work.team_id:
+        return None
+    return meeting
+
+
+def _pair_channel(meeting: Meeting) -> str | None:
+    return meeting.channel_id or meeting.pair.conversation_id
+
+
+def _post_to_pair(ctx: JobContext, meeting: Meeting, *, text: str, blocks: list[Any]) -> None:
+    channel = _pair_channel(meeting)
+    if channel:
+        ctx.post(channel, text=text, blocks=blocks)
+    else:
+        pair = meeting.pair
+        ctx.group_dm(
+            [pair.mentee.slack_user_id, pair.mentor.slack_user_id], text=text, blocks=blocks
+        )
+
+
+async def notice(ctx: JobContext) -> None:
+    """Booked: post the booking. Moved or cancelled: update it, and say so in its thread
+    (an edit alone notifies nobody)."""
+    meeting = await _meeting(ctx)
+    if meeting is None:
+        return
+    event = str(ctx.work.payload.get("event"))
+    settings = ctx.settings
+    url = (
+        ics.link(settings.public_url, settings.link_secret, meeting)
+        if settings is not None and settings.public_url
+        else None
+    )
+    blocks = views.booking(meeting, event=event, ics_url=url)
+    text = f"Mentoring meeting {event}"
+    if event == "booked" or not meeting.message_ts:
+        _post_to_pair(ctx, meeting, text=text, blocks=blocks)
+        return
+    channel = _pair_channel(meeting)
+    assert channel is not None
+    ctx.update(channel, meeting.message_ts, text=text, blocks=blocks)
+    what = "cancelled" if meeting.status is MeetingStatus.CANCELLED else "moved"
+    ctx.post(
+        channel,
+        text=f"The meeting was {what}: now {views.when(meeting.starts_at)}"
+        if what == "moved"
+        else "The meeting was cancelled.",
+        thread_ts=meeting.message_ts,
+    )
+
+
+async def booked(session: AsyncSession, work: DueWork, outbox: list[dict[str, Any]]) -> None:
+    """Remember where the booking was posted, so moves and cancellations update it."""
+    delivered = next((m for m in outbox if m.get("delivered") and m.get("op") != "update"), None)
+    meeting = await session.get(Meeting, int(work.payload.get("meeting_id", 0)))
+    if delivered is None or meeting is None or meeting.message_ts:
+        return
+    meeting.channel_id = delivered.get("channel_id") or delivered.get("channel")
+    meeting.message_ts = delivered.get("ts")
+    if meeting.pair.conversation_id is None:
+        meeting.pair.conversation_id = meeting.channel_id
+
+
+def _waiting_for_agenda(ctx: JobContext, meeting: Meeting | None) -> bool:
+    return (
+        meeting is not None
+        and meeting.status is MeetingStatus.SCHEDULED
+        and meeting.agenda is None
+        and meeting.starts_at > ctx.clock.now()
+    )
+
+
+async def prompt(ctx: JobContext) -> None:
+    meeting = await _meeting(ctx)
+    if not _waiting_for_agenda(ctx, meeting):
+        return
+    assert meeting is not None
+    ctx.dm(
+        meeting.pair.mentee.slack_user_id,
+        text="Time to write your agenda",
+        blocks=views.agenda_prompt(meeting),
+    )
+
+
+async def reminder(ctx: JobContext) -> None:
+    meeting = await _meeting(ctx)
+    if not _waiting_for_agenda(ctx, meeting):
+        return
+    assert meeting is not None
+    ctx.dm(
+        meeting.pair.mentee.slack_user_id,
+        text="Your meeting has no agenda yet",
+        blocks=views.agenda_prompt(meeting, reminder=True),
+    )
+
+
+async def post_agenda(ctx: JobContext) -> None:
+    meeting = await _meeting(ctx)
+    if meeting is None or meeting.agenda is None or meeting.status is MeetingStatus.CANCELLED:
+        return
+    _post_to_pair(
+        ctx,
+        meeting,
+        text=f"{meeting.pair.mentee.display}'s agenda",
+        blocks=views.agenda_message(meeting, meeting.agenda),
+    )
+
+
+async def start(ctx: JobContext) -> None:
+    meeting = await _meeting(ctx)
+    if meeting is None:
+        return
+    await svc.start(session=ctx.session, now=ctx.clock.now(), meeting=meeting)
