@@ -265,29 +265,6 @@ async def _notice(session: AsyncSession, now: datetime, meeting: Meeting, event:
     )
 
 
-async def upcoming(*, session: AsyncSession, actor: User, now: datetime) -> list[Meeting]:
-    """The actor's scheduled meetings that haven't started, soonest first."""
-    from storage.repositories import relationships as rel_repo
-
-    mine = await rel_repo.for_user(session=session, team_id=actor.team_id, user_id=actor.id)
-    ids = [r.id for r in mine if r.status in LIVE]
-    if not ids:
-        return []
-    return list(
-        (
-            await session.scalars(
-                select(Meeting)
-                .where(
-                    Meeting.relationship_id.in_(ids),
-                    Meeting.status == MeetingStatus.SCHEDULED,
-                    Meeting.starts_at > now,
-                )
-                .order_by(Meeting.starts_at)
-            )
-        ).all()
-    )
-
-
 # --- The agenda ------------------------------------------------------------------------------
 
 
