@@ -12,11 +12,16 @@ from bot.programs import ProgramSummary
 from bot.roles import Roles
 from bot.text import escape
 from bot.views import common as ui
-from storage.models import Enrolment
+from storage.enums import ActorRole
+from storage.models import Enrolment, Relationship
 
 
 def home(
-    *, roles: Roles, enrolments: Sequence[Enrolment], managed: Sequence[ProgramSummary]
+    *,
+    roles: Roles,
+    enrolments: Sequence[Enrolment],
+    managed: Sequence[ProgramSummary],
+    pairs: Sequence[tuple[Relationship, ActorRole]] = (),
 ) -> View:
     blocks: list[Block] = [
         ui.header("Mentorbot"),
@@ -25,8 +30,26 @@ def home(
             "agenda, and capture what you agreed. I'll prompt you at the right moments."
         ),
         ui.divider(),
-        ui.header("Your programs"),
     ]
+    if pairs:
+        blocks.append(ui.header("Your mentoring"))
+        for relationship, role in pairs[:10]:
+            other = relationship.mentor if role is ActorRole.MENTEE else relationship.mentee
+            what = "your mentor" if role is ActorRole.MENTEE else "your mentee"
+            blocks.append(
+                ui.section(
+                    f"*{escape(other.display)}*, {what} · {escape(relationship.program.name)} · "
+                    f"{relationship.status.value.replace('_', ' ')}",
+                    accessory=ui.button(
+                        "Book a meeting",
+                        Action.MEETING_BOOK,
+                        value=str(relationship.id),
+                        style="primary" if role is ActorRole.MENTEE else None,
+                    ),
+                )
+            )
+        blocks.append(ui.divider())
+    blocks.append(ui.header("Your programs"))
     if enrolments:
         for e in enrolments[:20]:
             blocks.append(

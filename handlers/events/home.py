@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import agreements as agreement_svc
 from bot import enrolment as enrolment_svc
 from bot import programs as program_svc
 from bot.deps import Deps
@@ -36,6 +37,8 @@ async def publish_home(deps: Deps, client: AsyncWebClient, actor: User) -> None:
             for s in await program_svc.summaries(session=session, viewer=actor)
             if s.managed_by_viewer
         ]
-    await client.views_publish(
-        user_id=actor.slack_user_id, view=home(roles=roles, enrolments=enrolments, managed=managed)
-    )
+        pairs = [
+            (r, role) for r, role, _ in await agreement_svc.for_actor(session=session, actor=actor)
+        ]
+        view = home(roles=roles, enrolments=enrolments, managed=managed, pairs=pairs)
+    await client.views_publish(user_id=actor.slack_user_id, view=view)

@@ -215,3 +215,21 @@ async def test_moving_and_cancelling_update_the_booking_and_the_prompts(
     kinds = [e.kind for e in await events(deps, "meeting_rescheduled")]
     kinds += [e.kind for e in await events(deps, "meeting_cancelled")]
     assert kinds == ["meeting_rescheduled", "meeting_cancelled"]
+
+
+async def test_the_app_home_offers_to_book_a_meeting(
+    sender: SlackSender, fake: FakeSlack, deps: Deps
+) -> None:
+    await accepted_pair(sender, fake, deps)
+    published = len(fake.calls_to("views.publish"))
+    await sender.event({"type": "app_home_opened", "user": "UMIA", "tab": "home", "channel": "D1"})
+    await fake.wait_for("views.publish", count=published + 1)
+    home = fake.home_view("UMIA")
+    assert home is not None and "Omar" in text_of(home["blocks"])
+    await sender.click("UMIA", Action.MEETING_BOOK, blocks=home["blocks"])
+    form = await fake.wait_for_view("UMIA", callback_id=Callback.MEETING_FORM)
+    await sender.view_submission(
+        "UMIA", form, {**sender.values_of(form), "when": int(MONDAY_9.timestamp())}
+    )
+    [meeting] = await meetings(deps)
+    assert meeting.booked_by_role is ActorRole.MENTEE
