@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 import scheduling.models  # noqa: F401  (so every table is emptied between tests)
 from bot.app import build_app
@@ -76,13 +77,22 @@ async def db(database_url: str) -> AsyncIterator[Database]:
 
 async def _empty(database: Database) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-    async with database.engine.begin() as conn:
-        if database.is_sqlite:
-            for name in tables:
-                await conn.execute(text(f'DELETE FROM "{name}"'))
-        else:
-            quoted = ", ".join(f'"{name}"' for name in tables)
-            await conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    for attempt in range(5):
+        try:
+            async with database.engine.begin() as conn:
+                if database.is_sqlite:
+                    for name in tables:
+                        await conn.execute(text(f'DELETE FROM "{name}"'))
+                else:
+                    quoted = ", ".join(f'"{name}"' for name in tables)
+                    await conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+            return
+        except DBAPIError:
+            # A straggling transaction can still deadlock with TRUNCATE; PostgreSQL aborts
+            # one of the two, and emptying again is safe.
+            if attempt == 4:
+                raise
+            await asyncio.sleep(0.2)
 
 
 @pytest.fixture
