@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.errors import NotFound
 from bot.views.state import FormState, private_metadata
 
 
@@ -75,6 +76,13 @@ class ActionRequest:
     def int_value(self) -> int | None:
         return int(self.value) if self.value.isdigit() else None
 
+    def id_of(self, what: str) -> int:
+        """The id the button carries; a friendly "no longer exists" when it carries none."""
+        value = self.int_value()
+        if value is None:
+            raise NotFound(f"That {what} no longer exists.")
+        return value
+
     @property
     def state(self) -> FormState:
         return FormState(((self.view or {}).get("state") or {}).get("values"))
@@ -100,3 +108,8 @@ class ViewRequest:
             state=FormState((view.get("state") or {}).get("values")),
             metadata=private_metadata(view),
         )
+
+    def metadata_id(self, key: str) -> int | None:
+        """An id the modal was opened with (checked again by the service, like any id)."""
+        value = self.metadata.get(key)
+        return value if isinstance(value, int) else None

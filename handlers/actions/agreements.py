@@ -8,17 +8,9 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import agreements as svc
-from bot.errors import NotFound
 from handlers import modals
 from handlers.context import acting_user, deps_of
 from handlers.payloads import ActionRequest
-
-
-def _id(req: ActionRequest, what: str) -> int:
-    value = req.int_value()
-    if value is None:
-        raise NotFound(f"That {what} no longer exists.")
-    return value
 
 
 async def draft(
@@ -33,7 +25,7 @@ async def draft(
         client,
         actor=actor,
         trigger_id=req.trigger_id,
-        relationship_id=_id(req, "relationship"),
+        relationship_id=req.id_of("relationship"),
     )
 
 
@@ -46,7 +38,7 @@ async def sign(
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
     async with deps.db.transaction() as session:
         await svc.sign(
-            session=session, clock=deps.clock, actor=actor, agreement_id=_id(req, "agreement")
+            session=session, clock=deps.clock, actor=actor, agreement_id=req.id_of("agreement")
         )
     deps.kick()
 
@@ -59,5 +51,5 @@ async def suggest(
     deps = deps_of(context)
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
     await modals.open_suggest_form(
-        deps, client, actor=actor, trigger_id=req.trigger_id, agreement_id=_id(req, "agreement")
+        deps, client, actor=actor, trigger_id=req.trigger_id, agreement_id=req.id_of("agreement")
     )

@@ -8,17 +8,9 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import meetings as svc
-from bot.errors import NotFound
 from handlers import modals
 from handlers.context import acting_user, deps_of
 from handlers.payloads import ActionRequest
-
-
-def _id(req: ActionRequest, what: str) -> int:
-    value = req.int_value()
-    if value is None:
-        raise NotFound(f"That {what} no longer exists.")
-    return value
 
 
 async def book(
@@ -45,7 +37,7 @@ async def reschedule(
     deps = deps_of(context)
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
     await modals.open_meeting_form(
-        deps, client, actor=actor, trigger_id=req.trigger_id, meeting_id=_id(req, "meeting")
+        deps, client, actor=actor, trigger_id=req.trigger_id, meeting_id=req.id_of("meeting")
     )
 
 
@@ -58,7 +50,7 @@ async def cancel(
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
     async with deps.db.transaction() as session:
         await svc.cancel(
-            session=session, clock=deps.clock, actor=actor, meeting_id=_id(req, "meeting")
+            session=session, clock=deps.clock, actor=actor, meeting_id=req.id_of("meeting")
         )
     deps.kick()
 
@@ -71,7 +63,7 @@ async def write_agenda(
     deps = deps_of(context)
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
     await modals.open_agenda_form(
-        deps, client, actor=actor, trigger_id=req.trigger_id, meeting_id=_id(req, "meeting")
+        deps, client, actor=actor, trigger_id=req.trigger_id, meeting_id=req.id_of("meeting")
     )
 
 

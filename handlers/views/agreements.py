@@ -13,10 +13,6 @@ from handlers.context import acting_user, deps_of
 from handlers.payloads import ViewRequest
 
 
-def _int(value: object) -> int:
-    return value if isinstance(value, int) else 0
-
-
 async def submit_agreement(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
@@ -29,7 +25,7 @@ async def submit_agreement(
             session=session,
             clock=deps.clock,
             actor=actor,
-            relationship_id=_int(req.metadata.get("relationship_id")),
+            relationship_id=req.metadata_id("relationship_id") or 0,
             terms=terms,
         )
     await ack()
@@ -47,7 +43,7 @@ async def submit_suggestion(
             session=session,
             clock=deps.clock,
             actor=actor,
-            agreement_id=_int(req.metadata.get("agreement_id")),
+            agreement_id=req.metadata_id("agreement_id") or 0,
             suggestion=req.state.text("suggestion"),
         )
     await ack()

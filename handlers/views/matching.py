@@ -15,10 +15,6 @@ from handlers.context import acting_user, deps_of
 from handlers.payloads import ViewRequest
 
 
-def _int(value: object) -> int:
-    return value if isinstance(value, int) else 0
-
-
 async def approve(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
@@ -27,7 +23,7 @@ async def approve(
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
     async with deps.db.transaction() as session:
         result = await matches.approve(
-            session=session, clock=deps.clock, actor=actor, run_id=_int(req.metadata.get("run_id"))
+            session=session, clock=deps.clock, actor=actor, run_id=req.metadata_id("run_id") or 0
         )
         view = views.approved(
             result.run, created=len(result.created), already=result.already_approved
@@ -45,7 +41,7 @@ async def closed(
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
     async with deps.db.transaction() as session:
         run = await matches.load_run(
-            session=session, actor=actor, run_id=_int(req.metadata.get("run_id"))
+            session=session, actor=actor, run_id=req.metadata_id("run_id") or 0
         )
         if run.status.value == "draft":
             await matches.cancel(session=session, clock=deps.clock, actor=actor, run_id=run.id)
@@ -60,7 +56,7 @@ async def save_settings(
     settings = views.parse_settings_form(req.state)
     async with deps.db.transaction() as session:
         program = await require_manager(
-            session=session, actor=actor, program_id=_int(req.metadata.get("program_id"))
+            session=session, actor=actor, program_id=req.metadata_id("program_id") or 0
         )
         store(program, settings)
     await ack()  # back to the review; Re-solve applies the new settings

@@ -14,10 +14,6 @@ from handlers.context import acting_user, deps_of
 from handlers.payloads import ViewRequest
 
 
-def _int(value: object) -> int | None:
-    return value if isinstance(value, int) else None
-
-
 async def submit_meeting(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
@@ -25,14 +21,14 @@ async def submit_meeting(
     deps = deps_of(context)
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
     draft, chosen = parse_meeting_form(req.state)
-    meeting_id = _int(req.metadata.get("meeting_id"))
+    meeting_id = req.metadata_id("meeting_id")
     async with deps.db.transaction() as session:
         if meeting_id is not None:
             await svc.reschedule(
                 session=session, clock=deps.clock, actor=actor, meeting_id=meeting_id, draft=draft
             )
         else:
-            relationship_id = chosen or _int(req.metadata.get("relationship_id"))
+            relationship_id = chosen or req.metadata_id("relationship_id")
             if relationship_id is None:
                 raise NotFound("Choose who the meeting is with.")
             await svc.book(
@@ -57,7 +53,7 @@ async def submit_agenda(
             session=session,
             clock=deps.clock,
             actor=actor,
-            meeting_id=_int(req.metadata.get("meeting_id")) or 0,
+            meeting_id=req.metadata_id("meeting_id") or 0,
             grow=parse_agenda_form(req.state),
         )
     await ack()
