@@ -19,6 +19,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from scheduling.delivery import SlackGateway
 from scheduling.models import DueWork
+from storage.models import Relationship
 
 
 class PermanentJobError(Exception):
@@ -52,6 +53,16 @@ class JobContext:
     def group_dm(self, users: list[str], *, text: str, blocks: list[Any] | None = None) -> None:
         """Plan a message to a group DM with ``users`` (opened at delivery time)."""
         self._plan({"op": "post", "channel": "", "users": sorted(users)}, text, blocks)
+
+    def to_pair(
+        self, relationship: Relationship, *, text: str, blocks: list[Any] | None = None
+    ) -> None:
+        """Plan a message to the pair's conversation, opening their group DM if it has none."""
+        if relationship.conversation_id:
+            self.post(relationship.conversation_id, text=text, blocks=blocks)
+        else:
+            users = [relationship.mentee.slack_user_id, relationship.mentor.slack_user_id]
+            self.group_dm(users, text=text, blocks=blocks)
 
     def update(self, channel: str, ts: str, *, text: str, blocks: list[Any] | None = None) -> None:
         """Plan an edit of a message the bot posted earlier."""

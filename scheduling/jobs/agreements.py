@@ -29,17 +29,15 @@ async def notice(ctx: JobContext) -> None:
     event = str(ctx.work.payload.get("event"))
     text = f"Mentoring agreement, version {agreement.version}"
     blocks = views.agreement_message(agreement, relationship)
-    pair = [relationship.mentee.slack_user_id, relationship.mentor.slack_user_id]
     if event == "drafted":
-        if relationship.conversation_id:
-            ctx.post(relationship.conversation_id, text=text, blocks=blocks)
-        else:
-            ctx.group_dm(pair, text=text, blocks=blocks)
+        ctx.to_pair(relationship, text=text, blocks=blocks)
     elif event == "signed":
         if agreement.channel_id and agreement.message_ts:
             ctx.update(agreement.channel_id, agreement.message_ts, text=text, blocks=blocks)
         ctx.post(
-            agreement.channel_id or relationship.conversation_id or pair[0],
+            agreement.channel_id
+            or relationship.conversation_id
+            or relationship.mentee.slack_user_id,
             text=f":white_check_mark: {relationship.mentor.display} signed the agreement. "
             "You're all set.",
             thread_ts=agreement.message_ts,

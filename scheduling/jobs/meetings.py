@@ -27,17 +27,6 @@ def _pair_channel(meeting: Meeting) -> str | None:
     return meeting.channel_id or meeting.pair.conversation_id
 
 
-def _post_to_pair(ctx: JobContext, meeting: Meeting, *, text: str, blocks: list[Any]) -> None:
-    channel = _pair_channel(meeting)
-    if channel:
-        ctx.post(channel, text=text, blocks=blocks)
-    else:
-        pair = meeting.pair
-        ctx.group_dm(
-            [pair.mentee.slack_user_id, pair.mentor.slack_user_id], text=text, blocks=blocks
-        )
-
-
 async def notice(ctx: JobContext) -> None:
     """Booked: post the booking. Moved or cancelled: update it, and say so in its thread
     (an edit alone notifies nobody)."""
@@ -54,7 +43,7 @@ async def notice(ctx: JobContext) -> None:
     blocks = views.booking(meeting, event=event, ics_url=url)
     text = f"Mentoring meeting {event}"
     if event == "booked" or not meeting.message_ts:
-        _post_to_pair(ctx, meeting, text=text, blocks=blocks)
+        ctx.to_pair(meeting.pair, text=text, blocks=blocks)
         return
     channel = _pair_channel(meeting)
     assert channel is not None
@@ -118,9 +107,8 @@ async def post_agenda(ctx: JobContext) -> None:
     meeting = await _meeting(ctx)
     if meeting is None or meeting.agenda is None or meeting.status is MeetingStatus.CANCELLED:
         return
-    _post_to_pair(
-        ctx,
-        meeting,
+    ctx.to_pair(
+        meeting.pair,
         text=f"{meeting.pair.mentee.display}'s agenda",
         blocks=views.agenda_message(meeting, meeting.agenda),
     )
