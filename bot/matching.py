@@ -155,15 +155,17 @@ def norm(skill: str) -> str:
     return " ".join(skill.casefold().split())
 
 
+# A word: letters, digits, + and # ("C++", "C#"), joined by inner dots or hyphens ("node.js").
+_WORD = re.compile(r"[\w+#]+(?:[.-][\w+#]+)*")
+
+
 def _words(text: str) -> list[str]:
-    return [
-        w for w in re.findall(r"[\w+#]+(?:[.-][\w+#]+)*", text.casefold()) if w not in _STOPWORDS
-    ]
+    return [w for w in _WORD.findall(text.casefold()) if w not in _STOPWORDS]
 
 
 def _phrases(text: str, longest: int) -> set[str]:
     """Every run of up to ``longest`` words, so skills named in goals are found."""
-    words = re.findall(r"[\w+#]+(?:[.-][\w+#]+)*", text.casefold())
+    words = _WORD.findall(text.casefold())
     return {
         " ".join(words[i : i + n]) for n in range(1, longest + 1) for i in range(len(words) - n + 1)
     }
