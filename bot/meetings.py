@@ -57,6 +57,15 @@ class Grow:
     def is_empty(self) -> bool:
         return not any((self.goal, self.reality, self.options, self.way_forward))
 
+    def stripped(self) -> Grow:
+        return Grow(
+            self.goal.strip(), self.reality.strip(), self.options.strip(), self.way_forward.strip()
+        )
+
+    @classmethod
+    def of(cls, agenda: Agenda) -> Grow:
+        return cls(agenda.goal, agenda.reality, agenda.options, agenda.way_forward)
+
 
 def validate(draft: MeetingDraft, *, now: datetime, others: list[Meeting]) -> tuple[datetime, int]:
     """Field errors for a meeting in the past, an absurd length or a clash with another."""
@@ -304,22 +313,18 @@ async def write_agenda(
         )
     if meeting.status is not MeetingStatus.SCHEDULED:
         raise Conflict("That meeting was cancelled.")
+    grow = grow.stripped()
     validate_grow(grow)
     now = clock.now()
     agenda = meeting.agenda
-    if agenda is not None and (
-        agenda.goal,
-        agenda.reality,
-        agenda.options,
-        agenda.way_forward,
-    ) == (grow.goal, grow.reality, grow.options, grow.way_forward):
+    if agenda is not None and Grow.of(agenda) == grow:
         return agenda  # the same text again: nothing new to post
     if agenda is None:
         agenda = Agenda(team_id=meeting.team_id, meeting_id=meeting.id, created_at=now)
         session.add(agenda)
         meeting.agenda = agenda
-    agenda.goal, agenda.reality = grow.goal.strip(), grow.reality.strip()
-    agenda.options, agenda.way_forward = grow.options.strip(), grow.way_forward.strip()
+    agenda.goal, agenda.reality = grow.goal, grow.reality
+    agenda.options, agenda.way_forward = grow.options, grow.way_forward
     agenda.source = source
     agenda.author_id = actor.id
     agenda.updated_at = now

@@ -55,3 +55,10 @@ def test_an_agenda_needs_a_goal_and_fits_its_limits() -> None:
         svc.validate_grow(svc.Grow("ok", "x" * (svc.GROW_MAX + 1), "", ""))
     assert "reality" in long.value.fields
     svc.validate_grow(svc.Grow("ok", "", "", ""))
+
+
+def test_agenda_text_is_compared_and_checked_without_surrounding_space() -> None:
+    grow = svc.Grow("  Decide on the plan \n", " ", "", "help ").stripped()
+    assert grow == svc.Grow("Decide on the plan", "", "", "help")
+    with pytest.raises(InvalidInput):
+        svc.validate_grow(svc.Grow("   ", "\n", "", "").stripped())
