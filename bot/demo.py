@@ -26,7 +26,7 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.deps import Deps
 from bot.errors import ConfigError
-from bot.ids import Action
+from bot.ids import Action, Callback
 from bot.web import build_asgi
 from scheduling.runner import build_sweeper, run_sweep
 from scheduling.windows import zone
@@ -189,7 +189,7 @@ class Story:
         """Let the app finish what it does after acknowledging (DMs, modals)."""
         import asyncio
 
-        for _ in range(50):
+        for _ in range(500):  # up to 10 s: the first matching run also loads OR-tools
             await asyncio.sleep(0.02)
             pending = [
                 t for t in asyncio.all_tasks() if t is not asyncio.current_task() and not t.done()
@@ -198,9 +198,12 @@ class Story:
                 break
         await asyncio.sleep(0.05)
 
-    async def command(self, user: str, text: str) -> None:
+    async def command(self, user: str, text: str, *, wait_for: str | None = None) -> None:
+        """Run a slash command; with ``wait_for``, until that modal is open."""
         self.tell.say(f"{PEOPLE[user][1]} types  /mentor {text}")
         await self.sender.command(user, text)
+        if wait_for is not None:
+            await self.fake.wait_for_view(user, callback_id=wait_for, timeout=30)
         await self.settle()
         self.tell.show(user)
 
@@ -389,7 +392,7 @@ class Story:
         )
 
         self.tell.chapter("7 · Ada matches the whole program at once, and approves")
-        await self.command("UADA", "match")
+        await self.command("UADA", "match", wait_for=Callback.MATCH_REVIEW)
         self.tell.say(
             "Leo is left out, and the review says why: Priya's working day and his barely "
             "touch. He goes on the waiting list."
