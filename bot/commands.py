@@ -39,6 +39,8 @@ CATALOGUE: tuple[Subcommand, ...] = (
     Subcommand("find", "See the mentors who fit you best, and ask one", Audience.MENTEES),
     Subcommand("meet", "Book your next meeting with your mentor", Audience.MENTEES),
     Subcommand("meet", "Book a meeting with your mentee", Audience.MENTORS),
+    Subcommand("goals [new]", "See your SMART goals, add one, update progress", Audience.MENTEES),
+    Subcommand("goals", "See your mentee's goals and comment on them", Audience.MENTORS),
     Subcommand("agreement", "See, draft or revise your mentoring agreement", Audience.MENTEES),
     Subcommand("agreement", "See your mentoring agreement", Audience.MENTORS),
     Subcommand("program", "List the mentoring programs in this workspace", Audience.EVERYONE),

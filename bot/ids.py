@@ -45,6 +45,18 @@ class Action(enum.StrEnum):
     MEETING_CANCEL = "meeting.cancel"  # value: meeting id
     AGENDA_WRITE = "agenda.write"  # value: meeting id
     MEETING_ICS = "meeting.ics"  # a link button: Slack still tells us it was pressed
+    AGENDA_ADD = "agenda.add"  # the mentor adds items; value: meeting id
+    # goals
+    GOAL_NEW = "goal.new"  # value: relationship id (or empty: choose)
+    GOAL_PROGRESS = "goal.progress"  # value: goal id
+    GOAL_MILESTONE = "goal.milestone"  # value: parent goal id
+    GOAL_COMMENT = "goal.comment"  # value: goal id
+    # after the meeting: capture, confirm, "did you meet?", actions
+    CAPTURE_WRITE = "capture.write"  # value: meeting id
+    CAPTURE_CONFIRM = "capture.confirm"  # value: meeting id
+    CAPTURE_SUGGEST = "capture.suggest"  # value: meeting id
+    MEETING_OUTCOME = "meeting.outcome"  # value: "<meeting id>:<met|rescheduled|cancelled>"
+    ACTION_DONE = "action.done"  # value: action id
     # generic: a field's action id inside an input block
     FIELD = "field"
 
@@ -60,6 +72,12 @@ class Callback(enum.StrEnum):
     SUGGEST_FORM = "agreement.suggest.form"
     MEETING_FORM = "meeting.form"
     AGENDA_FORM = "agenda.form"
+    AGENDA_ADD_FORM = "agenda.add.form"
+    GOAL_FORM = "goal.form"
+    GOAL_PROGRESS_FORM = "goal.progress.form"
+    GOAL_COMMENT_FORM = "goal.comment.form"
+    CAPTURE_FORM = "capture.form"
+    CAPTURE_SUGGEST_FORM = "capture.suggest.form"
 
 
 class ProgramField(enum.StrEnum):
@@ -74,6 +92,7 @@ class ProgramField(enum.StrEnum):
     NUDGE_DAYS = "nudge_days"
     TIMEZONE = "timezone"
     SKILLS = "skills"
+    CELEBRATIONS = "celebration_channel"
 
 
 class JoinField(enum.StrEnum):
@@ -138,3 +157,28 @@ class AgendaField(enum.StrEnum):
     REALITY = "reality"
     OPTIONS = "options"
     WAY_FORWARD = "way_forward"
+    GOAL_LINK = "goal_id"
+    MENTOR_ITEMS = "mentor_items"
+
+
+class GoalField(enum.StrEnum):
+    PAIR = "pair"
+    WHAT = "what"
+    MEASURE = "measure"
+    TARGET = "target_date"
+    WHY = "why"
+    SHOUT_OUT = "shout_out"
+    PROGRESS = "progress"
+    COMMENT = "comment"
+
+
+class CaptureField(enum.StrEnum):
+    TAKEAWAYS = "takeaways"
+    NEXT_WHEN = "next_when"
+    NEXT_MINUTES = "next_minutes"
+    CHANGE = "change"
+
+    @staticmethod
+    def action(n: int, part: str) -> str:
+        """The block id of action ``n``'s ``part`` (what, owner or due)."""
+        return f"action_{n}_{part}"

@@ -29,7 +29,7 @@ from scheduling.kinds import Kind
 from scheduling.models import Delivery
 from scheduling.windows import last_open_before
 from storage.enums import ActorRole, MeetingStatus
-from storage.models import Agenda, Meeting, Relationship, User
+from storage.models import Agenda, Goal, Meeting, Relationship, User
 
 MIN_MINUTES, MAX_MINUTES = 15, 240
 DURATIONS = (15, 30, 45, 60, 90, 120)
@@ -302,6 +302,7 @@ async def write_agenda(
     meeting_id: int,
     grow: Grow,
     source: str = "modal",
+    goal_id: int | None = None,
 ) -> Agenda:
     """The mentee writes (or rewrites) the agenda; it is posted to the pair. Writing it
     twice (a double submit, a retried event) keeps one agenda and posts once per change."""
@@ -315,9 +316,13 @@ async def write_agenda(
         raise Conflict("That meeting was cancelled.")
     grow = grow.stripped()
     validate_grow(grow)
+    if goal_id is not None:
+        goal = await session.get(Goal, goal_id)
+        if goal is None or goal.relationship_id != meeting.relationship_id:
+            raise InvalidInput.for_fields({A.GOAL_LINK: "Choose one of your own goals."})
     now = clock.now()
     agenda = meeting.agenda
-    if agenda is not None and Grow.of(agenda) == grow:
+    if agenda is not None and Grow.of(agenda) == grow and agenda.goal_id == goal_id:
         return agenda  # the same text again: nothing new to post
     if agenda is None:
         agenda = Agenda(team_id=meeting.team_id, meeting_id=meeting.id, created_at=now)
@@ -326,6 +331,7 @@ async def write_agenda(
     agenda.goal, agenda.reality = grow.goal, grow.reality
     agenda.options, agenda.way_forward = grow.options, grow.way_forward
     agenda.source = source
+    agenda.goal_id = goal_id
     agenda.author_id = actor.id
     agenda.updated_at = now
     await session.flush()

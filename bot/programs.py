@@ -43,6 +43,8 @@ class ProgramDraft:
     hours: WorkingHours
     timezone: str
     skills: tuple[str, ...] = field(default_factory=tuple)
+    # Where achieved goals are celebrated, for mentees who opt in (none: no shout-outs)
+    celebration_channel_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ def validate(draft: ProgramDraft) -> None:
         errors[F.DIGEST_CHANNEL] = "Choose the channel where managers get alerts and the digest."
     elif not _SLACK_CHANNEL.fullmatch(draft.digest_channel_id):
         errors[F.DIGEST_CHANNEL] = "Choose a channel (not a direct message)."
+    if draft.celebration_channel_id and not _SLACK_CHANNEL.fullmatch(draft.celebration_channel_id):
+        errors[F.CELEBRATIONS] = "Choose a channel (not a direct message)."
     if not MONTHS_MIN <= draft.relationship_months <= MONTHS_MAX:
         errors[F.LENGTH] = f"Choose between {MONTHS_MIN} and {MONTHS_MAX} months."
     if not is_timezone(draft.timezone):
@@ -254,7 +258,13 @@ def draft_of(program: Program) -> ProgramDraft:
         hours=working_hours(program),
         timezone=program.timezone,
         skills=tuple(program.skills),
+        celebration_channel_id=celebration_channel(program),
     )
+
+
+def celebration_channel(program: Program) -> str | None:
+    value = (program.settings or {}).get("celebration_channel_id")
+    return value if isinstance(value, str) and value else None
 
 
 def _apply(program: Program, draft: ProgramDraft, now: datetime) -> None:
@@ -269,6 +279,11 @@ def _apply(program: Program, draft: ProgramDraft, now: datetime) -> None:
     program.nudge_days = draft.hours.day_mask
     program.timezone = draft.timezone
     program.skills = list(draft.skills)
+    # A new dict, so the JSON column sees the change
+    program.settings = {
+        **(program.settings or {}),
+        "celebration_channel_id": draft.celebration_channel_id,
+    }
     program.updated_at = now
 
 

@@ -10,15 +10,18 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import agreements as agreement_svc
 from bot import enrolment as enrolment_svc
+from bot import goals as goal_svc
 from bot import meetings as meeting_svc
 from bot import programs as program_svc
 from bot.deps import Deps
 from bot.errors import NotAllowed, NotFound
 from bot.people import effective_hours, own_hours
+from bot.programs import celebration_channel
 from bot.relationships import membership
 from bot.text import escape
 from bot.views.agreement import agreement_form, suggest_form
 from bot.views.enrolment import join_form, parse_join_form
+from bot.views.goals import comment_form, goal_form, progress_form
 from bot.views.meetings import agenda_form, meeting_form
 from bot.views.programs import program_form
 from bot.views.settings import settings_form
@@ -258,5 +261,67 @@ async def open_agenda_form(
                 "The mentee writes the agenda: it's their meeting to lead. It will be posted "
                 "here for you."
             )
-        view = agenda_form(meeting, meeting.agenda)
+        goals = await goal_svc.open_goals(session, meeting.relationship_id)
+        view = agenda_form(meeting, meeting.agenda, goals)
+    await client.views_open(trigger_id=trigger_id, view=view)
+
+
+async def open_goal_form(
+    deps: Deps,
+    client: AsyncWebClient,
+    *,
+    actor: User,
+    trigger_id: str,
+    relationship_id: int | None = None,
+    parent_id: int | None = None,
+) -> None:
+    """A new goal (for one partner, or a choice of them), or a milestone under ``parent_id``."""
+    async with deps.db.transaction() as session:
+        parent = None
+        if parent_id is not None:
+            parent, role = await goal_svc.load(session=session, actor=actor, goal_id=parent_id)
+            member = await membership(
+                session=session, actor=actor, relationship_id=parent.relationship_id
+            )
+            pairs = [member.relationship]
+        elif relationship_id is not None:
+            member = await membership(session=session, actor=actor, relationship_id=relationship_id)
+            role = member.role
+            pairs = [member.relationship]
+        else:
+            found = await agreement_svc.for_actor(session=session, actor=actor)
+            pairs = [r for r, r_role, _ in found if r_role is ActorRole.MENTEE]
+            role = ActorRole.MENTEE if pairs else ActorRole.MENTOR
+            if not pairs and not found:
+                raise NotFound(
+                    "You don't have a mentoring partner yet. Once a mentor accepts, "
+                    "`/mentor goals` is where you set what you're working towards."
+                )
+        if role is not ActorRole.MENTEE or not pairs:
+            raise NotAllowed("Your mentee sets the goals. You can comment on them.")
+        view = goal_form(
+            pairs,
+            parent=parent,
+            celebrations=len(pairs) == 1 and celebration_channel(pairs[0].program) is not None,
+        )
+    await client.views_open(trigger_id=trigger_id, view=view)
+
+
+async def open_goal_progress_form(
+    deps: Deps, client: AsyncWebClient, *, actor: User, trigger_id: str, goal_id: int
+) -> None:
+    async with deps.db.transaction() as session:
+        goal, role = await goal_svc.load(session=session, actor=actor, goal_id=goal_id)
+        if role is not ActorRole.MENTEE:
+            raise NotAllowed("Only your mentee updates their goals. You can comment instead.")
+        view = progress_form(goal)
+    await client.views_open(trigger_id=trigger_id, view=view)
+
+
+async def open_goal_comment_form(
+    deps: Deps, client: AsyncWebClient, *, actor: User, trigger_id: str, goal_id: int
+) -> None:
+    async with deps.db.transaction() as session:
+        goal, _ = await goal_svc.load(session=session, actor=actor, goal_id=goal_id)
+        view = comment_form(goal)
     await client.views_open(trigger_id=trigger_id, view=view)

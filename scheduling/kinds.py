@@ -27,3 +27,17 @@ class Kind(enum.StrEnum):
     AGENDA_REMINDER = "agenda.reminder"
     AGENDA_POST = "agenda.post"
     MEETING_START = "meeting.start"
+    # Goals: tell the pair a goal was set, moved on, achieved (a celebration, and an opt-in
+    # shout-out in the program's celebrations channel) or commented on (payload "event").
+    GOAL_NOTICE = "goal.notice"
+    # After a meeting: ask the mentee to capture what was agreed, remind once, ask "did you
+    # meet?" if nothing came, post the summary to the pair.
+    CAPTURE_PROMPT = "capture.prompt"
+    CAPTURE_REMINDER = "capture.reminder"
+    MEETING_CHECK = "meeting.check"
+    CAPTURE_POST = "capture.post"
+    # An action falls due: remind its owner, and mark it overdue the day after.
+    ACTION_DUE = "action.due"
+    ACTION_OVERDUE = "action.overdue"
+    # The mentor added items to the agenda: tell the mentee.
+    AGENDA_ITEMS = "agenda.items"

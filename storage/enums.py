@@ -93,3 +93,22 @@ class MeetingStatus(enum.StrEnum):
     SCHEDULED = "scheduled"
     CANCELLED = "cancelled"
     HELD = "held"  # it started (the next issue asks whether it really happened)
+
+
+class GoalStatus(enum.StrEnum):
+    OPEN = "open"
+    ACHIEVED = "achieved"
+    DROPPED = "dropped"
+
+
+class ActionStatus(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+
+class MeetingOutcome(enum.StrEnum):
+    """The answer to "Did you meet?" when nothing was captured after a meeting."""
+
+    MET = "met"
+    RESCHEDULED = "rescheduled"
+    CANCELLED = "cancelled"

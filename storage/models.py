@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
@@ -25,12 +25,15 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.enums import (
     OPEN_RELATIONSHIP_STATUSES,
+    ActionStatus,
     ActorRole,
     Cadence,
     DepartmentPreference,
     EnrolmentRole,
     EnrolmentStatus,
+    GoalStatus,
     MatchRunStatus,
+    MeetingOutcome,
     MeetingStatus,
     RelationshipStatus,
 )
@@ -372,9 +375,15 @@ class Meeting(Base):
     # The booking message in the pair's conversation, updated on reschedule or cancel.
     channel_id: Mapped[str | None] = mapped_column(SlackId)
     message_ts: Mapped[str | None] = mapped_column(String(32))
+    # "Did you meet?" (asked when nothing was captured): the answer and who gave it
+    outcome: Mapped[MeetingOutcome | None] = mapped_column(_enum(MeetingOutcome))
+    outcome_by_role: Mapped[ActorRole | None] = mapped_column(_enum(ActorRole))
 
     pair: Mapped[Relationship] = relationship(lazy="joined")
     agenda: Mapped[Agenda | None] = relationship(
+        back_populates="meeting", lazy="selectin", uselist=False
+    )
+    notes: Mapped[MeetingNotes | None] = relationship(
         back_populates="meeting", lazy="selectin", uselist=False
     )
 
@@ -409,5 +418,124 @@ class Agenda(Base):
     updated_at: Mapped[datetime]
     channel_id: Mapped[str | None] = mapped_column(SlackId)
     message_ts: Mapped[str | None] = mapped_column(String(32))
+    # The goal this session works towards, if the mentee linked one
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id", ondelete="SET NULL"))
 
     meeting: Mapped[Meeting] = relationship(back_populates="agenda")
+    linked_goal: Mapped[Goal | None] = relationship(lazy="selectin")
+
+
+class Goal(Base):
+    """A SMART goal of the mentee's (or, with ``parent_id``, a milestone under one). Private
+    to the pair; the mentor may comment but not edit."""
+
+    __tablename__ = "goals"
+    __table_args__ = (Index(None, "relationship_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId)
+    relationship_id: Mapped[int] = mapped_column(ForeignKey("relationships.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"))
+    what: Mapped[str] = mapped_column(Text)  # specific
+    measure: Mapped[str] = mapped_column(Text, default="")  # measurable
+    target_date: Mapped[date | None]  # time-bound
+    why: Mapped[str] = mapped_column(Text, default="")  # relevant
+    progress: Mapped[int] = mapped_column(Integer, default=0)  # percent
+    status: Mapped[GoalStatus] = mapped_column(_enum(GoalStatus))
+    shout_out: Mapped[bool] = mapped_column(Boolean, default=False)  # opt-in, when achieved
+    achieved_at: Mapped[datetime | None]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class GoalComment(Base):
+    """The mentor's (or mentee's) comment on a goal."""
+
+    __tablename__ = "goal_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    author_role: Mapped[ActorRole] = mapped_column(_enum(ActorRole))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class MeetingNotes(Base):
+    """What was agreed in a meeting: takeaways (the actions are rows of their own). Private
+    to the pair, like the agenda."""
+
+    __tablename__ = "meeting_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), unique=True
+    )
+    takeaways: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(16), default="modal")  # modal | reply
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    author_role: Mapped[ActorRole] = mapped_column(_enum(ActorRole))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None]
+    change_request: Mapped[str] = mapped_column(Text, default="")
+    channel_id: Mapped[str | None] = mapped_column(SlackId)
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="notes")
+
+
+class ActionItem(Base):
+    """An agreed action: what, whose, by when."""
+
+    __tablename__ = "actions"
+    __table_args__ = (
+        Index(None, "relationship_id", "status"),
+        Index(None, "team_id", "status", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId)
+    relationship_id: Mapped[int] = mapped_column(ForeignKey("relationships.id", ondelete="CASCADE"))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(String(300))
+    owner_role: Mapped[ActorRole] = mapped_column(_enum(ActorRole))
+    due_on: Mapped[date | None]
+    status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+    done_by_role: Mapped[ActorRole | None] = mapped_column(_enum(ActorRole))
+    overdue_at: Mapped[datetime | None]  # when it was first found past due and open
+
+    pair: Mapped[Relationship] = relationship(lazy="joined")
+
+
+class DmPrompt(Base):
+    """A prompt the bot sent to someone's DM, so a plain-text reply in its thread can be
+    matched to what it asked for (an agenda, or the capture after a meeting)."""
+
+    __tablename__ = "dm_prompts"
+    __table_args__ = (UniqueConstraint("team_id", "channel_id", "ts"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId)
+    channel_id: Mapped[str] = mapped_column(SlackId)
+    ts: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))  # agenda | capture
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime]
+
+
+class InboundEvent(Base):
+    """Events API deliveries already handled, by event id: Slack retries (``X-Slack-Retry-Num``)
+    of a DM reply are stored once."""
+
+    __tablename__ = "inbound_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId)
+    received_at: Mapped[datetime] = mapped_column(index=True)

@@ -27,7 +27,7 @@ from bot.text import escape, escape_truncated
 from bot.views import common as ui
 from bot.views.state import FormState
 from storage.enums import ActorRole, MeetingStatus
-from storage.models import Agenda, Meeting, Relationship
+from storage.models import Agenda, Goal, Meeting, Relationship
 
 GROW_PROMPTS = (
     (A.GOAL, "Goal", "What do you want from this session?"),
@@ -217,7 +217,7 @@ def agenda_prompt(meeting: Meeting, *, reminder: bool = False) -> list[Block]:
     ]
 
 
-def agenda_form(meeting: Meeting, agenda: Agenda | None) -> View:
+def agenda_form(meeting: Meeting, agenda: Agenda | None, goals: Sequence[Goal] = ()) -> View:
     current = {
         A.GOAL: agenda.goal if agenda else "",
         A.REALITY: agenda.reality if agenda else "",
@@ -245,6 +245,21 @@ def agenda_form(meeting: Meeting, agenda: Agenda | None) -> View:
                 optional=block is not A.GOAL,
             )
         )
+    if goals:
+        choices = ui.options((str(g.id), g.what[:75]) for g in goals)
+        linked = agenda.goal_id if agenda else None
+        blocks.append(
+            ui.input_block(
+                A.GOAL_LINK,
+                "Which of your goals does this session serve?",
+                StaticSelectElement(
+                    action_id=Action.FIELD,
+                    options=choices,
+                    initial_option=next((o for o in choices if o.value == str(linked)), None),
+                ),
+                optional=True,
+            )
+        )
     return View(
         type="modal",
         callback_id=Callback.AGENDA_FORM,
@@ -256,13 +271,15 @@ def agenda_form(meeting: Meeting, agenda: Agenda | None) -> View:
     )
 
 
-def parse_agenda_form(state: FormState) -> svc.Grow:
-    return svc.Grow(
+def parse_agenda_form(state: FormState) -> tuple[svc.Grow, int | None]:
+    goal = state.selected(A.GOAL_LINK)
+    grow = svc.Grow(
         goal=state.text(A.GOAL),
         reality=state.text(A.REALITY),
         options=state.text(A.OPTIONS),
         way_forward=state.text(A.WAY_FORWARD),
     )
+    return grow, int(goal) if goal and goal.isdigit() else None
 
 
 def agenda_message(meeting: Meeting, agenda: Agenda) -> list[Block]:
@@ -280,6 +297,10 @@ def agenda_message(meeting: Meeting, agenda: Agenda) -> list[Block]:
         A.OPTIONS: agenda.options,
         A.WAY_FORWARD: agenda.way_forward,
     }
+    if agenda.linked_goal is not None:
+        blocks.append(
+            ui.context(f":dart: Towards: {escape_truncated(agenda.linked_goal.what, 300)}")
+        )
     for block, label, _ in GROW_PROMPTS:
         if values[block]:
             blocks.append(ui.section(f"*{label}*\n{escape_truncated(values[block], 2800)}"))

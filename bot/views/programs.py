@@ -86,6 +86,21 @@ def program_form(draft: svc.ProgramDraft, *, program_id: int | None = None) -> V
             hint="Alerts and the weekly digest go here. Pick a channel only managers read.",
         ),
         ui.input_block(
+            F.CELEBRATIONS,
+            "Celebrations channel",
+            ConversationSelectElement(
+                action_id=Action.FIELD,
+                initial_conversation=draft.celebration_channel_id,
+                filter=ConversationFilter(
+                    include=["public"],
+                    exclude_bot_users=True,
+                    exclude_external_shared_channels=True,
+                ),
+            ),
+            hint="Mentees who choose to can share an achieved goal here. Leave empty for none.",
+            optional=True,
+        ),
+        ui.input_block(
             F.CADENCE,
             "Meeting cadence",
             StaticSelectElement(
@@ -198,6 +213,7 @@ def parse_program_form(state: FormState) -> svc.ProgramDraft:
         hours=hours,
         timezone=state.text(F.TIMEZONE).strip(),
         skills=svc.parse_skills(state.text(F.SKILLS)),
+        celebration_channel_id=state.conversation(F.CELEBRATIONS),
     )
 
 

@@ -8,6 +8,7 @@ from bot.ids import Action
 from handlers.actions import (
     agreements,
     enrolment,
+    goals,
     help,
     introductions,
     matching,
@@ -46,3 +47,7 @@ def register(app: AsyncApp) -> None:
     app.action(Action.MEETING_CANCEL)(guarded(meetings.cancel))
     app.action(Action.AGENDA_WRITE)(guarded(meetings.write_agenda))
     app.action(Action.MEETING_ICS)(guarded(meetings.calendar_link))
+    app.action(Action.GOAL_NEW)(guarded(goals.new_goal))
+    app.action(Action.GOAL_MILESTONE)(guarded(goals.milestone))
+    app.action(Action.GOAL_PROGRESS)(guarded(goals.progress))
+    app.action(Action.GOAL_COMMENT)(guarded(goals.comment))

@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import agreements as agreement_svc
 from bot import enrolment as enrolment_svc
+from bot import goals as goal_svc
 from bot import people
 from bot import programs as program_svc
 from bot import relationships as relationship_svc
@@ -22,13 +23,14 @@ from bot.text import escape_truncated
 from bot.views import matching as match_views
 from bot.views.agreement import agreements_overview
 from bot.views.enrolment import leave_choices, profile
+from bot.views.goals import goals_list
 from bot.views.help import help_blocks
 from bot.views.programs import program_list
 from bot.views.settings import paused, resumed
 from handlers import matching, modals
 from handlers.context import acting_user, deps_of
 from handlers.payloads import CommandRequest
-from storage.enums import EnrolmentStatus
+from storage.enums import ActorRole, EnrolmentStatus
 from storage.models import User
 from storage.repositories import programs as program_repo
 
@@ -310,7 +312,30 @@ async def _meet(
     await modals.open_meeting_form(deps, client, actor=actor, trigger_id=req.trigger_id)
 
 
+async def _goals(
+    req: CommandRequest,
+    rest: str,
+    deps: Deps,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    actor: User,
+) -> None:
+    async with deps.db.transaction() as session:
+        pairs = await goal_svc.for_actor(session=session, actor=actor)
+        blocks = goals_list(pairs)
+    mentee_without_goals = any(
+        role is ActorRole.MENTEE and not goals for _, role, goals, _ in pairs
+    )
+    if rest.lower() in ("new", "add") or (not rest and mentee_without_goals):
+        await modals.open_goal_form(deps, client, actor=actor, trigger_id=req.trigger_id)
+        return
+    await respond(
+        text="Your mentoring goals", blocks=[b.to_dict() for b in blocks], response_type="ephemeral"
+    )
+
+
 ROUTES: dict[str, Subcommand] = {
+    "goals": _goals,
     "meet": _meet,
     "match": _match,
     "find": _find,

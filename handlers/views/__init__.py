@@ -9,6 +9,7 @@ from handlers.guard import guarded
 from handlers.views import (
     agreements,
     enrolment,
+    goals,
     introductions,
     matching,
     meetings,
@@ -29,3 +30,6 @@ def register(app: AsyncApp) -> None:
     app.view(Callback.SUGGEST_FORM)(guarded(agreements.submit_suggestion))
     app.view(Callback.MEETING_FORM)(guarded(meetings.submit_meeting))
     app.view(Callback.AGENDA_FORM)(guarded(meetings.submit_agenda))
+    app.view(Callback.GOAL_FORM)(guarded(goals.submit_goal))
+    app.view(Callback.GOAL_PROGRESS_FORM)(guarded(goals.submit_progress))
+    app.view(Callback.GOAL_COMMENT_FORM)(guarded(goals.submit_comment))

@@ -48,13 +48,15 @@ async def submit_agenda(
     req = ViewRequest.parse(body)
     deps = deps_of(context)
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    grow, goal_id = parse_agenda_form(req.state)
     async with deps.db.transaction() as session:
         await svc.write_agenda(
             session=session,
             clock=deps.clock,
             actor=actor,
             meeting_id=req.metadata_id("meeting_id") or 0,
-            grow=parse_agenda_form(req.state),
+            grow=grow,
+            goal_id=goal_id,
         )
     await ack()
     deps.kick()

@@ -37,8 +37,12 @@ async def submit_program(
             )
     await ack()
 
-    # After the acknowledgement: get into the digest channel and tell the people concerned.
+    # After the acknowledgement: get into the digest (and celebrations) channel and tell
+    # the people concerned.
     access = await ensure_member(client, program.digest_channel_id or "")
+    celebrations = program_svc.celebration_channel(program)
+    if celebrations:
+        await ensure_member(client, celebrations)  # public only; a failure shows on first use
     hours = program_svc.working_hours(program)
     blocks = program_saved(
         program,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scheduling.jobs import agreements, introductions, meetings, notices, onboarding
+from scheduling.jobs import agreements, goals, introductions, meetings, notices, onboarding
 from scheduling.kinds import Kind
 from scheduling.registry import Registry
 
@@ -21,3 +21,4 @@ def register(registry: Registry) -> None:
     registry.register(Kind.AGENDA_REMINDER, meetings.reminder)
     registry.register(Kind.AGENDA_POST, meetings.post_agenda)
     registry.register(Kind.MEETING_START, meetings.start)
+    registry.register(Kind.GOAL_NOTICE, goals.notice)
