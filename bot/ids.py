@@ -55,7 +55,10 @@ class Action(enum.StrEnum):
     CAPTURE_WRITE = "capture.write"  # value: meeting id
     CAPTURE_CONFIRM = "capture.confirm"  # value: meeting id
     CAPTURE_SUGGEST = "capture.suggest"  # value: meeting id
-    MEETING_OUTCOME = "meeting.outcome"  # value: "<meeting id>:<met|rescheduled|cancelled>"
+    # "Did you meet?" answers; value: meeting id (action ids are unique within a block)
+    MEETING_MET = "meeting.outcome.met"
+    MEETING_RESCHEDULED = "meeting.outcome.rescheduled"
+    MEETING_CANCELLED = "meeting.outcome.cancelled"
     ACTION_DONE = "action.done"  # value: action id
     # generic: a field's action id inside an input block
     FIELD = "field"

@@ -360,11 +360,11 @@ async def write_agenda(
     return agenda
 
 
-async def start(*, session: AsyncSession, now: datetime, meeting: Meeting) -> None:
+async def start(*, session: AsyncSession, now: datetime, meeting: Meeting) -> bool:
     """The meeting's start time has come: record a missing agenda, and count the first
     meeting (initiation moves to cultivation once the agreement is signed too)."""
     if meeting.status is not MeetingStatus.SCHEDULED:
-        return
+        return False
     meeting.status = MeetingStatus.HELD
     meeting.updated_at = now
     relationship = meeting.pair
@@ -381,3 +381,4 @@ async def start(*, session: AsyncSession, now: datetime, meeting: Meeting) -> No
     if relationship.first_meeting_at is None:
         relationship.first_meeting_at = meeting.starts_at
     advance(relationship)
+    return True

@@ -9,6 +9,7 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import agreements as agreement_svc
+from bot import capture as capture_svc
 from bot import enrolment as enrolment_svc
 from bot import goals as goal_svc
 from bot import meetings as meeting_svc
@@ -20,6 +21,8 @@ from bot.programs import celebration_channel
 from bot.relationships import membership
 from bot.text import escape
 from bot.views.agreement import agreement_form, suggest_form
+from bot.views.capture import capture_form
+from bot.views.capture import suggest_form as capture_suggest_form
 from bot.views.enrolment import join_form, parse_join_form
 from bot.views.goals import comment_form, goal_form, progress_form
 from bot.views.meetings import agenda_form, meeting_form
@@ -324,4 +327,30 @@ async def open_goal_comment_form(
     async with deps.db.transaction() as session:
         goal, _ = await goal_svc.load(session=session, actor=actor, goal_id=goal_id)
         view = comment_form(goal)
+    await client.views_open(trigger_id=trigger_id, view=view)
+
+
+async def open_capture_form(
+    deps: Deps, client: AsyncWebClient, *, actor: User, trigger_id: str, meeting_id: int
+) -> None:
+    """Either of the pair may open it (a mentor who does is recorded as writing the notes)."""
+    async with deps.db.transaction() as session:
+        meeting, role = await meeting_svc.load(session=session, actor=actor, meeting_id=meeting_id)
+        if meeting.starts_at > deps.clock.now():
+            raise NotAllowed("That meeting hasn't happened yet. Capture what you agreed after.")
+        actions = await capture_svc.actions_of(session, meeting.id)
+        view = capture_form(meeting, role, meeting.notes, actions)
+    await client.views_open(trigger_id=trigger_id, view=view)
+
+
+async def open_capture_suggest_form(
+    deps: Deps, client: AsyncWebClient, *, actor: User, trigger_id: str, meeting_id: int
+) -> None:
+    async with deps.db.transaction() as session:
+        meeting, role = await meeting_svc.load(session=session, actor=actor, meeting_id=meeting_id)
+        if meeting.notes is None:
+            raise NotFound("Those notes no longer exist.")
+        if meeting.notes.author_role is role:
+            raise NotAllowed("You wrote these notes: edit them with Capture instead.")
+        view = capture_suggest_form(meeting)
     await client.views_open(trigger_id=trigger_id, view=view)

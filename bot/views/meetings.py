@@ -310,3 +310,14 @@ def agenda_message(meeting: Meeting, agenda: Agenda) -> list[Block]:
         )
     )
     return blocks
+
+
+def agenda_received(meeting: Meeting) -> list[Block]:
+    """The reply to an agenda typed in the prompt's thread."""
+    return [
+        ui.section(
+            f":white_check_mark: Thanks, that's your agenda. It's posted to your conversation "
+            f"so *{escape(meeting.pair.mentor.display)}* can prepare."
+        ),
+        ui.actions(ui.button("Edit it in a form", Action.AGENDA_WRITE, value=str(meeting.id))),
+    ]

@@ -7,6 +7,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.ids import Action
 from handlers.actions import (
     agreements,
+    capture,
     enrolment,
     goals,
     help,
@@ -47,6 +48,13 @@ def register(app: AsyncApp) -> None:
     app.action(Action.MEETING_CANCEL)(guarded(meetings.cancel))
     app.action(Action.AGENDA_WRITE)(guarded(meetings.write_agenda))
     app.action(Action.MEETING_ICS)(guarded(meetings.calendar_link))
+    app.action(Action.CAPTURE_WRITE)(guarded(capture.write))
+    app.action(Action.CAPTURE_CONFIRM)(guarded(capture.confirm))
+    app.action(Action.CAPTURE_SUGGEST)(guarded(capture.suggest))
+    app.action(Action.MEETING_MET)(guarded(capture.outcome))
+    app.action(Action.MEETING_RESCHEDULED)(guarded(capture.outcome))
+    app.action(Action.MEETING_CANCELLED)(guarded(capture.outcome))
+    app.action(Action.ACTION_DONE)(guarded(capture.done))
     app.action(Action.GOAL_NEW)(guarded(goals.new_goal))
     app.action(Action.GOAL_MILESTONE)(guarded(goals.milestone))
     app.action(Action.GOAL_PROGRESS)(guarded(goals.progress))

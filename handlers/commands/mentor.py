@@ -10,6 +10,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import agreements as agreement_svc
+from bot import capture as capture_svc
 from bot import enrolment as enrolment_svc
 from bot import goals as goal_svc
 from bot import people
@@ -22,6 +23,7 @@ from bot.roles import roles_of
 from bot.text import escape_truncated
 from bot.views import matching as match_views
 from bot.views.agreement import agreements_overview
+from bot.views.capture import actions_list
 from bot.views.enrolment import leave_choices, profile
 from bot.views.goals import goals_list
 from bot.views.help import help_blocks
@@ -30,6 +32,7 @@ from bot.views.settings import paused, resumed
 from handlers import matching, modals
 from handlers.context import acting_user, deps_of
 from handlers.payloads import CommandRequest
+from scheduling.windows import zone
 from storage.enums import ActorRole, EnrolmentStatus
 from storage.models import User
 from storage.repositories import programs as program_repo
@@ -334,7 +337,25 @@ async def _goals(
     )
 
 
+async def _actions(
+    req: CommandRequest,
+    rest: str,
+    deps: Deps,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    actor: User,
+) -> None:
+    async with deps.db.transaction() as session:
+        pairs = await capture_svc.open_actions(session=session, actor=actor)
+    today = deps.clock.now().astimezone(zone(actor.tz)).date()
+    blocks = actions_list(pairs, today=today)
+    await respond(
+        text="Your open actions", blocks=[b.to_dict() for b in blocks], response_type="ephemeral"
+    )
+
+
 ROUTES: dict[str, Subcommand] = {
+    "actions": _actions,
     "goals": _goals,
     "meet": _meet,
     "match": _match,

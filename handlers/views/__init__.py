@@ -8,6 +8,7 @@ from bot.ids import Callback
 from handlers.guard import guarded
 from handlers.views import (
     agreements,
+    capture,
     enrolment,
     goals,
     introductions,
@@ -30,6 +31,8 @@ def register(app: AsyncApp) -> None:
     app.view(Callback.SUGGEST_FORM)(guarded(agreements.submit_suggestion))
     app.view(Callback.MEETING_FORM)(guarded(meetings.submit_meeting))
     app.view(Callback.AGENDA_FORM)(guarded(meetings.submit_agenda))
+    app.view(Callback.CAPTURE_FORM)(guarded(capture.submit_capture))
+    app.view(Callback.CAPTURE_SUGGEST_FORM)(guarded(capture.submit_suggestion))
     app.view(Callback.GOAL_FORM)(guarded(goals.submit_goal))
     app.view(Callback.GOAL_PROGRESS_FORM)(guarded(goals.submit_progress))
     app.view(Callback.GOAL_COMMENT_FORM)(guarded(goals.submit_comment))

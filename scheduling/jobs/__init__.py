@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from scheduling.jobs import agreements, goals, introductions, meetings, notices, onboarding
+from scheduling.jobs import (
+    agreements,
+    capture,
+    goals,
+    introductions,
+    meetings,
+    notices,
+    onboarding,
+)
 from scheduling.kinds import Kind
 from scheduling.registry import Registry
 
@@ -17,8 +25,22 @@ def register(registry: Registry) -> None:
     registry.register(Kind.WAITLIST_NOTICE, introductions.waitlist)
     registry.register(Kind.AGREEMENT_NOTICE, agreements.notice, on_delivered=agreements.posted)
     registry.register(Kind.MEETING_NOTICE, meetings.notice, on_delivered=meetings.booked)
-    registry.register(Kind.AGENDA_PROMPT, meetings.prompt)
-    registry.register(Kind.AGENDA_REMINDER, meetings.reminder)
+    registry.register(
+        Kind.AGENDA_PROMPT, meetings.prompt, on_delivered=capture.remember_prompt("agenda")
+    )
+    registry.register(
+        Kind.AGENDA_REMINDER, meetings.reminder, on_delivered=capture.remember_prompt("agenda")
+    )
     registry.register(Kind.AGENDA_POST, meetings.post_agenda)
     registry.register(Kind.MEETING_START, meetings.start)
     registry.register(Kind.GOAL_NOTICE, goals.notice)
+    registry.register(
+        Kind.CAPTURE_PROMPT, capture.prompt, on_delivered=capture.remember_prompt("capture")
+    )
+    registry.register(
+        Kind.CAPTURE_REMINDER, capture.reminder, on_delivered=capture.remember_prompt("capture")
+    )
+    registry.register(Kind.MEETING_CHECK, capture.check)
+    registry.register(Kind.CAPTURE_POST, capture.post, on_delivered=capture.posted)
+    registry.register(Kind.ACTION_DUE, capture.due)
+    registry.register(Kind.ACTION_OVERDUE, capture.overdue)

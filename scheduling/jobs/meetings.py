@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import ics
+from bot import capture, ics
 from bot import meetings as svc
 from bot.views import meetings as views
 from scheduling.models import DueWork
@@ -118,4 +118,5 @@ async def start(ctx: JobContext) -> None:
     meeting = await _meeting(ctx)
     if meeting is None:
         return
-    await svc.start(session=ctx.session, now=ctx.clock.now(), meeting=meeting)
+    if await svc.start(session=ctx.session, now=ctx.clock.now(), meeting=meeting):
+        await capture.plan_after(ctx.session, ctx.clock.now(), meeting)

@@ -1,0 +1,120 @@
+"""After the meeting: capture, confirm or suggest a change, answer "did you meet?", and mark
+actions done."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import capture as svc
+from bot import meetings as meeting_svc
+from bot.ids import Action
+from bot.views import capture as views
+from handlers import modals
+from handlers.context import acting_user, deps_of
+from handlers.payloads import ActionRequest
+from scheduling.windows import zone
+from storage.enums import MeetingOutcome
+
+OUTCOMES: dict[str, MeetingOutcome] = {
+    Action.MEETING_MET: MeetingOutcome.MET,
+    Action.MEETING_RESCHEDULED: MeetingOutcome.RESCHEDULED,
+    Action.MEETING_CANCELLED: MeetingOutcome.CANCELLED,
+}
+
+
+async def _start(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> tuple[ActionRequest, Any, Any]:
+    await ack()
+    req = ActionRequest.parse(body)
+    deps = deps_of(context)
+    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    return req, deps, actor
+
+
+def _blocks(blocks: list[Any]) -> list[dict[str, Any]]:
+    return [b.to_dict() for b in blocks]
+
+
+async def write(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    req, deps, actor = await _start(ack, body, context, client)
+    await modals.open_capture_form(
+        deps, client, actor=actor, trigger_id=req.trigger_id, meeting_id=req.id_of("meeting")
+    )
+
+
+async def confirm(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+) -> None:
+    req, deps, actor = await _start(ack, body, context, client)
+    meeting_id = req.id_of("meeting")
+    async with deps.db.transaction() as session:
+        await svc.confirm(session=session, clock=deps.clock, actor=actor, meeting_id=meeting_id)
+        meeting, _ = await meeting_svc.load(session=session, actor=actor, meeting_id=meeting_id)
+        assert meeting.notes is not None
+        blocks = views.summary(meeting, meeting.notes, await svc.actions_of(session, meeting_id))
+    await respond(replace_original=True, text="What we agreed", blocks=_blocks(blocks))
+
+
+async def suggest(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    req, deps, actor = await _start(ack, body, context, client)
+    await modals.open_capture_suggest_form(
+        deps, client, actor=actor, trigger_id=req.trigger_id, meeting_id=req.id_of("meeting")
+    )
+
+
+async def outcome(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+) -> None:
+    req, deps, actor = await _start(ack, body, context, client)
+    answer = OUTCOMES[req.action_id]
+    async with deps.db.transaction() as session:
+        meeting, first = await svc.record_outcome(
+            session=session,
+            clock=deps.clock,
+            actor=actor,
+            meeting_id=req.id_of("meeting"),
+            outcome=answer,
+        )
+        shown = meeting.outcome or answer
+        blocks = views.outcome_noted(meeting, shown, first=first)
+    await respond(replace_original=True, text="Thanks", blocks=_blocks(blocks))
+
+
+async def done(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+) -> None:
+    req, deps, actor = await _start(ack, body, context, client)
+    block_id = str(((body.get("actions") or [{}])[0]).get("block_id") or "")
+    in_list = block_id.startswith(views.LIST_BLOCK)
+    async with deps.db.transaction() as session:
+        item, _ = await svc.complete_action(
+            session=session, clock=deps.clock, actor=actor, action_id=req.id_of("action")
+        )
+        if in_list:  # the /mentor actions list: show it again, without this one
+            pairs = await svc.open_actions(session=session, actor=actor)
+            today = deps.clock.now().astimezone(zone(actor.tz)).date()
+            blocks = views.actions_list(pairs, today=today)
+        else:  # the due reminder
+            blocks = views.action_done(item)
+    await respond(replace_original=True, text="Action done", blocks=_blocks(blocks))

@@ -1,0 +1,157 @@
+"""After the meeting: the capture prompt and its one reminder, "did you meet?", the summary
+posted to the pair (and a suggested change in its thread), and action due dates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import capture as svc
+from bot.views import capture as views
+from scheduling.models import DueWork
+from scheduling.registry import JobContext
+from storage.enums import ActionStatus, ActorRole, MeetingStatus
+from storage.models import ActionItem, DmPrompt, Meeting
+from storage.upsert import insert
+
+
+async def _meeting(ctx: JobContext) -> Meeting | None:
+    meeting = await ctx.session.get(Meeting, int(ctx.work.payload.get("meeting_id", 0)))
+    if meeting is None or meeting.team_id != ctx.work.team_id:
+        return None
+    return meeting
+
+
+def _waiting_for_capture(meeting: Meeting | None) -> bool:
+    return (
+        meeting is not None
+        and meeting.status is MeetingStatus.HELD
+        and meeting.notes is None
+        and meeting.outcome is None
+    )
+
+
+async def prompt(ctx: JobContext) -> None:
+    meeting = await _meeting(ctx)
+    if not _waiting_for_capture(meeting):
+        return
+    assert meeting is not None
+    ctx.dm(
+        meeting.pair.mentee.slack_user_id,
+        text="Capture what you agreed",
+        blocks=views.capture_prompt(meeting),
+    )
+
+
+async def reminder(ctx: JobContext) -> None:
+    meeting = await _meeting(ctx)
+    if not _waiting_for_capture(meeting):
+        return
+    assert meeting is not None
+    ctx.dm(
+        meeting.pair.mentee.slack_user_id,
+        text="You haven't captured your meeting yet",
+        blocks=views.capture_prompt(meeting, reminder=True),
+    )
+
+
+async def check(ctx: JobContext) -> None:
+    """Nothing was captured at all: ask this person whether the meeting happened."""
+    meeting = await _meeting(ctx)
+    if not _waiting_for_capture(meeting):
+        return
+    assert meeting is not None
+    to = ActorRole.MENTOR if ctx.work.payload.get("to") == "mentor" else ActorRole.MENTEE
+    person = meeting.pair.mentor if to is ActorRole.MENTOR else meeting.pair.mentee
+    ctx.dm(person.slack_user_id, text="Did you meet?", blocks=views.meeting_check(meeting, to=to))
+
+
+async def post(ctx: JobContext) -> None:
+    """The summary to the pair; a suggested change goes in the summary's thread."""
+    meeting = await _meeting(ctx)
+    if meeting is None or meeting.notes is None:
+        return
+    notes = meeting.notes
+    if ctx.work.payload.get("event") == "change":
+        blocks = views.change_suggested(meeting, notes)
+        if notes.channel_id and notes.message_ts:
+            ctx.post(
+                notes.channel_id,
+                text="A change to the notes was suggested",
+                blocks=blocks,
+                thread_ts=notes.message_ts,
+            )
+            ctx.update(
+                notes.channel_id,
+                notes.message_ts,
+                text="What we agreed",
+                blocks=views.summary(meeting, notes, await svc.actions_of(ctx.session, meeting.id)),
+            )
+        else:
+            ctx.to_pair(meeting.pair, text="A change to the notes was suggested", blocks=blocks)
+        return
+    ctx.to_pair(
+        meeting.pair,
+        text="What we agreed",
+        blocks=views.summary(meeting, notes, await svc.actions_of(ctx.session, meeting.id)),
+    )
+
+
+async def posted(session: AsyncSession, work: DueWork, outbox: list[dict[str, Any]]) -> None:
+    """Remember where the newest summary is, so a suggested change can thread under it."""
+    if work.payload.get("event") == "change":
+        return
+    delivered = next((m for m in outbox if m.get("delivered") and m.get("op") == "post"), None)
+    meeting = await session.get(Meeting, int(work.payload.get("meeting_id", 0)))
+    if delivered is None or meeting is None or meeting.notes is None:
+        return
+    meeting.notes.channel_id = delivered.get("channel_id") or delivered.get("channel")
+    meeting.notes.message_ts = delivered.get("ts")
+
+
+def remember_prompt(kind: str) -> Any:
+    """An on-delivered hook: note the DM prompt's channel and ts, so a reply in its thread
+    is read as the agenda (or the capture) of that meeting."""
+
+    async def hook(session: AsyncSession, work: DueWork, outbox: list[dict[str, Any]]) -> None:
+        meeting_id = int(work.payload.get("meeting_id", 0))
+        for message in outbox:
+            channel, ts = message.get("channel_id"), message.get("ts")
+            if not (message.get("delivered") and channel and ts):
+                continue
+            stmt = insert(session, DmPrompt).values(
+                team_id=work.team_id,
+                channel_id=channel,
+                ts=ts,
+                kind=kind,
+                meeting_id=meeting_id,
+                created_at=work.updated_at,
+            )
+            await session.execute(
+                stmt.on_conflict_do_nothing(index_elements=["team_id", "channel_id", "ts"])
+            )
+
+    return hook
+
+
+async def _action(ctx: JobContext) -> ActionItem | None:
+    item = await ctx.session.get(ActionItem, int(ctx.work.payload.get("action_id", 0)))
+    if item is None or item.team_id != ctx.work.team_id or item.status is not ActionStatus.OPEN:
+        return None
+    return item
+
+
+async def due(ctx: JobContext) -> None:
+    item = await _action(ctx)
+    if item is None:
+        return
+    owner = svc.owner_of(item.pair, item)
+    ctx.dm(owner.slack_user_id, text="An action is due today", blocks=views.action_due(item))
+
+
+async def overdue(ctx: JobContext) -> None:
+    item = await _action(ctx)
+    if item is None:
+        return
+    await svc.mark_overdue(session=ctx.session, now=ctx.clock.now(), item=item)
