@@ -360,9 +360,61 @@ async def write_agenda(
     return agenda
 
 
+MENTOR_ITEMS_MAX = 1000
+
+
+async def add_mentor_items(
+    *, session: AsyncSession, clock: Clock, actor: User, meeting_id: int, text: str
+) -> Agenda:
+    """The mentor adds to the mentee's agenda: a mentor-initiated step, recorded as such."""
+    meeting, role = await load(session=session, actor=actor, meeting_id=meeting_id)
+    if role is not ActorRole.MENTOR:
+        raise Conflict("It's your agenda: change it with Write agenda.")
+    agenda = meeting.agenda
+    if agenda is None:
+        raise Conflict("Your mentee hasn't written the agenda yet. You can add to it once they do.")
+    now = clock.now()
+    if meeting.status is not MeetingStatus.SCHEDULED or meeting.starts_at <= now:
+        raise Conflict("That meeting has already started.")
+    text = text.strip()
+    if not text:
+        raise InvalidInput.for_fields({A.MENTOR_ITEMS: "Write what you'd like to add."})
+    if len(text) > MENTOR_ITEMS_MAX:
+        raise InvalidInput.for_fields(
+            {A.MENTOR_ITEMS: f"Keep this to {MENTOR_ITEMS_MAX} characters (now {len(text)})."}
+        )
+    if any(item.get("text") == text for item in agenda.mentor_items):
+        return agenda  # a double submit
+    agenda.mentor_items = [*agenda.mentor_items, {"text": text, "at": now.isoformat()}]
+    agenda.updated_at = now
+    activity.record(
+        session,
+        meeting.pair,
+        actor=actor,
+        role=role,
+        kind="mentor_added_agenda",
+        now=now,
+        data={"meeting_id": meeting.id},
+    )
+    await schedule(
+        session=session,
+        now=now,
+        kind=Kind.AGENDA_ITEMS,
+        key=f"agenda-items:meeting:{meeting.id}:{len(agenda.mentor_items)}",
+        team_id=meeting.team_id,
+        program_id=meeting.pair.program_id,
+        relationship_id=meeting.relationship_id,
+        due_at=now,
+        delivery=Delivery.IMMEDIATE,
+        payload={"meeting_id": meeting.id},
+    )
+    return agenda
+
+
 async def start(*, session: AsyncSession, now: datetime, meeting: Meeting) -> bool:
     """The meeting's start time has come: record a missing agenda, and count the first
-    meeting (initiation moves to cultivation once the agreement is signed too)."""
+    meeting (initiation moves to cultivation once the agreement is signed too). Returns
+    whether it started now (False for a cancelled or already started meeting)."""
     if meeting.status is not MeetingStatus.SCHEDULED:
         return False
     meeting.status = MeetingStatus.HELD

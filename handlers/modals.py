@@ -25,7 +25,7 @@ from bot.views.capture import capture_form
 from bot.views.capture import suggest_form as capture_suggest_form
 from bot.views.enrolment import join_form, parse_join_form
 from bot.views.goals import comment_form, goal_form, progress_form
-from bot.views.meetings import agenda_form, meeting_form
+from bot.views.meetings import agenda_form, meeting_form, mentor_items_form
 from bot.views.programs import program_form
 from bot.views.settings import settings_form
 from bot.views.state import FormState
@@ -353,4 +353,15 @@ async def open_capture_suggest_form(
         if meeting.notes.author_role is role:
             raise NotAllowed("You wrote these notes: edit them with Capture instead.")
         view = capture_suggest_form(meeting)
+    await client.views_open(trigger_id=trigger_id, view=view)
+
+
+async def open_mentor_items_form(
+    deps: Deps, client: AsyncWebClient, *, actor: User, trigger_id: str, meeting_id: int
+) -> None:
+    async with deps.db.transaction() as session:
+        meeting, role = await meeting_svc.load(session=session, actor=actor, meeting_id=meeting_id)
+        if role is not ActorRole.MENTOR:
+            raise NotAllowed("It's your agenda: change it with Write agenda.")
+        view = mentor_items_form(meeting)
     await client.views_open(trigger_id=trigger_id, view=view)

@@ -304,12 +304,53 @@ def agenda_message(meeting: Meeting, agenda: Agenda) -> list[Block]:
     for block, label, _ in GROW_PROMPTS:
         if values[block]:
             blocks.append(ui.section(f"*{label}*\n{escape_truncated(values[block], 2800)}"))
+    if agenda.mentor_items:
+        added = "\n".join(f"• {escape_truncated(i['text'], 1000)}" for i in agenda.mentor_items)
+        blocks.append(ui.section(f"*Added by {escape(pair.mentor.display)}*\n{added}"[:2900]))
+    blocks.append(
+        ui.actions(ui.button("Add to the agenda", Action.AGENDA_ADD, value=str(meeting.id)))
+    )
     blocks.append(
         ui.context(
             f"{_mention(pair.mentor.slack_user_id)}, this is what your mentee wants to cover."
         )
     )
     return blocks
+
+
+def mentor_items_form(meeting: Meeting) -> View:
+    return View(
+        type="modal",
+        callback_id=Callback.AGENDA_ADD_FORM,
+        title=ui.title("Add to the agenda"),
+        submit=ui.plain("Add"),
+        close=ui.plain("Cancel"),
+        private_metadata=ui.metadata(meeting_id=meeting.id),
+        blocks=[
+            ui.section(
+                f"Your mentee leads the meeting {when(meeting.starts_at)}. Add what you'd "
+                "like to cover too."
+            ),
+            ui.input_block(
+                A.MENTOR_ITEMS,
+                "What would you add?",
+                PlainTextInputElement(
+                    action_id=Action.FIELD, multiline=True, max_length=svc.MENTOR_ITEMS_MAX
+                ),
+            ),
+        ],
+    )
+
+
+def mentor_items_added(meeting: Meeting, agenda: Agenda) -> list[Block]:
+    pair = meeting.pair
+    latest = agenda.mentor_items[-1]["text"] if agenda.mentor_items else ""
+    return [
+        ui.section(
+            f":heavy_plus_sign: {_mention(pair.mentor.slack_user_id)} added to the agenda for "
+            f"{when(meeting.starts_at)}:\n{escape_truncated(latest, 1000)}"
+        )
+    ]
 
 
 def agenda_received(meeting: Meeting) -> list[Block]:

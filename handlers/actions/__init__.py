@@ -48,6 +48,7 @@ def register(app: AsyncApp) -> None:
     app.action(Action.MEETING_CANCEL)(guarded(meetings.cancel))
     app.action(Action.AGENDA_WRITE)(guarded(meetings.write_agenda))
     app.action(Action.MEETING_ICS)(guarded(meetings.calendar_link))
+    app.action(Action.AGENDA_ADD)(guarded(meetings.add_items))
     app.action(Action.CAPTURE_WRITE)(guarded(capture.write))
     app.action(Action.CAPTURE_CONFIRM)(guarded(capture.confirm))
     app.action(Action.CAPTURE_SUGGEST)(guarded(capture.suggest))

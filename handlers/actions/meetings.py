@@ -70,3 +70,15 @@ async def write_agenda(
 async def calendar_link(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
     """The browser opens the link itself; Slack still reports the click, which we only ack."""
     await ack()
+
+
+async def add_items(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    await ack()
+    req = ActionRequest.parse(body)
+    deps = deps_of(context)
+    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    await modals.open_mentor_items_form(
+        deps, client, actor=actor, trigger_id=req.trigger_id, meeting_id=req.id_of("meeting")
+    )

@@ -31,6 +31,7 @@ def register(app: AsyncApp) -> None:
     app.view(Callback.SUGGEST_FORM)(guarded(agreements.submit_suggestion))
     app.view(Callback.MEETING_FORM)(guarded(meetings.submit_meeting))
     app.view(Callback.AGENDA_FORM)(guarded(meetings.submit_agenda))
+    app.view(Callback.AGENDA_ADD_FORM)(guarded(meetings.submit_mentor_items))
     app.view(Callback.CAPTURE_FORM)(guarded(capture.submit_capture))
     app.view(Callback.CAPTURE_SUGGEST_FORM)(guarded(capture.submit_suggestion))
     app.view(Callback.GOAL_FORM)(guarded(goals.submit_goal))

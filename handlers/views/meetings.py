@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import meetings as svc
 from bot.errors import NotFound
+from bot.ids import AgendaField
 from bot.views.meetings import parse_agenda_form, parse_meeting_form
 from handlers.context import acting_user, deps_of
 from handlers.payloads import ViewRequest
@@ -57,6 +58,24 @@ async def submit_agenda(
             meeting_id=req.metadata_id("meeting_id") or 0,
             grow=grow,
             goal_id=goal_id,
+        )
+    await ack()
+    deps.kick()
+
+
+async def submit_mentor_items(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    req = ViewRequest.parse(body)
+    deps = deps_of(context)
+    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    async with deps.db.transaction() as session:
+        await svc.add_mentor_items(
+            session=session,
+            clock=deps.clock,
+            actor=actor,
+            meeting_id=req.metadata_id("meeting_id") or 0,
+            text=req.state.text(AgendaField.MENTOR_ITEMS),
         )
     await ack()
     deps.kick()

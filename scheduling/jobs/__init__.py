@@ -44,3 +44,4 @@ def register(registry: Registry) -> None:
     registry.register(Kind.CAPTURE_POST, capture.post, on_delivered=capture.posted)
     registry.register(Kind.ACTION_DUE, capture.due)
     registry.register(Kind.ACTION_OVERDUE, capture.overdue)
+    registry.register(Kind.AGENDA_ITEMS, meetings.mentor_items)

@@ -120,3 +120,14 @@ async def start(ctx: JobContext) -> None:
         return
     if await svc.start(session=ctx.session, now=ctx.clock.now(), meeting=meeting):
         await capture.plan_after(ctx.session, ctx.clock.now(), meeting)
+
+
+async def mentor_items(ctx: JobContext) -> None:
+    meeting = await _meeting(ctx)
+    if meeting is None or meeting.agenda is None or meeting.status is MeetingStatus.CANCELLED:
+        return
+    ctx.to_pair(
+        meeting.pair,
+        text="Your mentor added to the agenda",
+        blocks=views.mentor_items_added(meeting, meeting.agenda),
+    )

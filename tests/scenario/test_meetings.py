@@ -233,3 +233,31 @@ async def test_the_app_home_offers_to_book_a_meeting(
     )
     [meeting] = await meetings(deps)
     assert meeting.booked_by_role is ActorRole.MENTEE
+
+
+async def test_the_mentor_adds_to_the_agenda_as_a_mentor_initiated_step(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    channel = await accepted_pair(sender, fake, deps)
+    await book(sender, fake, "UMIA", {"when": int(MONDAY_9.timestamp()), "minutes": "45"})
+    await sweep(deps)
+    [booking] = posts(fake, channel, "Meeting")
+    await sender.click("UMIA", Action.AGENDA_WRITE, blocks=booking.args["blocks"])
+    form = await fake.wait_for_view("UMIA", callback_id=Callback.AGENDA_FORM)
+    await sender.view_submission("UMIA", form, {"goal": "My promotion case"})
+    await sweep(deps)
+    [posted] = posts(fake, channel, "'s agenda")
+
+    # The mentee can't use the mentor's button; the mentor can.
+    await sender.click("UMIA", Action.AGENDA_ADD, blocks=posted.args["blocks"])
+    await fake.wait_for("response_url", lambda c: "It's your agenda" in str(c.args))
+    await sender.click("UOMAR", Action.AGENDA_ADD, blocks=posted.args["blocks"])
+    add = await fake.wait_for_view("UOMAR", callback_id=Callback.AGENDA_ADD_FORM)
+    empty = (await sender.view_submission("UOMAR", add, {"mentor_items": " "})).json()
+    assert "mentor_items" in empty["errors"]
+    await sender.view_submission("UOMAR", add, {"mentor_items": "Your 1:1s <!everyone>"})
+    await sweep(deps)
+    [added] = posts(fake, channel, "added to the agenda")
+    assert "Your 1:1s &lt;!everyone&gt;" in text_of(added.args["blocks"])
+    [event] = await events(deps, "mentor_added_agenda")
+    assert event.actor_role is ActorRole.MENTOR and "1:1s" not in str(event.data)
