@@ -40,6 +40,33 @@ def escape_truncated(text: str, limit: int) -> str:
     return cut.rstrip() + ELLIPSIS
 
 
+def chunks(escaped: str, limit: int) -> list[str]:
+    """Split already-escaped mrkdwn into pieces of at most ``limit`` characters, at line
+    breaks where possible, then at spaces, never inside an entity like ``&amp;``."""
+    pieces: list[str] = []
+    current = ""
+    for line in escaped.split("\n"):
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            pieces.append(current)
+        while len(line) > limit:
+            cut = line.rfind(" ", 0, limit + 1)
+            if cut <= 0:
+                cut = limit
+                amp = line.rfind("&", 0, cut)
+                if amp != -1 and ";" not in line[amp:cut]:
+                    cut = amp or limit
+            pieces.append(line[:cut].rstrip())
+            line = line[cut:].lstrip(" ")
+        current = line
+    if current or not pieces:
+        pieces.append(current)
+    return pieces
+
+
 def mention(user_id: str) -> str:
     """A user mention. Only for ids we trust (from our database or Slack), never typed text."""
     if not re.fullmatch(r"[UW][A-Z0-9]{2,}", user_id):

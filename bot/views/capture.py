@@ -196,7 +196,7 @@ def _action_line(relationship: Relationship, item: ActionItem) -> str:
     owner = _owner(relationship, item.owner_role)
     done = "~" if item.status is ActionStatus.DONE else ""
     due = f" · due {_day(item.due_on)}" if item.due_on else ""
-    return f"• {done}{escape_truncated(item.text, 300)}{done} · {escape(owner.display)}{due}"
+    return f"• {done}{escape(item.text)}{done} · {escape(owner.display)}{due}"
 
 
 def summary(meeting: Meeting, notes: MeetingNotes, actions: Sequence[ActionItem]) -> list[Block]:
@@ -211,11 +211,9 @@ def summary(meeting: Meeting, notes: MeetingNotes, actions: Sequence[ActionItem]
         )
     ]
     if notes.takeaways:
-        blocks.append(
-            ui.section(f"*Takeaways*\n{escape_truncated(notes.takeaways, svc.TAKEAWAYS_MAX)}")
-        )
+        blocks += ui.long_text("Takeaways", escape(notes.takeaways))
     if actions:
-        blocks.append(ui.section("*Actions*\n" + "\n".join(_action_line(pair, a) for a in actions)))
+        blocks += ui.long_text("Actions", "\n".join(_action_line(pair, a) for a in actions))
     if notes.confirmed_at is not None:
         blocks.append(ui.context(f":white_check_mark: Confirmed by {escape(other.display)}."))
     else:
@@ -250,21 +248,18 @@ def change_suggested(meeting: Meeting, notes: MeetingNotes) -> list[Block]:
 def understood(meeting: Meeting, draft: svc.CaptureDraft, dropped: int) -> list[Block]:
     """The bot's reading of a typed capture, so nothing is silently misread."""
     pair = meeting.pair
-    lines = []
+    blocks: list[Block] = [ui.section(":white_check_mark: Got it. Here's what I understood:")]
     if draft.takeaways:
-        lines.append(f"*Takeaways*\n{escape_truncated(draft.takeaways, 1500)}")
+        blocks += ui.long_text("Takeaways", escape(draft.takeaways))
     if draft.actions:
-        lines.append(
-            "*Actions*\n"
-            + "\n".join(
-                f"• {escape_truncated(a.text, 300)} · {escape(_owner(pair, a.owner).display)}"
+        blocks += ui.long_text(
+            "Actions",
+            "\n".join(
+                f"• {escape(a.text)} · {escape(_owner(pair, a.owner).display)}"
                 f" · {('due ' + _day(a.due_on)) if a.due_on else 'no due date'}"
                 for a in draft.actions
-            )
+            ),
         )
-    blocks: list[Block] = [
-        ui.section(":white_check_mark: Got it. Here's what I understood:\n\n" + "\n\n".join(lines))
-    ]
     if dropped:
         blocks.append(
             ui.context(f"I kept the first {svc.MAX_ACTIONS} actions and left out {dropped}.")

@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.text import truncate
+from bot.text import chunks, truncate
 
 SECTION_TEXT_MAX = 3000
 FIELD_TEXT_MAX = 2000
@@ -45,6 +45,13 @@ def section(mrkdwn: str, *, block_id: str | None = None, accessory: Any = None) 
         block_id=block_id,
         accessory=accessory,
     )
+
+
+def long_text(label: str, escaped: str) -> list[SectionBlock]:
+    """A labelled run of (already escaped) text as one section or, when it is too long for
+    one, several: nothing is cut off and nothing breaks Slack's limits."""
+    parts = chunks(escaped, SECTION_TEXT_MAX - len(label) - 10)
+    return [section(f"*{label}*\n{parts[0]}"), *(section(p) for p in parts[1:])]
 
 
 def fields_section(pairs: Sequence[tuple[str, str]], *, text: str | None = None) -> SectionBlock:

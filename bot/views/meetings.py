@@ -303,10 +303,10 @@ def agenda_message(meeting: Meeting, agenda: Agenda) -> list[Block]:
         )
     for block, label, _ in GROW_PROMPTS:
         if values[block]:
-            blocks.append(ui.section(f"*{label}*\n{escape_truncated(values[block], 2800)}"))
+            blocks += ui.long_text(label, escape(values[block]))
     if agenda.mentor_items:
-        added = "\n".join(f"• {escape_truncated(i['text'], 1000)}" for i in agenda.mentor_items)
-        blocks.append(ui.section(f"*Added by {escape(pair.mentor.display)}*\n{added}"[:2900]))
+        added = "\n".join(f"• {escape(i['text'])}" for i in agenda.mentor_items)
+        blocks += ui.long_text(f"Added by {escape(pair.mentor.display)}", added)
     blocks.append(
         ui.actions(ui.button("Add to the agenda", Action.AGENDA_ADD, value=str(meeting.id)))
     )
