@@ -349,11 +349,12 @@ class Story:
         await self.tick(datetime(2026, 3, 12, 9, 30, tzinfo=UTC), "Mia is back from her week away")
 
         await self.matching()
+        await self.relationship_loop()
         c.print()
         c.print(
             Rule(
                 Text(
-                    "That's the story so far. Next: meetings with GROW agendas and actions.",
+                    "That's the story so far. Next: signals that catch the mentor who chases.",
                     style="bold",
                 )
             )
@@ -445,6 +446,144 @@ class Story:
         self.tell.show("UOMAR")
         await self.tick(self.clock.now(), "both have signed")
         await self.command("UMIA", "agreement")
+
+    async def relationship_loop(self) -> None:
+        """Weeks of the relationship: a SMART goal, a meeting the mentee books, the GROW
+        agenda prompt the working day before, the capture after, actions and a celebration."""
+        self.tell.chapter("10 · Mia sets a SMART goal (Omar can comment, not edit)")
+        self.clock.set(datetime(2026, 3, 16, 10, 30, tzinfo=UTC))
+        await self.command("UMIA", "goals", wait_for=Callback.GOAL_FORM)
+        await self.submit(
+            "UMIA",
+            {"what": "Lead the payments migration design review", "target_date": "2026-06-30"},
+            note="writes a goal without saying how she'll measure it",
+        )
+        await self.submit(
+            "UMIA",
+            {
+                "what": "Lead the payments migration design review",
+                "measure": "I run the review; the design is approved with at most 2 rework items",
+                "target_date": "2026-06-30",
+                "why": "It's the step from senior engineer to tech lead",
+            },
+            note="adds how she'll measure it",
+        )
+        await self.tick(self.clock.now(), "the goal goes to the pair's conversation")
+
+        self.tell.chapter("11 · Mia books their first meeting, in her own time zone")
+        await self.command("UMIA", "meet", wait_for=Callback.MEETING_FORM)
+        monday = datetime(2026, 3, 23, 9, 0, tzinfo=UTC)  # 09:00 in Lisbon, 05:00 in New York
+        await self.submit(
+            "UMIA",
+            {"when": int(monday.timestamp()), "minutes": "45", "place": "Video call"},
+            note="picks Monday 23 March, 09:00 her time, for 45 minutes",
+        )
+        await self.tick(self.clock.now(), "both see the booking, each in their own time")
+
+        self.tell.chapter("12 · The agenda prompt arrives the working day before: Friday")
+        await self.tick(
+            datetime(2026, 3, 20, 16, 5, tzinfo=UTC),
+            "Mia's last working hour before the 24 h lead: Friday 16:00 in Lisbon",
+        )
+        prompt = next(
+            c
+            for c in reversed(self.fake.calls_to("chat.postMessage", channel="UMIA"))
+            if c.ok and c.response and "Mentees who arrive with an agenda" in str(c.args)
+        )
+        assert prompt.response is not None
+        self.tell.say("Mia replies in the prompt's thread instead of opening the form")
+        await self.reply(
+            "UMIA",
+            prompt.response,
+            "Goal: agree how I run the design review\n"
+            "Reality: two teams disagree on the rollout; I've drafted the doc\n"
+            "Way forward: your view on handling the disagreement",
+        )
+        await self.tick(self.clock.now(), "the agenda goes to the pair so Omar can prepare")
+
+        self.tell.chapter("13 · After the meeting, Mia captures what they agreed")
+        await self.tick(datetime(2026, 3, 23, 9, 0, tzinfo=UTC), "the meeting starts")
+        await self.tick(datetime(2026, 3, 23, 10, 46, tzinfo=UTC), "an hour after the meeting ends")
+        capture = next(
+            c
+            for c in reversed(self.fake.calls_to("chat.postMessage", channel="UMIA"))
+            if c.ok and c.response and "How did your meeting" in str(c.args)
+        )
+        assert capture.response is not None
+        self.tell.say("Mia replies with a takeaway and two actions, in plain words")
+        await self.reply(
+            "UMIA",
+            capture.response,
+            "Name the disagreement early and let each team make its case\n"
+            "- send the design doc to both leads by Wednesday\n"
+            "- mentor: share the review checklist by Friday",
+        )
+        await self.tick(self.clock.now(), "the summary goes to the pair")
+        channel, _ = self.last_group_post("UMIA", "Why this match")
+        summary = self.last_post(channel, "What we agreed")
+        self.tell.say("Omar presses Confirm")
+        await self.sender.click("UOMAR", Action.CAPTURE_CONFIRM, blocks=summary, channel_id=channel)
+        await self.settle()
+        self.tell.show("UOMAR")
+
+        self.tell.chapter("14 · One action done on time; a reminder for the other")
+        self.clock.set(datetime(2026, 3, 24, 15, 0, tzinfo=UTC))
+        await self.command("UMIA", "actions")
+        listed = next(
+            c for c in reversed(self.fake.calls_to("response_url")) if "Actions with" in str(c.args)
+        )
+        self.tell.say("Mia presses Done on hers, a day early")
+        await self.sender.click(
+            "UMIA",
+            Action.ACTION_DONE,
+            blocks=listed.args["blocks"],
+            value=self._first_action(listed.args["blocks"]),
+        )
+        await self.settle()
+        self.tell.show("UMIA")
+        await self.tick(
+            datetime(2026, 3, 27, 13, 5, tzinfo=UTC), "Friday 09:05 in New York: Omar's is due"
+        )
+
+        self.tell.chapter("15 · Mia achieves her goal, and they celebrate")
+        self.clock.set(datetime(2026, 5, 14, 11, 0, tzinfo=UTC))
+        await self.command("UMIA", "goals")
+        shown = next(
+            c for c in reversed(self.fake.calls_to("response_url")) if "Goals with" in str(c.args)
+        )
+        self.tell.say("Mia presses Update progress")
+        await self.sender.click("UMIA", Action.GOAL_PROGRESS, blocks=shown.args["blocks"])
+        await self.fake.wait_for_view("UMIA", callback_id=Callback.GOAL_PROGRESS_FORM)
+        await self.settle()
+        self.tell.show("UMIA")
+        await self.submit("UMIA", {"progress": "100"}, note="marks it achieved")
+        await self.tick(self.clock.now(), "the celebration goes to the pair")
+
+    @staticmethod
+    def _first_action(blocks: list[dict[str, Any]]) -> str:
+        return str(
+            next(b["accessory"]["value"] for b in blocks if b.get("accessory", {}).get("value"))
+        )
+
+    async def reply(self, user: str, prompt: dict[str, Any], text: str) -> None:
+        """A plain-text reply in the thread of a DM the bot sent."""
+        self.tell.say(f"{PEOPLE[user][1]} writes:\n    " + text.replace("\n", "\n    "))
+        await self.sender.event(
+            {
+                "type": "message",
+                "channel_type": "im",
+                "channel": prompt["channel"],
+                "user": user,
+                "text": text,
+                "ts": f"{self.clock.now().timestamp():.6f}",
+                "thread_ts": prompt["ts"],
+            }
+        )
+        await self.fake.wait_for(
+            "chat.postMessage", lambda c: c.args.get("thread_ts") == prompt["ts"], timeout=30
+        )
+        await self.settle()
+        self.tell.show(user)
 
     def last_post(self, channel: str, text: str) -> list[dict[str, Any]]:
         from tests.fakeslack.blockkit import walk_text

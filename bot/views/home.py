@@ -48,6 +48,13 @@ def home(
                     ),
                 )
             )
+            if role is ActorRole.MENTEE:
+                blocks.append(
+                    ui.actions(ui.button("Set a goal", Action.GOAL_NEW, value=str(relationship.id)))
+                )
+        blocks.append(
+            ui.context("`/mentor goals` shows your goals; `/mentor actions` what you agreed to do.")
+        )
         blocks.append(ui.divider())
     blocks.append(ui.header("Your programs"))
     if enrolments:

@@ -46,7 +46,8 @@ EMOJI: Mapping[str, str] = {
     "clipboard": "📋", "speech_balloon": "💬", "raised_hands": "🙌", "eyes": "👀", "x": "❌",
     "heavy_check_mark": "✔️", "point_right": "👉", "calendar_spiral": "🗓️", "bar_chart": "📊",
     "chart_with_upwards_trend": "📈", "red_circle": "🔴", "large_yellow_circle": "🟡",
-    "large_green_circle": "🟢", "white_circle": "⚪", "zzz": "💤",
+    "large_green_circle": "🟢", "white_circle": "⚪", "zzz": "💤", "spiral_note_pad": "🗒️",
+    "hourglass_flowing_sand": "⏳", "heavy_plus_sign": "➕", "trophy": "🏆",
 }  # fmt: skip
 
 # Slack decodes exactly these three entities (``&quot;`` shows as typed). Control characters

@@ -28,6 +28,14 @@ def test_the_demo_tells_the_story() -> None:
         "can't take this on right now",  # Priya declines, kindly
         "Quarter close keeps me heads-down",  # her reason goes to the managers only
         "Mia signed · ✅ Omar signed. Agreed.",
+        "Mia set a goal: Lead the payments migration design review",
+        "How will you know you've got there?",  # a goal that isn't measurable is refused
+        "DM to Mia, Fri 20 Mar 16:05",  # the agenda prompt, the working day before
+        "Mia's agenda for",
+        "Send the design doc to both leads · Mia · due Wed 25 Mar",  # a typed capture, read
+        "Confirmed by Omar.",
+        "Due today, agreed with Mia",  # the reminder for the action not yet done
+        "Mia achieved a goal!",
     ):
         assert moment in out, moment
     assert "Traceback" not in result.stderr
