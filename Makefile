@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-sqlite test-postgres test-slow lint format serve migrate bench clean
+.PHONY: demo docs test test-sqlite test-postgres test-slow lint format serve migrate bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 demo: $(STAMP)
 	$(BIN)/python -m bot demo
+
+# Every message a user receives, rendered (docs/messages.md); a test keeps it current.
+docs: $(STAMP)
+	$(BIN)/python -m bot demo --markdown docs/messages.md > /dev/null
 
 # The suite runs on SQLite, then again on PostgreSQL when TEST_DATABASE_URL points at one
 # (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test; .ci/run sets it).

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Coroutine
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
@@ -132,11 +133,18 @@ def db_upgrade() -> None:
 
 
 @cli.command()
-def demo() -> None:
+def demo(
+    markdown: Annotated[
+        Path | None,
+        typer.Option(help="Also write every message, rendered as Markdown, to this file."),
+    ] = None,
+) -> None:
     """Walk through Mentorbot with simulated colleagues and a fake Slack (no tokens needed)."""
     from bot.demo import run_demo
 
-    _run(run_demo())
+    text = _run(run_demo())
+    if markdown is not None:
+        markdown.write_text(text, encoding="utf-8")
 
 
 def _run(coro: Coroutine[Any, Any, T]) -> T:

@@ -9,9 +9,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_demo_tells_the_story() -> None:
+def test_the_demo_tells_the_story(tmp_path: Path) -> None:
+    rendered = tmp_path / "messages.md"
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "demo"],
+        [sys.executable, "-m", "bot", "demo", "--markdown", str(rendered)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -39,3 +40,7 @@ def test_the_demo_tells_the_story() -> None:
     ):
         assert moment in out, moment
     assert "Traceback" not in result.stderr
+    # docs/messages.md is this run's messages, rendered: regenerate it with `make docs`.
+    assert rendered.read_text(encoding="utf-8") == (ROOT / "docs" / "messages.md").read_text(
+        encoding="utf-8"
+    ), "docs/messages.md is out of date: run `make docs`"
