@@ -20,6 +20,7 @@ from bot.agreements import for_actor
 from bot.clock import Clock
 from bot.errors import Conflict, InvalidInput, NotFound
 from bot.ids import CaptureField as F
+from bot.programs import capture_lead
 from bot.relationships import membership
 from scheduling.api import cancel as cancel_work
 from scheduling.api import schedule
@@ -33,7 +34,6 @@ MAX_ACTIONS = 5
 ACTION_MAX = 300
 TAKEAWAYS_MAX = 3000
 CHANGE_MAX = 1000
-CAPTURE_LEAD = timedelta(hours=1)  # after the meeting ends, in the mentee's working hours
 CAPTURE_REMINDER_AFTER = timedelta(hours=48)
 CHECK_AFTER = timedelta(hours=96)  # "did you meet?" when nothing was captured by then
 
@@ -292,7 +292,7 @@ async def plan_after(session: AsyncSession, now: datetime, meeting: Meeting) -> 
         **common,  # type: ignore[arg-type]
         kind=Kind.CAPTURE_PROMPT,
         key=f"capture-prompt:meeting:{meeting.id}",
-        due_at=ends + CAPTURE_LEAD,
+        due_at=ends + timedelta(hours=capture_lead(relationship.program)),
         recipient_id=mentee.slack_user_id,
     )
     await schedule(

@@ -96,6 +96,8 @@ class ProgramField(enum.StrEnum):
     TIMEZONE = "timezone"
     SKILLS = "skills"
     CELEBRATIONS = "celebration_channel"
+    AGENDA_LEAD = "agenda_lead_hours"
+    CAPTURE_LEAD = "capture_lead_hours"
 
 
 class JoinField(enum.StrEnum):

@@ -22,6 +22,7 @@ from bot.errors import Conflict, InvalidInput, NotFound
 from bot.ids import AgendaField as A
 from bot.ids import MeetingField as F
 from bot.people import effective_hours
+from bot.programs import agenda_lead
 from bot.relationships import membership
 from scheduling.api import cancel as cancel_work
 from scheduling.api import schedule
@@ -36,7 +37,6 @@ DURATIONS = (15, 30, 45, 60, 90, 120)
 PLACE_MAX = 300
 GROW_MAX = 1500
 MAX_AHEAD = timedelta(days=365)
-AGENDA_LEAD = timedelta(hours=24)  # the GROW prompt, in the mentee's working hours before
 AGENDA_REMINDER_LEAD = timedelta(hours=2)  # one reminder if no agenda by then
 
 
@@ -223,10 +223,8 @@ async def _plan(
     hours = effective_hours(mentee, relationship.program)
     # The prompt goes out in the mentee's last working window before the lead time, so a
     # Monday 09:00 meeting is prompted on Friday; never before now.
-    prompt_at = max(
-        now,
-        last_open_before(meeting.starts_at - AGENDA_LEAD, tz=mentee.tz, hours=hours),
-    )
+    lead = timedelta(hours=agenda_lead(relationship.program))
+    prompt_at = max(now, last_open_before(meeting.starts_at - lead, tz=mentee.tz, hours=hours))
     common = {
         "session": session,
         "now": now,

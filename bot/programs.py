@@ -45,6 +45,10 @@ class ProgramDraft:
     skills: tuple[str, ...] = field(default_factory=tuple)
     # Where achieved goals are celebrated, for mentees who opt in (none: no shout-outs)
     celebration_channel_id: str | None = None
+    # Prompt timing: the GROW agenda this many hours before a meeting (moved back into the
+    # mentee's working hours), the capture this many hours after it ends
+    agenda_lead_hours: int = 24
+    capture_lead_hours: int = 1
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,10 @@ def validate(draft: ProgramDraft) -> None:
         errors[F.DIGEST_CHANNEL] = "Choose a channel (not a direct message)."
     if draft.celebration_channel_id and not _SLACK_CHANNEL.fullmatch(draft.celebration_channel_id):
         errors[F.CELEBRATIONS] = "Choose a channel (not a direct message)."
+    if not AGENDA_LEAD_MIN <= draft.agenda_lead_hours <= AGENDA_LEAD_MAX:
+        errors[F.AGENDA_LEAD] = f"Choose between {AGENDA_LEAD_MIN} and {AGENDA_LEAD_MAX} hours."
+    if not CAPTURE_LEAD_MIN <= draft.capture_lead_hours <= CAPTURE_LEAD_MAX:
+        errors[F.CAPTURE_LEAD] = f"Choose between {CAPTURE_LEAD_MIN} and {CAPTURE_LEAD_MAX} hours."
     if not MONTHS_MIN <= draft.relationship_months <= MONTHS_MAX:
         errors[F.LENGTH] = f"Choose between {MONTHS_MIN} and {MONTHS_MAX} months."
     if not is_timezone(draft.timezone):
@@ -259,7 +267,28 @@ def draft_of(program: Program) -> ProgramDraft:
         timezone=program.timezone,
         skills=tuple(program.skills),
         celebration_channel_id=celebration_channel(program),
+        agenda_lead_hours=agenda_lead(program),
+        capture_lead_hours=capture_lead(program),
     )
+
+
+AGENDA_LEAD_MIN, AGENDA_LEAD_MAX = 2, 168
+CAPTURE_LEAD_MIN, CAPTURE_LEAD_MAX = 0, 48
+
+
+def _hours_setting(program: Program, key: str, default: int) -> int:
+    value = (program.settings or {}).get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
+def agenda_lead(program: Program) -> int:
+    """Hours before a meeting that the mentee is asked for a GROW agenda."""
+    return _hours_setting(program, "agenda_lead_hours", 24)
+
+
+def capture_lead(program: Program) -> int:
+    """Hours after a meeting ends that the mentee is asked to capture what was agreed."""
+    return _hours_setting(program, "capture_lead_hours", 1)
 
 
 def celebration_channel(program: Program) -> str | None:
@@ -283,6 +312,8 @@ def _apply(program: Program, draft: ProgramDraft, now: datetime) -> None:
     program.settings = {
         **(program.settings or {}),
         "celebration_channel_id": draft.celebration_channel_id,
+        "agenda_lead_hours": draft.agenda_lead_hours,
+        "capture_lead_hours": draft.capture_lead_hours,
     }
     program.updated_at = now
 

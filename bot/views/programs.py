@@ -121,6 +121,30 @@ def program_form(draft: svc.ProgramDraft, *, program_id: int | None = None) -> V
             ),
         ),
         ui.input_block(
+            F.AGENDA_LEAD,
+            "Ask for the agenda (hours before each meeting)",
+            NumberInputElement(
+                action_id=Action.FIELD,
+                is_decimal_allowed=False,
+                min_value=svc.AGENDA_LEAD_MIN,
+                max_value=svc.AGENDA_LEAD_MAX,
+                initial_value=draft.agenda_lead_hours,
+            ),
+            hint="Moved back into the mentee's working hours: with 24, a Monday 09:00 meeting "
+            "is prompted on Friday.",
+        ),
+        ui.input_block(
+            F.CAPTURE_LEAD,
+            "Ask what was agreed (hours after each meeting)",
+            NumberInputElement(
+                action_id=Action.FIELD,
+                is_decimal_allowed=False,
+                min_value=svc.CAPTURE_LEAD_MIN,
+                max_value=svc.CAPTURE_LEAD_MAX,
+                initial_value=draft.capture_lead_hours,
+            ),
+        ),
+        ui.input_block(
             F.NUDGE_START,
             "Nudges may arrive from",
             TimePickerElement(action_id=Action.FIELD, initial_time=f"{draft.hours.start:%H:%M}"),
@@ -185,6 +209,11 @@ def parse_program_form(state: FormState) -> svc.ProgramDraft:
         errors[F.CADENCE] = "Choose how often pairs should meet."
         cadence = Cadence.FORTNIGHTLY
     months = _integer(state, F.LENGTH, errors, "Enter a whole number of months.")
+    # Left out (an older form still open): keep the defaults
+    agenda_lead = _optional_integer(state, F.AGENDA_LEAD, errors, "Enter a whole number of hours.")
+    capture_lead = _optional_integer(
+        state, F.CAPTURE_LEAD, errors, "Enter a whole number of hours."
+    )
     start = _time(state, F.NUDGE_START, errors)
     end = _time(state, F.NUDGE_END, errors)
     days: set[int] = set()
@@ -214,7 +243,19 @@ def parse_program_form(state: FormState) -> svc.ProgramDraft:
         timezone=state.text(F.TIMEZONE).strip(),
         skills=svc.parse_skills(state.text(F.SKILLS)),
         celebration_channel_id=state.conversation(F.CELEBRATIONS),
+        agenda_lead_hours=agenda_lead if agenda_lead is not None else 24,
+        capture_lead_hours=capture_lead if capture_lead is not None else 1,
     )
+
+
+def _optional_integer(
+    state: FormState, block: str, errors: dict[str, str], message: str
+) -> int | None:
+    try:
+        return state.integer(block, message=message)
+    except InvalidInput as exc:
+        errors.update(exc.fields)
+        return None
 
 
 def _integer(state: FormState, block: str, errors: dict[str, str], message: str) -> int | None:

@@ -16,6 +16,7 @@ from bot.ids import Action, Callback
 from storage.enums import ActionStatus, ActorRole, MeetingOutcome
 from storage.models import ActionItem, Agenda, MeetingNotes
 from tests.fakeslack import FakeSlack, SlackSender
+from tests.scenario.flows import open_modal
 from tests.scenario.test_goals import ephemeral
 from tests.scenario.test_matching_flow import accepted_pair, sweep, text_of
 from tests.scenario.test_meetings import book, events, meetings, posts
@@ -307,3 +308,36 @@ async def test_actions_are_reminded_when_due_ticked_off_and_tracked_when_overdue
     fake.add_user("T0001", "UEVE", name="eve", real_name="Eve", tz="Europe/London")
     await sender.click("UEVE", Action.ACTION_DONE, blocks=due.args["blocks"])
     await fake.wait_for("response_url", lambda c: "Only the mentor and mentee" in str(c.args))
+
+
+async def test_the_program_sets_how_early_and_how_late_the_prompts_come(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    await accepted_pair(sender, fake, deps)
+    form = await open_modal(
+        sender, fake, "UADMIN", "program edit Engineering mentoring", Callback.PROGRAM_FORM
+    )
+    values = sender.values_of(form)
+    bad = await sender.view_submission("UADMIN", form, {**values, "agenda_lead_hours": "500"})
+    assert "168 hours" in bad.json()["errors"]["agenda_lead_hours"]
+    await sender.view_submission(
+        "UADMIN", form, {**values, "agenda_lead_hours": "48", "capture_lead_hours": "3"}
+    )
+    thursday_14 = datetime(2026, 3, 5, 14, 0, tzinfo=UTC)
+    await book(sender, fake, "UMIA", {"when": int(thursday_14.timestamp()), "minutes": "30"})
+    await sweep(deps)
+    clock.set(datetime(2026, 3, 3, 13, 55, tzinfo=UTC))
+    await sweep(deps)
+    assert not posts(fake, "UMIA", "Mentees who arrive with an agenda")
+    clock.set(datetime(2026, 3, 3, 14, 1, tzinfo=UTC))  # 48 hours before
+    await sweep(deps)
+    assert len(posts(fake, "UMIA", "Mentees who arrive with an agenda")) == 1
+
+    clock.set(thursday_14)
+    await sweep(deps)
+    clock.set(datetime(2026, 3, 5, 17, 31, tzinfo=UTC))  # 3 h after the end: after 17:00
+    await sweep(deps)
+    assert not posts(fake, "UMIA", PROMPT)  # outside Mia's working hours
+    clock.set(datetime(2026, 3, 6, 9, 0, tzinfo=UTC))
+    await sweep(deps)
+    assert len(posts(fake, "UMIA", PROMPT)) == 1

@@ -102,6 +102,13 @@ async def test_the_mentor_comments_but_cannot_edit_and_strangers_are_refused(
     fake.add_user("T0001", "UEVE", name="eve", real_name="Eve", tz="Europe/London")
     await sender.click("UEVE", Action.GOAL_COMMENT, blocks=shown["blocks"])
     await fake.wait_for("response_url", lambda c: "Only the mentor and mentee" in str(c.args))
+    # Nor can the program's manager: they see signals, never goal text.
+    before = len(fake.calls_to("views.open"))
+    await sender.click("UADMIN", Action.GOAL_COMMENT, blocks=shown["blocks"])
+    await fake.wait_for(
+        "response_url", lambda c: "Only the mentor and mentee" in str(c.args), count=2
+    )
+    assert len(fake.calls_to("views.open")) == before
     # And a forged progress form from the mentor changes nothing.
     await sender.click("UMIA", Action.GOAL_PROGRESS, blocks=shown["blocks"])
     progress_form = await fake.wait_for_view("UMIA", callback_id=Callback.GOAL_PROGRESS_FORM)
