@@ -8,9 +8,9 @@ once, in the same transaction as what it writes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import capture as capture_svc
@@ -23,6 +23,7 @@ from storage.models import DmPrompt, InboundEvent, Meeting, User
 from storage.upsert import insert
 
 REPLY_MAX = 4000
+KEEP = timedelta(days=1)  # how long a handled event id is remembered
 
 
 @dataclass(frozen=True)
@@ -34,9 +35,11 @@ class Answered:
 
 
 async def first_time(session: AsyncSession, *, event_id: str, team_id: str, now: datetime) -> bool:
-    """Claim an event id; False when it was handled before (a retry)."""
+    """Claim an event id; False when it was handled before (a retry). Slack gives up
+    retrying within minutes, so claims older than a day are dropped on the way."""
     if not event_id:
         return True
+    await session.execute(delete(InboundEvent).where(InboundEvent.received_at < now - KEEP))
     result = await session.execute(
         insert(session, InboundEvent)
         .values(event_id=event_id[:64], team_id=team_id, received_at=now)
