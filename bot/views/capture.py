@@ -61,7 +61,8 @@ def capture_prompt(meeting: Meeting, *, reminder: bool = False) -> list[Block]:
                 Action.CAPTURE_WRITE,
                 value=str(meeting.id),
                 style="primary",
-            )
+            ),
+            ui.button("Book the next meeting", Action.MEETING_BOOK, value=str(meeting.pair.id)),
         ),
         ui.context(REPLY_HINT),
     ]
