@@ -1,18 +1,23 @@
 """The activity log: who took which step in a relationship. Signals are computed from it,
-so it records actors and roles, never agenda or note text."""
+so it records actors and roles, never agenda or note text. Each event also asks for the
+relationship's signals to be evaluated again (see :mod:`bot.health`)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scheduling.api import schedule
+from scheduling.kinds import Kind
+from scheduling.models import Delivery
 from storage.enums import ActorRole
 from storage.models import ActivityEvent, Relationship, User
 
 
-def record(
+async def record(
     session: AsyncSession,
     relationship: Relationship,
     *,
@@ -33,4 +38,20 @@ def record(
             occurred_at=now,
             data=data or {},
         )
+    )
+    # Signals are evaluated as events arrive: once per relationship per transaction.
+    planned: set[int] = session.info.setdefault("signals_planned", set())
+    if relationship.id in planned:
+        return
+    planned.add(relationship.id)
+    await schedule(
+        session=session,
+        now=now,
+        kind=Kind.SIGNALS_EVAL,
+        key=f"signals:relationship:{relationship.id}:{uuid.uuid4().hex}",
+        team_id=relationship.team_id,
+        program_id=relationship.program_id,
+        relationship_id=relationship.id,
+        due_at=now,
+        delivery=Delivery.IMMEDIATE,
     )

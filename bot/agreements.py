@@ -163,7 +163,7 @@ async def draft(
     relationship.agreement_signed_at = None  # a revision needs both signatures again
     relationship.updated_at = now
     await session.flush()
-    activity.record(
+    await activity.record(
         session, relationship, actor=actor, role=ActorRole.MENTEE, kind="agreement_drafted", now=now
     )
     await _notice(session, now, agreement, relationship, "drafted")
@@ -181,7 +181,7 @@ async def sign(*, session: AsyncSession, clock: Clock, actor: User, agreement_id
     relationship.agreement_signed_at = now
     relationship.updated_at = now
     advance(relationship)
-    activity.record(
+    await activity.record(
         session, relationship, actor=actor, role=ActorRole.MENTOR, kind="agreement_signed", now=now
     )
     await _notice(session, now, agreement, relationship, "signed")
@@ -203,7 +203,7 @@ async def suggest_changes(
         raise Conflict("You've signed this version. The mentee can revise it if you both agree.")
     now = clock.now()
     agreement.change_request = text
-    activity.record(
+    await activity.record(
         session,
         relationship,
         actor=actor,

@@ -147,7 +147,7 @@ async def capture(
         session.add(row)
         await session.flush()
         await _plan_action(session, now, relationship, row)
-    activity.record(
+    await activity.record(
         session,
         relationship,
         actor=actor,
@@ -324,7 +324,7 @@ async def confirm(*, session: AsyncSession, clock: Clock, actor: User, meeting_i
         return False
     now = clock.now()
     notes.confirmed_at = now
-    activity.record(
+    await activity.record(
         session,
         meeting.pair,
         actor=actor,
@@ -353,7 +353,7 @@ async def suggest_change(
     now = clock.now()
     notes.change_request = text
     notes.confirmed_at = None
-    activity.record(
+    await activity.record(
         session,
         meeting.pair,
         actor=actor,
@@ -390,7 +390,7 @@ async def record_outcome(
         return meeting, False
     meeting.outcome, meeting.outcome_by_role = outcome, role
     meeting.updated_at = now
-    activity.record(
+    await activity.record(
         session,
         meeting.pair,
         actor=actor,
@@ -419,7 +419,7 @@ async def complete_action(
     item.done_at = now
     item.done_by_role = member.role
     today = _today(owner_of(member.relationship, item), clock)
-    activity.record(
+    await activity.record(
         session,
         member.relationship,
         actor=actor,
@@ -440,7 +440,7 @@ async def mark_overdue(*, session: AsyncSession, now: datetime, item: ActionItem
     if item.status is not ActionStatus.OPEN or item.overdue_at is not None:
         return False
     item.overdue_at = now
-    activity.record(
+    await activity.record(
         session,
         item.pair,
         actor=None,

@@ -121,7 +121,7 @@ async def add(
     )
     session.add(goal)
     await session.flush()
-    activity.record(
+    await activity.record(
         session,
         relationship,
         actor=actor,
@@ -167,7 +167,7 @@ async def set_progress(
     if progress == 100:
         goal.status = GoalStatus.ACHIEVED
         goal.achieved_at = now
-    activity.record(
+    await activity.record(
         session,
         relationship,
         actor=actor,
@@ -204,7 +204,7 @@ async def comment(
     await session.flush()
     relationship = await session.get(Relationship, goal.relationship_id)
     assert relationship is not None
-    activity.record(
+    await activity.record(
         session,
         relationship,
         actor=actor,

@@ -60,6 +60,12 @@ class Action(enum.StrEnum):
     MEETING_RESCHEDULED = "meeting.outcome.rescheduled"
     MEETING_CANCELLED = "meeting.outcome.cancelled"
     ACTION_DONE = "action.done"  # value: action id
+    # engagement: the mentor's follow-up, the mentee's update, managers' alert buttons
+    FOLLOW_UP = "followup.send"  # value: relationship id
+    MENTEE_UPDATE = "followup.update"  # value: relationship id
+    ALERT_ACK = "alert.acknowledge"  # value: alert id
+    ALERT_SNOOZE = "alert.snooze"  # value: alert id
+    ALERT_SPOKEN = "alert.spoken"  # value: alert id
     # generic: a field's action id inside an input block
     FIELD = "field"
 
@@ -81,6 +87,7 @@ class Callback(enum.StrEnum):
     GOAL_COMMENT_FORM = "goal.comment.form"
     CAPTURE_FORM = "capture.form"
     CAPTURE_SUGGEST_FORM = "capture.suggest.form"
+    UPDATE_FORM = "followup.update.form"
 
 
 class ProgramField(enum.StrEnum):

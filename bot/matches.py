@@ -293,7 +293,7 @@ async def approve(*, session: AsyncSession, clock: Clock, actor: User, run_id: i
     await session.flush()
     for relationship in created:
         await introduce(session=session, now=now, relationship=relationship, settings=settings)
-        activity.record(
+        await activity.record(
             session, relationship, actor=actor, role=ActorRole.MANAGER, kind="matched", now=now
         )
     await _waitlist(session=session, now=now, program=program, unmatched=run.unmatched)

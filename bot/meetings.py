@@ -132,7 +132,7 @@ async def book(
     )
     session.add(meeting)
     await session.flush()
-    activity.record(
+    await activity.record(
         session,
         relationship,
         actor=actor,
@@ -167,7 +167,7 @@ async def reschedule(
     meeting.place = draft.place.strip()
     meeting.sequence += 1
     meeting.updated_at = now
-    activity.record(
+    await activity.record(
         session,
         meeting.pair,
         actor=actor,
@@ -191,7 +191,7 @@ async def cancel(*, session: AsyncSession, clock: Clock, actor: User, meeting_id
     meeting.cancelled_at = now
     meeting.sequence += 1
     meeting.updated_at = now
-    activity.record(
+    await activity.record(
         session,
         meeting.pair,
         actor=actor,
@@ -334,7 +334,7 @@ async def write_agenda(
     agenda.updated_at = now
     await session.flush()
     late = meeting.starts_at - now < AGENDA_REMINDER_LEAD
-    activity.record(
+    await activity.record(
         session,
         meeting.pair,
         actor=actor,
@@ -385,7 +385,7 @@ async def add_mentor_items(
         return agenda  # a double submit
     agenda.mentor_items = [*agenda.mentor_items, {"text": text, "at": now.isoformat()}]
     agenda.updated_at = now
-    activity.record(
+    await activity.record(
         session,
         meeting.pair,
         actor=actor,
@@ -419,7 +419,7 @@ async def start(*, session: AsyncSession, now: datetime, meeting: Meeting) -> bo
     meeting.updated_at = now
     relationship = meeting.pair
     if meeting.agenda is None:
-        activity.record(
+        await activity.record(
             session,
             relationship,
             actor=None,

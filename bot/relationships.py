@@ -74,7 +74,7 @@ async def accept(
     relationship.ends_at = now + relativedelta(months=months)
     relationship.updated_at = now
     await _close_request(session, now, relationship)
-    activity.record(
+    await activity.record(
         session, relationship, actor=actor, role=ActorRole.MENTOR, kind="mentor_accepted", now=now
     )
     await _notify(session, now, relationship, "accepted")
@@ -102,7 +102,7 @@ async def decline(
     relationship.updated_at = now
     await _close_request(session, now, relationship)
     await _back_to_pool(session, now, relationship, "your mentor couldn't take this on")
-    activity.record(
+    await activity.record(
         session, relationship, actor=actor, role=ActorRole.MENTOR, kind="mentor_declined", now=now
     )
     await _notify(session, now, relationship, "declined")
@@ -118,7 +118,7 @@ async def expire(*, session: AsyncSession, now: datetime, relationship: Relation
     relationship.updated_at = now
     await _close_request(session, now, relationship)
     await _back_to_pool(session, now, relationship, "your mentor didn't answer in time")
-    activity.record(
+    await activity.record(
         session, relationship, actor=None, role=ActorRole.SYSTEM, kind="request_expired", now=now
     )
     await _notify(session, now, relationship, "expired")
@@ -182,7 +182,7 @@ async def request_mentor(
         relationship=relationship,
         settings=MatchingSettings.of(relationship.program),
     )
-    activity.record(
+    await activity.record(
         session,
         relationship,
         actor=actor,

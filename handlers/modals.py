@@ -21,6 +21,7 @@ from bot.programs import celebration_channel
 from bot.relationships import membership
 from bot.text import escape
 from bot.views.agreement import agreement_form, suggest_form
+from bot.views.alerts import update_form
 from bot.views.capture import capture_form
 from bot.views.capture import suggest_form as capture_suggest_form
 from bot.views.enrolment import join_form, parse_join_form
@@ -364,4 +365,15 @@ async def open_mentor_items_form(
         if role is not ActorRole.MENTOR:
             raise NotAllowed("It's your agenda: change it with Write agenda.")
         view = mentor_items_form(meeting)
+    await client.views_open(trigger_id=trigger_id, view=view)
+
+
+async def open_update_form(
+    deps: Deps, client: AsyncWebClient, *, actor: User, trigger_id: str, relationship_id: int
+) -> None:
+    async with deps.db.transaction() as session:
+        member = await membership(session=session, actor=actor, relationship_id=relationship_id)
+        if member.role is not ActorRole.MENTEE:
+            raise NotAllowed("Updates go from the mentee to the mentor.")
+        view = update_form(member.relationship)
     await client.views_open(trigger_id=trigger_id, view=view)

@@ -41,3 +41,11 @@ class Kind(enum.StrEnum):
     ACTION_OVERDUE = "action.overdue"
     # The mentor added items to the agenda: tell the mentee.
     AGENDA_ITEMS = "agenda.items"
+    # Engagement signals: evaluate a relationship again (after its events, and daily for
+    # signals of absence); alert the managers' channel; the mentee's accountability DM.
+    SIGNALS_EVAL = "signals.eval"
+    ALERT_POST = "alert.post"
+    ACCOUNTABILITY = "alert.accountability"
+    # The mentor's follow-up: nudge the mentee, neutrally; the mentee's update to the pair.
+    FOLLOW_UP_NUDGE = "followup.nudge"
+    MENTEE_UPDATE = "followup.update"

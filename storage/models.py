@@ -539,3 +539,70 @@ class InboundEvent(Base):
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     team_id: Mapped[str] = mapped_column(SlackId)
     received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class RelationshipHealth(Base):
+    """The latest assessment of a relationship: its health and its signals (evidence in
+    counts and dates, never private text). Written by the signal evaluation."""
+
+    __tablename__ = "relationship_health"
+    __table_args__ = (Index(None, "program_id", "health"),)
+
+    relationship_id: Mapped[int] = mapped_column(
+        ForeignKey("relationships.id", ondelete="CASCADE"), primary_key=True
+    )
+    team_id: Mapped[str] = mapped_column(SlackId)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    health: Mapped[str] = mapped_column(String(24))
+    signals: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    evaluated_at: Mapped[datetime]
+    changed_at: Mapped[datetime]
+
+
+class Alert(Base):
+    """One episode of an alerting signal (mentor chasing, mentee silent) for a relationship:
+    it opens when the signal appears, alerts the managers when it reaches risk, and closes when
+    the signal clears. Managers acknowledge, snooze or note they have spoken with the pair."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (Index(None, "relationship_id", "signal", "cleared_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    relationship_id: Mapped[int] = mapped_column(ForeignKey("relationships.id", ondelete="CASCADE"))
+    signal: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[int] = mapped_column(Integer)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    since: Mapped[datetime]
+    opened_at: Mapped[datetime]
+    raised_at: Mapped[datetime | None]  # when the managers were alerted (None: not yet)
+    cleared_at: Mapped[datetime | None]
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    snoozed_until: Mapped[datetime | None]
+    handled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    handled_at: Mapped[datetime | None]
+    channel_id: Mapped[str | None] = mapped_column(SlackId)
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+
+    pair: Mapped[Relationship] = relationship(lazy="joined")
+
+
+class CheckIn(Base):
+    """ "How is your mentoring going?": one person's private answer. The other party never
+    sees it; managers see the score, and the note only when the person chose to share it."""
+
+    __tablename__ = "check_ins"
+    __table_args__ = (UniqueConstraint("relationship_id", "user_id", "round"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId)
+    relationship_id: Mapped[int] = mapped_column(ForeignKey("relationships.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[ActorRole] = mapped_column(_enum(ActorRole))
+    round: Mapped[int] = mapped_column(Integer)
+    asked_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+    score: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+    share_note: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -52,6 +52,16 @@ def home(
                 blocks.append(
                     ui.actions(ui.button("Set a goal", Action.GOAL_NEW, value=str(relationship.id)))
                 )
+            else:
+                blocks.append(
+                    ui.actions(
+                        ui.button(
+                            "Follow up with my mentee",
+                            Action.FOLLOW_UP,
+                            value=str(relationship.id),
+                        )
+                    )
+                )
         blocks.append(
             ui.context("`/mentor goals` shows your goals; `/mentor actions` what you agreed to do.")
         )

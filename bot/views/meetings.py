@@ -152,7 +152,11 @@ def booking(meeting: Meeting, *, event: str, ics_url: str | None) -> list[Block]
             ui.section(
                 f":x: ~Meeting {when(meeting.starts_at)}~ was cancelled. "
                 f"{_mention(pair.mentee.slack_user_id)}, book the next one with `/mentor meet`."
-            )
+            ),
+            ui.actions(
+                ui.button("Book a meeting", Action.MEETING_BOOK, value=str(pair.id)),
+                ui.button("Follow up with my mentee", Action.FOLLOW_UP, value=str(pair.id)),
+            ),
         ]
     moved = " (moved)" if event == "rescheduled" else ""
     blocks: list[Block] = [

@@ -8,6 +8,7 @@ from bot.ids import Action
 from handlers.actions import (
     agreements,
     capture,
+    engagement,
     enrolment,
     goals,
     help,
@@ -56,6 +57,11 @@ def register(app: AsyncApp) -> None:
     app.action(Action.MEETING_RESCHEDULED)(guarded(capture.outcome))
     app.action(Action.MEETING_CANCELLED)(guarded(capture.outcome))
     app.action(Action.ACTION_DONE)(guarded(capture.done))
+    app.action(Action.FOLLOW_UP)(guarded(engagement.follow_up))
+    app.action(Action.MENTEE_UPDATE)(guarded(engagement.open_update))
+    app.action(Action.ALERT_ACK)(guarded(engagement.alert_button))
+    app.action(Action.ALERT_SNOOZE)(guarded(engagement.alert_button))
+    app.action(Action.ALERT_SPOKEN)(guarded(engagement.alert_button))
     app.action(Action.GOAL_NEW)(guarded(goals.new_goal))
     app.action(Action.GOAL_MILESTONE)(guarded(goals.milestone))
     app.action(Action.GOAL_PROGRESS)(guarded(goals.progress))

@@ -9,6 +9,7 @@ from handlers.guard import guarded
 from handlers.views import (
     agreements,
     capture,
+    engagement,
     enrolment,
     goals,
     introductions,
@@ -34,6 +35,7 @@ def register(app: AsyncApp) -> None:
     app.view(Callback.AGENDA_ADD_FORM)(guarded(meetings.submit_mentor_items))
     app.view(Callback.CAPTURE_FORM)(guarded(capture.submit_capture))
     app.view(Callback.CAPTURE_SUGGEST_FORM)(guarded(capture.submit_suggestion))
+    app.view(Callback.UPDATE_FORM)(guarded(engagement.submit_update))
     app.view(Callback.GOAL_FORM)(guarded(goals.submit_goal))
     app.view(Callback.GOAL_PROGRESS_FORM)(guarded(goals.submit_progress))
     app.view(Callback.GOAL_COMMENT_FORM)(guarded(goals.submit_comment))

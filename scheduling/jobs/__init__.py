@@ -5,6 +5,7 @@ from __future__ import annotations
 from scheduling.jobs import (
     agreements,
     capture,
+    engagement,
     goals,
     introductions,
     meetings,
@@ -45,3 +46,8 @@ def register(registry: Registry) -> None:
     registry.register(Kind.ACTION_DUE, capture.due)
     registry.register(Kind.ACTION_OVERDUE, capture.overdue)
     registry.register(Kind.AGENDA_ITEMS, meetings.mentor_items)
+    registry.register(Kind.SIGNALS_EVAL, engagement.evaluate)
+    registry.register(Kind.ALERT_POST, engagement.post_alert, on_delivered=engagement.alert_posted)
+    registry.register(Kind.ACCOUNTABILITY, engagement.accountability)
+    registry.register(Kind.FOLLOW_UP_NUDGE, engagement.follow_up)
+    registry.register(Kind.MENTEE_UPDATE, engagement.mentee_update)

@@ -1,0 +1,30 @@
+"""The mentee's update to their mentor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import followups
+from handlers.context import acting_user, deps_of
+from handlers.payloads import ViewRequest
+
+
+async def submit_update(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    req = ViewRequest.parse(body)
+    deps = deps_of(context)
+    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    async with deps.db.transaction() as session:
+        await followups.send_update(
+            session=session,
+            clock=deps.clock,
+            actor=actor,
+            relationship_id=req.metadata_id("relationship_id") or 0,
+            text=req.state.text(followups.UPDATE_FIELD),
+        )
+    await ack()
+    deps.kick()

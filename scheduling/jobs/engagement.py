@@ -1,0 +1,90 @@
+"""Engagement: evaluate a relationship's signals, post an alert to the managers' channel,
+send the mentee the accountability DM, the mentor's follow-up nudge and the mentee's update."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import health
+from bot import signals as sig
+from bot.views import alerts as views
+from scheduling.models import DueWork
+from scheduling.registry import JobContext
+from storage.models import Alert, Relationship
+
+
+async def _relationship(ctx: JobContext) -> Relationship | None:
+    if ctx.work.relationship_id is None:
+        return None
+    relationship = await ctx.session.get(Relationship, ctx.work.relationship_id)
+    if relationship is None or relationship.team_id != ctx.work.team_id:
+        return None
+    return relationship
+
+
+async def evaluate(ctx: JobContext) -> None:
+    relationship = await _relationship(ctx)
+    if relationship is not None:
+        await health.evaluate(ctx.session, ctx.clock.now(), relationship)
+
+
+async def _alert(ctx: JobContext) -> Alert | None:
+    alert = await ctx.session.get(Alert, int(ctx.work.payload.get("alert_id", 0)))
+    if alert is None or alert.team_id != ctx.work.team_id:
+        return None
+    return alert
+
+
+async def post_alert(ctx: JobContext) -> None:
+    alert = await _alert(ctx)
+    if alert is None or not alert.pair.program.digest_channel_id:
+        return
+    ctx.post(
+        alert.pair.program.digest_channel_id,
+        text=f"Mentoring alert: {alert.signal.replace('_', ' ')}",
+        blocks=views.alert_message(alert),
+    )
+
+
+async def alert_posted(session: AsyncSession, work: DueWork, outbox: list[dict[str, Any]]) -> None:
+    delivered = next((m for m in outbox if m.get("delivered")), None)
+    alert = await session.get(Alert, int(work.payload.get("alert_id", 0)))
+    if delivered is not None and alert is not None:
+        alert.channel_id = delivered.get("channel_id") or delivered.get("channel")
+        alert.message_ts = delivered.get("ts")
+
+
+async def accountability(ctx: JobContext) -> None:
+    alert = await _alert(ctx)
+    if alert is None or alert.cleared_at is not None:
+        return  # the mentee took the initiative before their hours came round
+    ctx.dm(
+        alert.pair.mentee.slack_user_id,
+        text="How is your mentoring going?",
+        blocks=views.accountability(alert.pair, sig.Kind(alert.signal)),
+    )
+
+
+async def follow_up(ctx: JobContext) -> None:
+    relationship = await _relationship(ctx)
+    if relationship is None or relationship.status not in health.LIVE:
+        return
+    ctx.dm(
+        relationship.mentee.slack_user_id,
+        text=f"{relationship.mentor.display} would like to hear how things are going",
+        blocks=views.follow_up_nudge(relationship),
+    )
+
+
+async def mentee_update(ctx: JobContext) -> None:
+    relationship = await _relationship(ctx)
+    if relationship is None:
+        return
+    text = str(ctx.work.payload.get("text") or "")
+    ctx.to_pair(
+        relationship,
+        text=f"Update from {relationship.mentee.display}",
+        blocks=views.mentee_update(relationship, text),
+    )

@@ -1,0 +1,197 @@
+"""Engagement signals through the front door: the mentor's follow-up, the alert in the
+managers' channel with its evidence, the mentee's accountability DM, the managers' buttons,
+episodes that clear and return, the daily pass for silence, and a mentee-led pair that never
+looks like a chasing mentor."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.clock import ManualClock
+from bot.deps import Deps
+from bot.ids import Action, Callback
+from storage.enums import ActorRole
+from storage.models import Alert, RelationshipHealth
+from tests.fakeslack import FakeSlack, SlackSender
+from tests.scenario.test_matching_flow import accepted_pair, sweep, text_of
+from tests.scenario.test_meetings import book, events, posts
+
+
+async def home_blocks(sender: SlackSender, fake: FakeSlack, user: str) -> list[dict[str, Any]]:
+    before = len(fake.calls_to("views.publish"))
+    await sender.event({"type": "app_home_opened", "user": user, "tab": "home"})
+    await fake.wait_for("views.publish", lambda c: True, count=before + 1)
+    view = fake.home_view(user)
+    assert view is not None
+    return list(view["blocks"])
+
+
+async def follow_up(sender: SlackSender, fake: FakeSlack, expect: str) -> None:
+    blocks = await home_blocks(sender, fake, "UOMAR")
+    before = len(fake.calls_to("response_url"))
+    await sender.click("UOMAR", Action.FOLLOW_UP, blocks=blocks)
+    calls = await fake.wait_for("response_url", lambda c: True, count=before + 1)
+    assert expect in str(calls[-1].args)
+
+
+async def alerts(deps: Deps) -> list[Alert]:
+    async with deps.db.transaction() as s:
+        return list((await s.scalars(select(Alert).order_by(Alert.id))).all())
+
+
+async def health_of(deps: Deps) -> RelationshipHealth:
+    async with deps.db.transaction() as s:
+        [row] = (await s.scalars(select(RelationshipHealth))).all()
+        return row
+
+
+def alert_posts(fake: FakeSlack) -> list[Any]:
+    return posts(fake, "CLEADS", ":rotating_light:")
+
+
+async def test_unanswered_follow_ups_alert_the_managers_and_nudge_the_mentee(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    channel = await accepted_pair(sender, fake, deps)
+    clock.set(datetime(2026, 3, 3, 15, 0, tzinfo=UTC))  # Tuesday; 10:00 for Omar
+    await follow_up(sender, fake, "nudge Mia")
+    await sweep(deps)
+    [nudge] = posts(fake, "UMIA", "would like to hear how things are going")
+    assert "Book a meeting" in text_of(nudge.args["blocks"])
+    await follow_up(sender, fake, "in the last day already")  # once a day at most
+    assert len(await events(deps, "mentor_follow_up")) == 1
+    assert alert_posts(fake) == []  # one follow-up is not chasing
+
+    clock.set(datetime(2026, 3, 5, 15, 0, tzinfo=UTC))
+    await follow_up(sender, fake, "nudge Mia")
+    await sweep(deps)
+    await sweep(deps)  # the evaluation plans the alert; the next sweep delivers it
+    [alert] = alert_posts(fake)
+    text = text_of(alert.args["blocks"])
+    assert "The mentor is doing the chasing" in text and "<@UMIA>" in text
+    assert "mentor followed up 2 times in 60 days; mentee booked 0 meetings" in text
+    assert "the last 2 follow-ups went unanswered" in text
+    assert "Suggested next step" in text
+    [accountable] = posts(fake, "UMIA", "lately Omar has been the one reaching out")
+    assert "Send my mentor an update" in text_of(accountable.args["blocks"])
+    # The mentor never sees the managers' alert, nor the mentee's nudge about it.
+    assert not posts(fake, "UOMAR", "chasing") and not posts(fake, channel, "chasing")
+    assert (await health_of(deps)).health == "at_risk"
+
+    # Only the program's managers may press the alert's buttons.
+    await sender.click("UOMAR", Action.ALERT_ACK, blocks=alert.args["blocks"], channel_id="CLEADS")
+    await fake.wait_for("response_url", lambda c: "manage" in str(c.args).lower())
+    assert (await alerts(deps))[0].state == "open"
+    await sender.click("UADMIN", Action.ALERT_ACK, blocks=alert.args["blocks"], channel_id="CLEADS")
+    await fake.wait_for("response_url", lambda c: "Acknowledged by <@UADMIN>" in str(c.args))
+
+    # Mia answers with an update: her initiative clears the signal, ending the episode.
+    await sender.click("UMIA", Action.MENTEE_UPDATE, blocks=accountable.args["blocks"])
+    form = await fake.wait_for_view("UMIA", callback_id=Callback.UPDATE_FORM)
+    empty = (await sender.view_submission("UMIA", form, {"update": " "})).json()
+    assert "update" in empty["errors"]
+    await sender.view_submission("UMIA", form, {"update": "Shipped the doc <!here>; next: review"})
+    await sweep(deps)
+    [update] = posts(fake, channel, "Update from Mia")
+    assert "Shipped the doc &lt;!here&gt;" in text_of(update.args["blocks"])
+    [answered] = await events(deps, "follow_up_answered")
+    assert answered.actor_role is ActorRole.MENTEE
+    [episode] = await alerts(deps)
+    assert episode.cleared_at is None and episode.severity == 2  # answered, but 2 to 1
+    assert "mentor_chasing" in [s["kind"] for s in (await health_of(deps)).signals]
+    # She books their next meeting too: level again, so the episode ends.
+    monday = datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
+    await book(sender, fake, "UMIA", {"when": int(monday.timestamp()), "minutes": "30"})
+    await sweep(deps)
+    [episode] = await alerts(deps)
+    assert episode.cleared_at is not None
+    assert "Shipped" not in episode.evidence
+
+    # The chase starts again later: a new episode, a new alert (one per episode).
+    clock.set(datetime(2026, 3, 10, 15, 0, tzinfo=UTC))
+    await follow_up(sender, fake, "nudge Mia")
+    await sweep(deps)
+    assert len(alert_posts(fake)) == 1
+    clock.set(datetime(2026, 3, 12, 15, 0, tzinfo=UTC))
+    await follow_up(sender, fake, "nudge Mia")
+    await sweep(deps)
+    await sweep(deps)
+    assert len(alert_posts(fake)) == 2
+    assert [a.cleared_at is None for a in await alerts(deps)] == [False, True]
+
+
+async def test_a_mentee_led_pair_never_raises_mentor_chasing(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    await accepted_pair(sender, fake, deps)
+    start = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
+    for week in range(0, 8, 2):
+        clock.set(start + timedelta(weeks=week))
+        meeting_at = start + timedelta(weeks=week, days=2)
+        await book(sender, fake, "UMIA", {"when": int(meeting_at.timestamp()), "minutes": "30"})
+        await sweep(deps)
+    # The mentor books one and follows up once: still the mentee's relationship.
+    await book(
+        sender,
+        fake,
+        "UOMAR",
+        {"when": int((start + timedelta(weeks=9)).timestamp()), "minutes": "30"},
+    )
+    await follow_up(sender, fake, "nudge Mia")
+    await sweep(deps)
+    row = await health_of(deps)
+    assert "mentor_chasing" not in [s["kind"] for s in row.signals]
+    assert alert_posts(fake) == []
+
+
+async def test_a_silent_mentee_is_found_by_the_daily_pass_and_snoozing_holds_alerts(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    await accepted_pair(sender, fake, deps)
+    accepted = clock.now()
+    for day in range(1, 44):
+        clock.set(accepted + timedelta(days=day))
+        await sweep(deps)
+        if day == 29:
+            assert (await health_of(deps)).health == "needs_attention"  # 2× the cadence
+            assert alert_posts(fake) == []
+    [alert] = alert_posts(fake)
+    text = text_of(alert.args["blocks"])
+    assert "The mentee has gone quiet" in text
+    assert "since the match was accepted" in text
+    assert posts(fake, "UMIA", "since you and *Omar* last connected")
+    await sender.click(
+        "UADMIN", Action.ALERT_SNOOZE, blocks=alert.args["blocks"], channel_id="CLEADS"
+    )
+    await fake.wait_for("response_url", lambda c: "Snoozed for 2 weeks" in str(c.args))
+    [row] = await alerts(deps)
+    assert row.snoozed_until is not None
+
+    # Mia books: the silence is over. Omar then chases twice inside the snooze: the episode is
+    # recorded, but the managers hear nothing until the snooze ends.
+    await book(
+        sender,
+        fake,
+        "UMIA",
+        {"when": int((clock.now() + timedelta(days=1)).timestamp()), "minutes": "30"},
+    )
+    await sweep(deps)
+    assert (await alerts(deps))[0].cleared_at is not None
+    snoozed_at = clock.now()
+    clock.set(snoozed_at + timedelta(days=2, hours=5))
+    await follow_up(sender, fake, "nudge Mia")
+    clock.set(snoozed_at + timedelta(days=4, hours=5))
+    await follow_up(sender, fake, "nudge Mia")
+    await sweep(deps)
+    await sweep(deps)
+    chasing = [a for a in await alerts(deps) if a.signal == "mentor_chasing"]
+    assert len(chasing) == 1 and chasing[0].raised_at is None
+    assert len(alert_posts(fake)) == 1
+    clock.set(snoozed_at + timedelta(days=15))  # the daily pass after the snooze
+    await sweep(deps)
+    await sweep(deps)
+    assert len(alert_posts(fake)) == 2
+    assert "The mentor is doing the chasing" in text_of(alert_posts(fake)[-1].args["blocks"])
