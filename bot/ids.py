@@ -66,6 +66,7 @@ class Action(enum.StrEnum):
     ALERT_ACK = "alert.acknowledge"  # value: alert id
     ALERT_SNOOZE = "alert.snooze"  # value: alert id
     ALERT_SPOKEN = "alert.spoken"  # value: alert id
+    CHECKIN_OPEN = "checkin.open"  # value: check-in id
     # generic: a field's action id inside an input block
     FIELD = "field"
 
@@ -88,6 +89,7 @@ class Callback(enum.StrEnum):
     CAPTURE_FORM = "capture.form"
     CAPTURE_SUGGEST_FORM = "capture.suggest.form"
     UPDATE_FORM = "followup.update.form"
+    CHECKIN_FORM = "checkin.form"
 
 
 class ProgramField(enum.StrEnum):

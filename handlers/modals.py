@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import agreements as agreement_svc
 from bot import capture as capture_svc
+from bot import checkins as checkin_svc
 from bot import enrolment as enrolment_svc
 from bot import goals as goal_svc
 from bot import meetings as meeting_svc
@@ -24,6 +25,7 @@ from bot.views.agreement import agreement_form, suggest_form
 from bot.views.alerts import update_form
 from bot.views.capture import capture_form
 from bot.views.capture import suggest_form as capture_suggest_form
+from bot.views.checkins import form as checkin_form
 from bot.views.enrolment import join_form, parse_join_form
 from bot.views.goals import comment_form, goal_form, progress_form
 from bot.views.meetings import agenda_form, meeting_form, mentor_items_form
@@ -376,4 +378,16 @@ async def open_update_form(
         if member.role is not ActorRole.MENTEE:
             raise NotAllowed("Updates go from the mentee to the mentor.")
         view = update_form(member.relationship)
+    await client.views_open(trigger_id=trigger_id, view=view)
+
+
+async def open_checkin_form(
+    deps: Deps, client: AsyncWebClient, *, actor: User, trigger_id: str, checkin_id: int
+) -> None:
+    async with deps.db.transaction() as session:
+        row = await checkin_svc.load(session=session, actor=actor, checkin_id=checkin_id)
+        if row.answered_at is not None:
+            raise NotAllowed("You've answered this check-in already. Thank you!")
+        member = await membership(session=session, actor=actor, relationship_id=row.relationship_id)
+        view = checkin_form(member.relationship, row)
     await client.views_open(trigger_id=trigger_id, view=view)

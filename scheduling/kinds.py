@@ -49,3 +49,5 @@ class Kind(enum.StrEnum):
     # The mentor's follow-up: nudge the mentee, neutrally; the mentee's update to the pair.
     FOLLOW_UP_NUDGE = "followup.nudge"
     MENTEE_UPDATE = "followup.update"
+    # "How is your mentoring going?": ask one person privately (payload round, to).
+    CHECKIN_ASK = "checkin.ask"

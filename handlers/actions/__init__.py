@@ -62,6 +62,7 @@ def register(app: AsyncApp) -> None:
     app.action(Action.ALERT_ACK)(guarded(engagement.alert_button))
     app.action(Action.ALERT_SNOOZE)(guarded(engagement.alert_button))
     app.action(Action.ALERT_SPOKEN)(guarded(engagement.alert_button))
+    app.action(Action.CHECKIN_OPEN)(guarded(engagement.open_checkin))
     app.action(Action.GOAL_NEW)(guarded(goals.new_goal))
     app.action(Action.GOAL_MILESTONE)(guarded(goals.milestone))
     app.action(Action.GOAL_PROGRESS)(guarded(goals.progress))

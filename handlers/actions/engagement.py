@@ -91,3 +91,12 @@ async def alert_button(
     await respond(
         replace_original=True, text="Mentoring alert", blocks=[b.to_dict() for b in blocks]
     )
+
+
+async def open_checkin(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    req, deps, actor = await _start(ack, body, context, client)
+    await modals.open_checkin_form(
+        deps, client, actor=actor, trigger_id=req.trigger_id, checkin_id=req.id_of("check-in")
+    )

@@ -36,6 +36,7 @@ def register(app: AsyncApp) -> None:
     app.view(Callback.CAPTURE_FORM)(guarded(capture.submit_capture))
     app.view(Callback.CAPTURE_SUGGEST_FORM)(guarded(capture.submit_suggestion))
     app.view(Callback.UPDATE_FORM)(guarded(engagement.submit_update))
+    app.view(Callback.CHECKIN_FORM)(guarded(engagement.submit_checkin))
     app.view(Callback.GOAL_FORM)(guarded(goals.submit_goal))
     app.view(Callback.GOAL_PROGRESS_FORM)(guarded(goals.submit_progress))
     app.view(Callback.GOAL_COMMENT_FORM)(guarded(goals.submit_comment))

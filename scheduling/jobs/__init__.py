@@ -51,3 +51,4 @@ def register(registry: Registry) -> None:
     registry.register(Kind.ACCOUNTABILITY, engagement.accountability)
     registry.register(Kind.FOLLOW_UP_NUDGE, engagement.follow_up)
     registry.register(Kind.MENTEE_UPDATE, engagement.mentee_update)
+    registry.register(Kind.CHECKIN_ASK, engagement.checkin)

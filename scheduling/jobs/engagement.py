@@ -7,11 +7,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import health
+from bot import checkins, health
 from bot import signals as sig
 from bot.views import alerts as views
+from bot.views import checkins as checkin_views
 from scheduling.models import DueWork
 from scheduling.registry import JobContext
+from storage.enums import ActorRole
 from storage.models import Alert, Relationship
 
 
@@ -87,4 +89,22 @@ async def mentee_update(ctx: JobContext) -> None:
         relationship,
         text=f"Update from {relationship.mentee.display}",
         blocks=views.mentee_update(relationship, text),
+    )
+
+
+async def checkin(ctx: JobContext) -> None:
+    relationship = await _relationship(ctx)
+    if relationship is None or relationship.status not in health.LIVE:
+        return
+    to = ActorRole.MENTOR if ctx.work.payload.get("to") == "mentor" else ActorRole.MENTEE
+    row = await checkins.ask(
+        ctx.session, ctx.clock.now(), relationship, to=to, rnd=int(ctx.work.payload.get("round", 1))
+    )
+    if row.answered_at is not None:
+        return
+    person = relationship.mentor if to is ActorRole.MENTOR else relationship.mentee
+    ctx.dm(
+        person.slack_user_id,
+        text="How is your mentoring going?",
+        blocks=checkin_views.question(relationship, row),
     )

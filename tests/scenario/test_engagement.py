@@ -195,3 +195,43 @@ async def test_a_silent_mentee_is_found_by_the_daily_pass_and_snoozing_holds_ale
     await sweep(deps)
     assert len(alert_posts(fake)) == 2
     assert "The mentor is doing the chasing" in text_of(alert_posts(fake)[-1].args["blocks"])
+
+
+async def test_check_ins_are_private_and_a_low_score_is_a_signal(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    channel = await accepted_pair(sender, fake, deps)
+    accepted = clock.now()
+    clock.set(accepted + timedelta(days=29))
+    await sweep(deps)
+    assert not posts(fake, "UMIA", "How is your mentoring with")
+    clock.set(accepted + timedelta(days=30, hours=6))  # in both people's working hours
+    await sweep(deps)
+    [asked_mia] = posts(fake, "UMIA", "How is your mentoring with Omar going?")
+    [asked_omar] = posts(fake, "UOMAR", "How is your mentoring with Mia going?")
+    assert "never sees it" in text_of(asked_mia.args["blocks"])
+
+    # Omar can't open Mia's check-in.
+    await sender.click("UOMAR", Action.CHECKIN_OPEN, blocks=asked_mia.args["blocks"])
+    await fake.wait_for("response_url", lambda c: "isn't yours" in str(c.args))
+    await sender.click("UMIA", Action.CHECKIN_OPEN, blocks=asked_mia.args["blocks"])
+    form = await fake.wait_for_view("UMIA", callback_id=Callback.CHECKIN_FORM)
+    empty = (await sender.view_submission("UMIA", form, {})).json()
+    assert "score" in empty["errors"]
+    await sender.view_submission(
+        "UMIA", form, {"score": "2", "note": "We keep rescheduling", "share": []}
+    )
+    await sender.click("UOMAR", Action.CHECKIN_OPEN, blocks=asked_omar.args["blocks"])
+    form = await fake.wait_for_view("UOMAR", callback_id=Callback.CHECKIN_FORM)
+    await sender.view_submission("UOMAR", form, {"score": "4"})
+    await sweep(deps)
+
+    row = await health_of(deps)
+    low = next(s for s in row.signals if s["kind"] == "low_checkin")
+    assert low["evidence"] == "the mentee rated it 2/5" and low["severity"] == 2
+    assert "rescheduling" not in str(row.signals)
+    # Nobody else hears of her answer: not Omar, not the pair's conversation.
+    for where in ("UOMAR", channel):
+        assert not posts(fake, where, "2/5") and not posts(fake, where, "rescheduling")
+    [answered, _] = await events(deps, "checkin_answered")
+    assert "score" not in answered.data
