@@ -48,6 +48,12 @@ CATALOGUE: tuple[Subcommand, ...] = (
     Subcommand("program", "List the mentoring programs in this workspace", Audience.EVERYONE),
     Subcommand("match [program]", "Propose matches, review and approve them", Audience.MANAGERS),
     Subcommand("match settings [program]", "Tune how matching weighs things", Audience.MANAGERS),
+    Subcommand(
+        "digest [program]", "This week's digest: health, meetings, actions", Audience.MANAGERS
+    ),
+    Subcommand(
+        "report export [program]", "A CSV of every relationship's metrics", Audience.MANAGERS
+    ),
     Subcommand("program edit <name>", "Change a program you manage", Audience.MANAGERS),
     Subcommand("program new", "Create a mentoring program", Audience.CREATORS),
 )

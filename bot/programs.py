@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import digest
 from bot.clock import Clock
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.hours import WorkingHours
@@ -188,6 +189,7 @@ async def create_program(
             data={},
         )
     )
+    await digest.plan(session, now, program)
     return program
 
 
@@ -211,6 +213,7 @@ async def update_program(
         if uid not in before
     ]
     await session.flush()
+    await digest.plan(session, now, program)
     return program, {wanted[uid].slack_user_id for uid in wanted if uid not in before}
 
 

@@ -15,7 +15,9 @@ from storage.models import User
 from storage.repositories import programs as program_repo
 
 
-async def managed_program_id(deps: Deps, actor: User, name: str) -> int:
+async def managed_program_id(
+    deps: Deps, actor: User, name: str, *, doing: str = "match people"
+) -> int:
     """The program named, or the only one the actor manages."""
     async with deps.db.transaction() as session:
         if name:
@@ -29,8 +31,8 @@ async def managed_program_id(deps: Deps, actor: User, name: str) -> int:
     if len(managed) == 1:
         return next(iter(managed))
     if not managed:
-        raise NotFound("Only program managers can match people, and you don't manage a program.")
-    raise NotFound("You manage several programs: say which, e.g. `/mentor match Engineering`.")
+        raise NotFound(f"Only program managers can {doing}, and you don't manage a program.")
+    raise NotFound("You manage several programs: say which, e.g. `Engineering` after the command.")
 
 
 async def show_run(

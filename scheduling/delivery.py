@@ -204,6 +204,28 @@ class SlackGateway:
         await self.call(team_id, "chat.update", **args)
         return Sent(channel=channel, ts=ts)
 
+    async def upload(
+        self, team_id: str, channel: str, *, filename: str, content: str, title: str, comment: str
+    ) -> Sent:
+        """Share a file in a channel (files upload v2: get a URL, upload, complete)."""
+        client = await self.client(team_id)
+        try:
+            response = await client.files_upload_v2(
+                channel=channel,
+                filename=filename,
+                title=title,
+                content=content,
+                initial_comment=comment,
+            )
+        except BaseException as exc:
+            error = classify(exc)
+            self._on_call("files.upload", error.code)
+            raise error from exc
+        self._on_call("files.upload", "ok")
+        files = (response.data or {}).get("files") if isinstance(response.data, dict) else None
+        file_id = str((files or [{}])[0].get("id") or "") if files else ""
+        return Sent(channel=channel, ts=file_id)
+
     async def open_conversation(self, team_id: str, users: list[str]) -> str:
         key = (team_id, ",".join(sorted(users)))
         if key not in self._dm_channels:

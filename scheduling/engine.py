@@ -413,7 +413,16 @@ class Sweeper:
                     message["channel"] = await self.gateway.open_conversation(
                         row.team_id, message["users"]
                     )
-                if message.get("op") == "update":
+                if message.get("op") == "upload":
+                    sent = await self.gateway.upload(
+                        row.team_id,
+                        message["channel"],
+                        filename=message["filename"],
+                        content=message["content"],
+                        title=message["title"],
+                        comment=message["text"],
+                    )
+                elif message.get("op") == "update":
                     sent = await self.gateway.update(
                         row.team_id,
                         message["channel"],

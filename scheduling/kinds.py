@@ -51,3 +51,5 @@ class Kind(enum.StrEnum):
     MENTEE_UPDATE = "followup.update"
     # "How is your mentoring going?": ask one person privately (payload round, to).
     CHECKIN_ASK = "checkin.ask"
+    # The weekly digest of a program, to its digest channel (each run plans the next).
+    DIGEST_WEEKLY = "digest.weekly"

@@ -64,6 +64,20 @@ class JobContext:
             users = [relationship.mentee.slack_user_id, relationship.mentor.slack_user_id]
             self.group_dm(users, text=text, blocks=blocks)
 
+    def upload(self, channel: str, *, filename: str, content: str, title: str, text: str) -> None:
+        """Plan a file shared in a channel, with ``text`` as its comment (a CSV, say)."""
+        self.outbox.append(
+            {
+                "op": "upload",
+                "channel": channel,
+                "filename": filename,
+                "content": content,
+                "title": title,
+                "text": text,
+                "blocks": [],
+            }
+        )
+
     def update(self, channel: str, ts: str, *, text: str, blocks: list[Any] | None = None) -> None:
         """Plan an edit of a message the bot posted earlier."""
         self._plan({"op": "update", "channel": channel, "ts": ts}, text, blocks)

@@ -11,6 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import agreements as agreement_svc
 from bot import capture as capture_svc
+from bot import digest as digest_svc
 from bot import enrolment as enrolment_svc
 from bot import goals as goal_svc
 from bot import people
@@ -21,6 +22,7 @@ from bot.deps import Deps
 from bot.matching_settings import MatchingSettings
 from bot.roles import roles_of
 from bot.text import escape_truncated
+from bot.views import digest as digest_views
 from bot.views import matching as match_views
 from bot.views.agreement import agreements_overview
 from bot.views.capture import actions_list
@@ -354,7 +356,72 @@ async def _actions(
     )
 
 
+async def _digest(
+    req: CommandRequest,
+    rest: str,
+    deps: Deps,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    actor: User,
+) -> None:
+    program_id = await matching.managed_program_id(deps, actor, rest, doing="see the digest")
+    async with deps.db.transaction() as session:
+        program = await program_svc.require_manager(
+            session=session, actor=actor, program_id=program_id
+        )
+        built = await digest_svc.build(session, program, deps.clock.now())
+    blocks, overflow = digest_views.blocks(built)
+    await respond(
+        text=f"Digest · {built.program_name}",
+        blocks=[b.to_dict() for b in blocks],
+        response_type="ephemeral",
+    )
+    if overflow:
+        await respond(
+            text="The lists are longer than a message: `/mentor report export` has them all.",
+            response_type="ephemeral",
+            replace_original=False,
+        )
+
+
+async def _report(
+    req: CommandRequest,
+    rest: str,
+    deps: Deps,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    actor: User,
+) -> None:
+    action, _, name = rest.partition(" ")
+    if action.lower() != "export":
+        await respond(
+            text="Try `/mentor report export [program]` for a CSV of every relationship.",
+            response_type="ephemeral",
+        )
+        return
+    program_id = await matching.managed_program_id(
+        deps, actor, name.strip(), doing="export a report"
+    )
+    async with deps.db.transaction() as session:
+        program = await program_svc.require_manager(
+            session=session, actor=actor, program_id=program_id
+        )
+        content = await digest_svc.report_csv(session, program, deps.clock.now())
+        program_name = program.name
+    dm = await client.conversations_open(users=actor.slack_user_id)
+    await client.files_upload_v2(
+        channel=dm["channel"]["id"],
+        filename=f"mentoring-report-{deps.clock.now().date().isoformat()}.csv",
+        title=f"Mentoring report · {program_name}",
+        content=content,
+        initial_comment="Per-relationship metrics: counts and health, never agendas or notes.",
+    )
+    await respond(text="The report is in your DMs with me.", response_type="ephemeral")
+
+
 ROUTES: dict[str, Subcommand] = {
+    "digest": _digest,
+    "report": _report,
     "actions": _actions,
     "goals": _goals,
     "meet": _meet,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from scheduling.jobs import (
     agreements,
     capture,
+    digest,
     engagement,
     goals,
     introductions,
@@ -52,3 +53,4 @@ def register(registry: Registry) -> None:
     registry.register(Kind.FOLLOW_UP_NUDGE, engagement.follow_up)
     registry.register(Kind.MENTEE_UPDATE, engagement.mentee_update)
     registry.register(Kind.CHECKIN_ASK, engagement.checkin)
+    registry.register(Kind.DIGEST_WEEKLY, digest.weekly)

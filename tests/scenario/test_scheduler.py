@@ -27,8 +27,12 @@ def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> date
 
 
 async def rows(db: Database) -> list[DueWork]:
+    """Due work, leaving out each program's weekly digest (always planned a week ahead)."""
     async with db.transaction() as s:
-        return list((await s.scalars(select(DueWork).order_by(DueWork.id))).all())
+        found = await s.scalars(
+            select(DueWork).where(DueWork.kind != Kind.DIGEST_WEEKLY).order_by(DueWork.id)
+        )
+        return list(found.all())
 
 
 def dms_to(fake: FakeSlack, user: str) -> list:

@@ -1,0 +1,428 @@
+"""The weekly digest of a program, and the per-relationship report.
+
+Built with a fixed number of aggregate queries whatever the program's size (no query per
+relationship): the benchmark in ``bench/digest.py`` counts them. It holds counts, shares,
+health and signal evidence: never agenda, notes, goal or check-in note text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from bot import signals as sig
+from bot.health import LIVE
+from scheduling.api import schedule
+from scheduling.kinds import Kind
+from scheduling.models import Delivery
+from scheduling.windows import local_instant, zone
+from storage.enums import (
+    ActionStatus,
+    ActorRole,
+    EnrolmentStatus,
+    GoalStatus,
+    MeetingOutcome,
+    MeetingStatus,
+)
+from storage.models import (
+    ActionItem,
+    Agenda,
+    CheckIn,
+    Enrolment,
+    Goal,
+    Meeting,
+    MeetingNotes,
+    Program,
+    Relationship,
+    RelationshipHealth,
+    User,
+)
+
+WEEK = timedelta(days=7)
+ENDING_WITHIN = timedelta(days=30)
+DEFAULT_DAY, DEFAULT_TIME = 0, time(9, 0)  # Monday 09:00 in the program's time zone
+
+
+@dataclass
+class Week:
+    held: int = 0
+    with_agenda: int = 0
+    mentee_captured: int = 0
+    actions_done: int = 0
+    goals_achieved: int = 0
+    checkin_scores: list[int] = field(default_factory=list)
+
+    @property
+    def agenda_share(self) -> float | None:
+        return self.with_agenda / self.held if self.held else None
+
+    @property
+    def capture_share(self) -> float | None:
+        return self.mentee_captured / self.held if self.held else None
+
+    @property
+    def checkin_average(self) -> float | None:
+        scores = self.checkin_scores
+        return sum(scores) / len(scores) if scores else None
+
+
+@dataclass(frozen=True)
+class PairLine:
+    relationship_id: int
+    mentee: str
+    mentor: str
+    mentee_id: str
+    mentor_id: str
+    health: str
+    reasons: str
+    ends_at: datetime | None = None
+
+
+@dataclass
+class Digest:
+    program_id: int
+    program_name: str
+    start: datetime
+    end: datetime
+    active: int
+    expected: float  # meetings the cadence implies for the week
+    this: Week
+    last: Week
+    overdue: int
+    at_risk: list[PairLine]
+    attention: list[PairLine]
+    stalled: list[PairLine]
+    ending: list[PairLine]
+    waiting: list[str]
+
+
+async def build(session: AsyncSession, program: Program, now: datetime) -> Digest:
+    """The digest for the seven days up to ``now`` (and the seven before, to compare)."""
+    start, before = now - WEEK, now - 2 * WEEK
+    mentee, mentor = aliased(User), aliased(User)
+    pairs = (
+        await session.execute(
+            select(Relationship.id, Relationship.status, Relationship.ends_at, mentee, mentor)
+            .join(mentee, mentee.id == Relationship.mentee_user_id)
+            .join(mentor, mentor.id == Relationship.mentor_user_id)
+            .where(Relationship.program_id == program.id, Relationship.status.in_(LIVE))
+        )
+    ).all()
+    names = {rid: (me, mo) for rid, _, _, me, mo in pairs}
+    ends = {rid: ends_at for rid, _, ends_at, _, _ in pairs}
+
+    weeks = {0: Week(), 1: Week()}
+
+    def week_of(moment: datetime | None) -> Week | None:
+        if moment is None or moment >= now or moment < before:
+            return None
+        return weeks[0] if moment >= start else weeks[1]
+
+    meetings = (
+        await session.execute(
+            select(Meeting.starts_at, Meeting.outcome, Agenda.id, MeetingNotes.author_role)
+            .join(Relationship, Relationship.id == Meeting.relationship_id)
+            .outerjoin(Agenda, Agenda.meeting_id == Meeting.id)
+            .outerjoin(MeetingNotes, MeetingNotes.meeting_id == Meeting.id)
+            .where(
+                Relationship.program_id == program.id,
+                Meeting.status == MeetingStatus.HELD,
+                Meeting.starts_at >= before,
+                Meeting.starts_at < now,
+            )
+        )
+    ).all()
+    for starts, outcome, agenda_id, author in meetings:
+        week = week_of(starts)
+        if week is None or outcome in (MeetingOutcome.CANCELLED, MeetingOutcome.RESCHEDULED):
+            continue
+        week.held += 1
+        week.with_agenda += agenda_id is not None
+        week.mentee_captured += author is ActorRole.MENTEE
+    for (done_at,) in (
+        await session.execute(
+            select(ActionItem.done_at)
+            .join(Relationship, Relationship.id == ActionItem.relationship_id)
+            .where(Relationship.program_id == program.id, ActionItem.done_at >= before)
+        )
+    ).all():
+        if (week := week_of(done_at)) is not None:
+            week.actions_done += 1
+    overdue = await session.scalar(
+        select(func.count(ActionItem.id))
+        .join(Relationship, Relationship.id == ActionItem.relationship_id)
+        .where(
+            Relationship.program_id == program.id,
+            Relationship.status.in_(LIVE),
+            ActionItem.status == ActionStatus.OPEN,
+            ActionItem.overdue_at.is_not(None),
+        )
+    )
+    for (achieved_at,) in (
+        await session.execute(
+            select(Goal.achieved_at)
+            .join(Relationship, Relationship.id == Goal.relationship_id)
+            .where(
+                Relationship.program_id == program.id,
+                Goal.status == GoalStatus.ACHIEVED,
+                Goal.parent_id.is_(None),
+                Goal.achieved_at >= before,
+            )
+        )
+    ).all():
+        if (week := week_of(achieved_at)) is not None:
+            week.goals_achieved += 1
+    for answered_at, score in (
+        await session.execute(
+            select(CheckIn.answered_at, CheckIn.score)
+            .join(Relationship, Relationship.id == CheckIn.relationship_id)
+            .where(
+                Relationship.program_id == program.id,
+                CheckIn.answered_at >= before,
+                CheckIn.score.is_not(None),
+            )
+        )
+    ).all():
+        if (week := week_of(answered_at)) is not None and score is not None:
+            week.checkin_scores.append(score)
+
+    at_risk: list[PairLine] = []
+    attention: list[PairLine] = []
+    stalled: list[PairLine] = []
+    for rid, health, raw in (
+        await session.execute(
+            select(
+                RelationshipHealth.relationship_id,
+                RelationshipHealth.health,
+                RelationshipHealth.signals,
+            ).where(RelationshipHealth.program_id == program.id)
+        )
+    ).all():
+        if rid not in names:
+            continue
+        signals = [sig.Signal.from_json(s) for s in raw or []]
+        line = _line(rid, names[rid], health, sig.summary(signals))
+        if health == sig.Health.AT_RISK:
+            at_risk.append(line)
+        elif health == sig.Health.NEEDS_ATTENTION:
+            attention.append(line)
+        if any(s.kind is sig.Kind.STALLED_INITIATION for s in signals):
+            stalled.append(
+                _line(
+                    rid,
+                    names[rid],
+                    health,
+                    next(s.evidence for s in signals if s.kind is sig.Kind.STALLED_INITIATION),
+                )
+            )
+    ending = [
+        _line(rid, names[rid], "", "", ends[rid])
+        for rid in names
+        if ends[rid] is not None and now <= ends[rid] <= now + ENDING_WITHIN  # type: ignore[operator]
+    ]
+    waiting = [
+        u.display
+        for u in (
+            await session.scalars(
+                select(User)
+                .join(Enrolment, Enrolment.user_id == User.id)
+                .where(
+                    Enrolment.program_id == program.id,
+                    Enrolment.status == EnrolmentStatus.ACTIVE,
+                    Enrolment.waitlisted_at.is_not(None),
+                )
+                .order_by(Enrolment.waitlisted_at)
+            )
+        ).all()
+    ]
+    return Digest(
+        program_id=program.id,
+        program_name=program.name,
+        start=start,
+        end=now,
+        active=len(pairs),
+        expected=round(len(pairs) * 7 / program.cadence.days, 1),
+        this=weeks[0],
+        last=weeks[1],
+        overdue=int(overdue or 0),
+        at_risk=sorted(at_risk, key=lambda p: p.mentee),
+        attention=sorted(attention, key=lambda p: p.mentee),
+        stalled=sorted(stalled, key=lambda p: p.mentee),
+        ending=sorted(ending, key=lambda p: p.ends_at or now),
+        waiting=waiting,
+    )
+
+
+def _line(
+    rid: int, pair: tuple[User, User], health: str, reasons: str, ends_at: datetime | None = None
+) -> PairLine:
+    mentee, mentor = pair
+    return PairLine(
+        rid,
+        mentee.display,
+        mentor.display,
+        mentee.slack_user_id,
+        mentor.slack_user_id,
+        health,
+        reasons,
+        ends_at,
+    )
+
+
+def csv_of(lines: list[PairLine]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["relationship", "mentee", "mentor", "health", "reasons"])
+    for line in lines:
+        writer.writerow([line.relationship_id, line.mentee, line.mentor, line.health, line.reasons])
+    return out.getvalue()
+
+
+async def report_csv(session: AsyncSession, program: Program, now: datetime) -> str:
+    """Per-relationship metrics for `/mentor report export`: counts and health, never agenda,
+    notes or goal text."""
+    mentee, mentor = aliased(User), aliased(User)
+    pairs = (
+        await session.execute(
+            select(
+                Relationship.id,
+                Relationship.status,
+                Relationship.accepted_at,
+                Relationship.ends_at,
+                mentee,
+                mentor,
+                RelationshipHealth.health,
+            )
+            .join(mentee, mentee.id == Relationship.mentee_user_id)
+            .join(mentor, mentor.id == Relationship.mentor_user_id)
+            .outerjoin(RelationshipHealth, RelationshipHealth.relationship_id == Relationship.id)
+            .where(Relationship.program_id == program.id)
+            .order_by(Relationship.id)
+        )
+    ).all()
+    held: Counter[int] = Counter()
+    agendas: Counter[int] = Counter()
+    captured: Counter[int] = Counter()
+    for rid, agenda_id, author in (
+        await session.execute(
+            select(Meeting.relationship_id, Agenda.id, MeetingNotes.author_role)
+            .join(Relationship, Relationship.id == Meeting.relationship_id)
+            .outerjoin(Agenda, Agenda.meeting_id == Meeting.id)
+            .outerjoin(MeetingNotes, MeetingNotes.meeting_id == Meeting.id)
+            .where(
+                Relationship.program_id == program.id,
+                Meeting.status == MeetingStatus.HELD,
+                Meeting.starts_at < now,
+            )
+        )
+    ).all():
+        held[rid] += 1
+        agendas[rid] += agenda_id is not None
+        captured[rid] += author is ActorRole.MENTEE
+    done: Counter[int] = Counter()
+    open_: Counter[int] = Counter()
+    late: Counter[int] = Counter()
+    for rid, status, overdue_at in (
+        await session.execute(
+            select(ActionItem.relationship_id, ActionItem.status, ActionItem.overdue_at)
+            .join(Relationship, Relationship.id == ActionItem.relationship_id)
+            .where(Relationship.program_id == program.id)
+        )
+    ).all():
+        if status is ActionStatus.DONE:
+            done[rid] += 1
+        else:
+            open_[rid] += 1
+            late[rid] += overdue_at is not None
+    achieved: Counter[int] = Counter(
+        rid
+        for (rid,) in (
+            await session.execute(
+                select(Goal.relationship_id)
+                .join(Relationship, Relationship.id == Goal.relationship_id)
+                .where(Relationship.program_id == program.id, Goal.status == GoalStatus.ACHIEVED)
+            )
+        ).all()
+    )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "relationship",
+            "mentee",
+            "mentor",
+            "status",
+            "health",
+            "started",
+            "ends",
+            "meetings_held",
+            "with_mentee_agenda",
+            "captured_by_mentee",
+            "actions_done",
+            "actions_open",
+            "actions_overdue",
+            "goals_achieved",
+        ]
+    )
+    for rid, rel_status, accepted_at, ends_at, me, mo, health in pairs:
+        writer.writerow(
+            [
+                rid,
+                me.display,
+                mo.display,
+                rel_status.value,
+                health or "",
+                accepted_at.date().isoformat() if accepted_at else "",
+                ends_at.date().isoformat() if ends_at else "",
+                held[rid],
+                agendas[rid],
+                captured[rid],
+                done[rid],
+                open_[rid],
+                late[rid],
+                achieved[rid],
+            ]
+        )
+    return out.getvalue()
+
+
+def next_run(program: Program, now: datetime) -> datetime:
+    """The next digest time after ``now``: the program's weekday and time (default Monday
+    09:00) in its own time zone."""
+    raw = program.settings or {}
+    day = raw.get("digest_weekday")
+    weekday = day if isinstance(day, int) and 0 <= day <= 6 else DEFAULT_DAY
+    tz = zone(program.timezone)
+    local = now.astimezone(tz).date()
+    for ahead in range(8):
+        candidate_day: date = local + timedelta(days=ahead)
+        if candidate_day.weekday() != weekday:
+            continue
+        candidate = local_instant(candidate_day, DEFAULT_TIME, tz)
+        if candidate > now:
+            return candidate
+    return local_instant(local + timedelta(days=7), DEFAULT_TIME, tz)
+
+
+async def plan(session: AsyncSession, now: datetime, program: Program) -> None:
+    """Keep one weekly digest scheduled for the program (idempotent per date)."""
+    if program.archived_at is not None:
+        return
+    at = next_run(program, now)
+    await schedule(
+        session=session,
+        now=now,
+        kind=Kind.DIGEST_WEEKLY,
+        key=f"digest:program:{program.id}:{at.date().isoformat()}",
+        team_id=program.team_id,
+        program_id=program.id,
+        due_at=at,
+        delivery=Delivery.IMMEDIATE,
+    )

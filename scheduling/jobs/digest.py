@@ -1,0 +1,34 @@
+"""The weekly digest: post it to the program's digest channel (with the full lists as a CSV
+when they are too long for a message), then plan next week's."""
+
+from __future__ import annotations
+
+from bot import digest
+from bot.views import digest as views
+from scheduling.registry import JobContext
+from storage.models import Program
+
+
+async def weekly(ctx: JobContext) -> None:
+    if ctx.work.program_id is None:
+        return
+    program = await ctx.session.get(Program, ctx.work.program_id)
+    if program is None or program.team_id != ctx.work.team_id or program.archived_at:
+        return
+    now = ctx.clock.now()
+    built = await digest.build(ctx.session, program, now)
+    blocks, overflow = views.blocks(built)
+    channel = program.digest_channel_id
+    if channel:
+        ctx.post(channel, text=f"Weekly digest · {program.name}", blocks=blocks)
+        if overflow:
+            ctx.upload(
+                channel,
+                filename=f"digest-{now.date().isoformat()}.csv",
+                content=digest.csv_of(
+                    built.at_risk + built.attention + built.stalled + built.ending
+                ),
+                title=f"Weekly digest · {program.name} · full lists",
+                text="The full lists for this week's digest.",
+            )
+    await digest.plan(ctx.session, now, program)

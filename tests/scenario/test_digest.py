@@ -1,0 +1,139 @@
+"""The weekly digest and the report, through the front door: posted on schedule in the
+program's time zone, counts without private text, on demand for managers only, within Block
+Kit limits however large the program (the rest as a CSV), and the CSV export."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from bot.clock import ManualClock
+from bot.deps import Deps
+from bot.ids import Action, Callback
+from storage.enums import RelationshipStatus
+from storage.models import Program, Relationship, RelationshipHealth, User
+from tests.fakeslack import FakeSlack, SlackSender
+from tests.scenario.test_capture import capture_prompt, held_meeting
+from tests.scenario.test_goals import ephemeral
+from tests.scenario.test_matching_flow import sweep, text_of
+from tests.scenario.test_meetings import posts
+
+MONDAY_9_LONDON = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
+
+
+async def test_the_weekly_digest_posts_on_monday_with_counts_and_no_private_text(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    await held_meeting(sender, fake, deps, clock)
+    prompt = await capture_prompt(fake, deps, clock)
+    await sender.click("UMIA", Action.CAPTURE_WRITE, blocks=prompt.args["blocks"])
+    form = await fake.wait_for_view("UMIA", callback_id=Callback.CAPTURE_FORM)
+    await sender.view_submission(
+        "UMIA",
+        form,
+        {"takeaways": "SECRET takeaway", "action_1_what": "SECRET action"},
+    )
+    await sweep(deps)
+    clock.set(MONDAY_9_LONDON - timedelta(minutes=1))
+    await sweep(deps)
+    assert posts(fake, "CLEADS", "Weekly digest") == []
+    clock.set(MONDAY_9_LONDON)
+    await sweep(deps)
+    [digest] = posts(fake, "CLEADS", "Weekly digest")
+    text = text_of(digest.args["blocks"])
+    assert "*Active pairs*\n1" in text
+    assert "1 of ~0.5 expected (+1)" in text  # fortnightly: half a meeting a week per pair
+    assert "*With a mentee agenda*\n0%" in text
+    assert "*Actions captured by the mentee*\n100%" in text
+    assert "Waiting list (2)" in text and "Ken" in text
+    assert "SECRET" not in str(digest.args)
+    # Next week's is planned: one a week.
+    clock.set(MONDAY_9_LONDON + timedelta(days=7))
+    await sweep(deps)
+    assert len(posts(fake, "CLEADS", "Weekly digest")) == 2
+
+
+async def test_digest_on_demand_for_managers_only_and_the_report_export(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    await held_meeting(sender, fake, deps, clock)
+    shown = await ephemeral(sender, fake, "UADMIN", "digest")
+    assert "Weekly digest · Engineering mentoring" in text_of(shown["blocks"])
+    refused = await ephemeral(sender, fake, "UMIA", "digest")
+    assert "Only program managers can see the digest" in str(refused)
+
+    before = len(fake.calls_to("files.completeUploadExternal"))
+    await sender.command("UADMIN", "report export")
+    [done] = (
+        await fake.wait_for("files.completeUploadExternal", lambda c: c.ok, count=before + 1)
+    )[-1:]
+    assert "Mentoring report" in str(done.args)
+    [report] = fake.uploaded_files
+    content = report["content"].decode()
+    assert report["channel"].startswith("D") and "meetings_held" in content
+    assert "Mia,Omar,initiation" in content
+
+
+async def test_a_large_program_stays_within_block_kit_and_attaches_the_full_list(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    await held_meeting(sender, fake, deps, clock)
+    # Forty more pairs, all at risk (set up in the database: this is about the digest's size).
+    now = clock.now()
+    async with deps.db.transaction() as s:
+        program = (await s.scalars(select(Program))).one()
+        mentor = (await s.scalars(select(User).where(User.slack_user_id == "UANN"))).one()
+        for n in range(40):
+            user = User(
+                team_id="T0001",
+                slack_user_id=f"UX{n:03d}",
+                name=f"x{n}",
+                real_name=f"Mentee {n}",
+                tz="Europe/London",
+                created_at=now,
+            )
+            s.add(user)
+            await s.flush()
+            rel = Relationship(
+                team_id="T0001",
+                program_id=program.id,
+                mentor_user_id=mentor.id,
+                mentee_user_id=user.id,
+                status=RelationshipStatus.CULTIVATION,
+                created_at=now,
+                updated_at=now,
+                accepted_at=now - timedelta(days=60),
+            )
+            s.add(rel)
+            await s.flush()
+            s.add(
+                RelationshipHealth(
+                    relationship_id=rel.id,
+                    team_id="T0001",
+                    program_id=program.id,
+                    health="at_risk",
+                    signals=[
+                        {
+                            "kind": "mentee_silent",
+                            "severity": 2,
+                            "evidence": f"{45 + n} days since the mentee last took the initiative",
+                            "since": now.isoformat(),
+                        }
+                    ],
+                    evaluated_at=now,
+                    changed_at=now,
+                )
+            )
+    clock.set(MONDAY_9_LONDON)
+    await sweep(deps)
+    await sweep(deps)
+    [digest] = posts(fake, "CLEADS", "Weekly digest")
+    assert digest.ok  # the fake refuses anything over Block Kit's limits
+    text = text_of(digest.args["blocks"])
+    assert "At risk (40)" in text and "…and 28 more in the attached CSV." in text
+    await fake.wait_for("files.completeUploadExternal", lambda c: c.ok)
+    [attached] = fake.uploaded_files
+    assert attached["channel"] == "CLEADS"
+    lines = attached["content"].decode().strip().splitlines()
+    assert len([line for line in lines if ",at_risk," in line]) == 40
