@@ -43,6 +43,8 @@ CATALOGUE: tuple[Subcommand, ...] = (
     Subcommand("goals", "See your mentee's goals and comment on them", Audience.MENTORS),
     Subcommand("actions", "See the actions you agreed, and tick them off", Audience.MENTEES),
     Subcommand("actions", "See the actions you and your mentee agreed", Audience.MENTORS),
+    Subcommand("end", "End your mentoring relationship early, with a reason", Audience.MENTEES),
+    Subcommand("end", "End a mentoring relationship early, with a reason", Audience.MENTORS),
     Subcommand("agreement", "See, draft or revise your mentoring agreement", Audience.MENTEES),
     Subcommand("agreement", "See your mentoring agreement", Audience.MENTORS),
     Subcommand("program", "List the mentoring programs in this workspace", Audience.EVERYONE),

@@ -67,6 +67,11 @@ class Action(enum.StrEnum):
     ALERT_SNOOZE = "alert.snooze"  # value: alert id
     ALERT_SPOKEN = "alert.spoken"  # value: alert id
     CHECKIN_OPEN = "checkin.open"  # value: check-in id
+    # separation; value: relationship id
+    SEP_EXTEND = "separation.extend"
+    SEP_CLOSE = "separation.close"
+    SEP_AGREE = "separation.agree"
+    SEP_DECLINE = "separation.decline"
     # generic: a field's action id inside an input block
     FIELD = "field"
 
@@ -90,6 +95,9 @@ class Callback(enum.StrEnum):
     CAPTURE_SUGGEST_FORM = "capture.suggest.form"
     UPDATE_FORM = "followup.update.form"
     CHECKIN_FORM = "checkin.form"
+    EXTEND_FORM = "separation.extend.form"
+    CLOSE_FORM = "separation.close.form"
+    END_FORM = "separation.end.form"
 
 
 class ProgramField(enum.StrEnum):

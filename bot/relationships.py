@@ -14,7 +14,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import activity, checkins, matching
+from bot import activity, checkins, matching, wrapup
 from bot.clock import Clock
 from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.matches import introduce, load_pool, person_of, rules_for
@@ -78,6 +78,7 @@ async def accept(
         session, relationship, actor=actor, role=ActorRole.MENTOR, kind="mentor_accepted", now=now
     )
     await checkins.plan(session, now, relationship, 1)
+    await wrapup.plan_wrap_up(session, now, relationship)
     await _notify(session, now, relationship, "accepted")
     return relationship
 

@@ -15,12 +15,14 @@ from bot import enrolment as enrolment_svc
 from bot import goals as goal_svc
 from bot import meetings as meeting_svc
 from bot import programs as program_svc
+from bot import separation as separation_svc
 from bot.deps import Deps
 from bot.errors import NotAllowed, NotFound
 from bot.people import effective_hours, own_hours
 from bot.programs import celebration_channel
 from bot.relationships import membership
 from bot.text import escape
+from bot.views import separation as separation_views
 from bot.views.agreement import agreement_form, suggest_form
 from bot.views.alerts import update_form
 from bot.views.capture import capture_form
@@ -390,4 +392,41 @@ async def open_checkin_form(
             raise NotAllowed("You've answered this check-in already. Thank you!")
         member = await membership(session=session, actor=actor, relationship_id=row.relationship_id)
         view = checkin_form(member.relationship, row)
+    await client.views_open(trigger_id=trigger_id, view=view)
+
+
+async def open_extend_form(
+    deps: Deps, client: AsyncWebClient, *, actor: User, trigger_id: str, relationship_id: int
+) -> None:
+    async with deps.db.transaction() as session:
+        member = await membership(session=session, actor=actor, relationship_id=relationship_id)
+        relationship = member.relationship
+        if relationship.status not in separation_svc.ACTIVE or relationship.ends_at is None:
+            raise NotAllowed("That mentoring relationship has ended.")
+        current = relationship.ends_at.astimezone(zone(actor.tz)).date()
+        view = separation_views.extend_form(relationship, current)
+    await client.views_open(trigger_id=trigger_id, view=view)
+
+
+async def open_close_form(
+    deps: Deps, client: AsyncWebClient, *, actor: User, trigger_id: str, relationship_id: int
+) -> None:
+    async with deps.db.transaction() as session:
+        member = await membership(session=session, actor=actor, relationship_id=relationship_id)
+        view = separation_views.close_form(member.relationship, member.role)
+    await client.views_open(trigger_id=trigger_id, view=view)
+
+
+async def open_end_form(
+    deps: Deps, client: AsyncWebClient, *, actor: User, trigger_id: str
+) -> None:
+    async with deps.db.transaction() as session:
+        pairs = [
+            (r, role)
+            for r, role, _ in await agreement_svc.for_actor(session=session, actor=actor)
+            if r.status in separation_svc.ACTIVE
+        ]
+        if not pairs:
+            raise NotFound("You don't have an active mentoring relationship to end.")
+        view = separation_views.end_form(pairs)
     await client.views_open(trigger_id=trigger_id, view=view)

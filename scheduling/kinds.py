@@ -53,3 +53,7 @@ class Kind(enum.StrEnum):
     CHECKIN_ASK = "checkin.ask"
     # The weekly digest of a program, to its digest channel (each run plans the next).
     DIGEST_WEEKLY = "digest.weekly"
+    # Separation: ask both to wrap up two weeks before the end (payload "to"); tell people
+    # of an extension, a close or an early end (payload "event").
+    WRAP_UP = "separation.wrap_up"
+    SEPARATION_NOTICE = "separation.notice"

@@ -301,6 +301,12 @@ class Relationship(Base):
     decline_reason: Mapped[str] = mapped_column(Text, default="")
     agreement_signed_at: Mapped[datetime | None]
     first_meeting_at: Mapped[datetime | None]
+    # Separation: a proposed extension (both must agree), and how it ended
+    extend_to: Mapped[date | None]
+    extend_by_role: Mapped[ActorRole | None] = mapped_column(_enum(ActorRole))
+    ended_by_role: Mapped[ActorRole | None] = mapped_column(_enum(ActorRole))
+    end_reason: Mapped[str] = mapped_column(Text, default="")
+    unilateral: Mapped[bool] = mapped_column(Boolean, default=False)
 
     program: Mapped[Program] = relationship(lazy="joined")
     mentor: Mapped[User] = relationship(foreign_keys=[mentor_user_id], lazy="joined")
@@ -606,3 +612,21 @@ class CheckIn(Base):
     score: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
     share_note: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ClosingSurvey(Base):
+    """One person's closing survey: outcome, goals met, would recommend. Managers see these
+    answers; the other party does not."""
+
+    __tablename__ = "closing_surveys"
+    __table_args__ = (UniqueConstraint("relationship_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(SlackId)
+    relationship_id: Mapped[int] = mapped_column(ForeignKey("relationships.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[ActorRole] = mapped_column(_enum(ActorRole))
+    outcome: Mapped[str] = mapped_column(String(24))
+    goals_met: Mapped[str] = mapped_column(String(16))
+    recommend: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime]

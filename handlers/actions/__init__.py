@@ -16,6 +16,7 @@ from handlers.actions import (
     matching,
     meetings,
     programs,
+    separation,
     settings,
 )
 from handlers.guard import guarded
@@ -63,6 +64,10 @@ def register(app: AsyncApp) -> None:
     app.action(Action.ALERT_SNOOZE)(guarded(engagement.alert_button))
     app.action(Action.ALERT_SPOKEN)(guarded(engagement.alert_button))
     app.action(Action.CHECKIN_OPEN)(guarded(engagement.open_checkin))
+    app.action(Action.SEP_EXTEND)(guarded(separation.extend))
+    app.action(Action.SEP_CLOSE)(guarded(separation.close))
+    app.action(Action.SEP_AGREE)(guarded(separation.answer))
+    app.action(Action.SEP_DECLINE)(guarded(separation.answer))
     app.action(Action.GOAL_NEW)(guarded(goals.new_goal))
     app.action(Action.GOAL_MILESTONE)(guarded(goals.milestone))
     app.action(Action.GOAL_PROGRESS)(guarded(goals.progress))

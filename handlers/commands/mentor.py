@@ -419,7 +419,19 @@ async def _report(
     await respond(text="The report is in your DMs with me.", response_type="ephemeral")
 
 
+async def _end(
+    req: CommandRequest,
+    rest: str,
+    deps: Deps,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+    actor: User,
+) -> None:
+    await modals.open_end_form(deps, client, actor=actor, trigger_id=req.trigger_id)
+
+
 ROUTES: dict[str, Subcommand] = {
+    "end": _end,
     "digest": _digest,
     "report": _report,
     "actions": _actions,

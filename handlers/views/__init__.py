@@ -16,6 +16,7 @@ from handlers.views import (
     matching,
     meetings,
     programs,
+    separation,
     settings,
 )
 
@@ -37,6 +38,9 @@ def register(app: AsyncApp) -> None:
     app.view(Callback.CAPTURE_SUGGEST_FORM)(guarded(capture.submit_suggestion))
     app.view(Callback.UPDATE_FORM)(guarded(engagement.submit_update))
     app.view(Callback.CHECKIN_FORM)(guarded(engagement.submit_checkin))
+    app.view(Callback.EXTEND_FORM)(guarded(separation.submit_extend))
+    app.view(Callback.CLOSE_FORM)(guarded(separation.submit_close))
+    app.view(Callback.END_FORM)(guarded(separation.submit_end))
     app.view(Callback.GOAL_FORM)(guarded(goals.submit_goal))
     app.view(Callback.GOAL_PROGRESS_FORM)(guarded(goals.submit_progress))
     app.view(Callback.GOAL_COMMENT_FORM)(guarded(goals.submit_comment))

@@ -12,6 +12,7 @@ from scheduling.jobs import (
     meetings,
     notices,
     onboarding,
+    separation,
 )
 from scheduling.kinds import Kind
 from scheduling.registry import Registry
@@ -54,3 +55,5 @@ def register(registry: Registry) -> None:
     registry.register(Kind.MENTEE_UPDATE, engagement.mentee_update)
     registry.register(Kind.CHECKIN_ASK, engagement.checkin)
     registry.register(Kind.DIGEST_WEEKLY, digest.weekly)
+    registry.register(Kind.WRAP_UP, separation.wrap_up)
+    registry.register(Kind.SEPARATION_NOTICE, separation.notice)

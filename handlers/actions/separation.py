@@ -1,0 +1,74 @@
+"""Wrap-up buttons: extend, close, and the partner's answer to an extension."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import separation as svc
+from bot.ids import Action
+from bot.views import separation as views
+from handlers import modals
+from handlers.context import acting_user, deps_of
+from handlers.payloads import ActionRequest
+
+
+async def _start(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> tuple[ActionRequest, Any, Any]:
+    await ack()
+    req = ActionRequest.parse(body)
+    deps = deps_of(context)
+    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    return req, deps, actor
+
+
+async def extend(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    req, deps, actor = await _start(ack, body, context, client)
+    await modals.open_extend_form(
+        deps,
+        client,
+        actor=actor,
+        trigger_id=req.trigger_id,
+        relationship_id=req.id_of("relationship"),
+    )
+
+
+async def close(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    req, deps, actor = await _start(ack, body, context, client)
+    await modals.open_close_form(
+        deps,
+        client,
+        actor=actor,
+        trigger_id=req.trigger_id,
+        relationship_id=req.id_of("relationship"),
+    )
+
+
+async def answer(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+) -> None:
+    req, deps, actor = await _start(ack, body, context, client)
+    agree = req.action_id == Action.SEP_AGREE
+    async with deps.db.transaction() as session:
+        relationship = await svc.answer_extension(
+            session=session,
+            clock=deps.clock,
+            actor=actor,
+            relationship_id=req.id_of("relationship"),
+            agree=agree,
+        )
+        blocks = views.extension_answered(relationship, agreed=agree)
+    deps.kick()
+    await respond(replace_original=True, text="Extension", blocks=[b.to_dict() for b in blocks])

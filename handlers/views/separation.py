@@ -1,0 +1,78 @@
+"""The extend, close and end-early forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import separation as svc
+from bot.errors import NotFound
+from bot.views.separation import parse_close, parse_extend
+from handlers.context import acting_user, deps_of
+from handlers.payloads import ViewRequest
+
+
+async def submit_extend(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    req = ViewRequest.parse(body)
+    deps = deps_of(context)
+    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    async with deps.db.transaction() as session:
+        await svc.propose_extension(
+            session=session,
+            clock=deps.clock,
+            actor=actor,
+            relationship_id=req.metadata_id("relationship_id") or 0,
+            new_end=parse_extend(req.state),
+        )
+    await ack()
+    deps.kick()
+
+
+async def submit_close(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    req = ViewRequest.parse(body)
+    deps = deps_of(context)
+    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    outcome, goals_met, recommend, thanks = parse_close(req.state)
+    async with deps.db.transaction() as session:
+        await svc.close(
+            session=session,
+            clock=deps.clock,
+            actor=actor,
+            relationship_id=req.metadata_id("relationship_id") or 0,
+            outcome=outcome,
+            goals_met=goals_met,
+            recommend=recommend,
+            thanks=thanks,
+        )
+    await ack()
+    deps.kick()
+
+
+async def submit_end(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    req = ViewRequest.parse(body)
+    deps = deps_of(context)
+    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    chosen = req.state.selected("pair")
+    relationship_id = (
+        int(chosen) if chosen and chosen.isdigit() else req.metadata_id("relationship_id")
+    )
+    if relationship_id is None:
+        raise NotFound("Choose which mentoring relationship to end.")
+    async with deps.db.transaction() as session:
+        await svc.end_early(
+            session=session,
+            clock=deps.clock,
+            actor=actor,
+            relationship_id=relationship_id,
+            reason=req.state.text(svc.F_REASON),
+        )
+    await ack()
+    deps.kick()
