@@ -2,18 +2,71 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+from bot.home import PairCard
 from bot.ids import Action
 from bot.programs import ProgramSummary
 from bot.roles import Roles
 from bot.text import escape
 from bot.views import common as ui
+from bot.views.meetings import when
 from storage.enums import ActorRole
-from storage.models import Enrolment, Relationship
+from storage.models import Enrolment
+
+STAGES = {
+    "initiation": "Getting started",
+    "cultivation": "Under way",
+    "separation": "Wrapping up",
+}
+
+
+def _card(card: PairCard) -> list[Block]:
+    r, role = card.relationship, card.role
+    other = r.mentor if role is ActorRole.MENTEE else r.mentee
+    what = "your mentor" if role is ActorRole.MENTEE else "your mentee"
+    if card.next_meeting is not None:
+        agenda = "agenda ready" if card.next_meeting.agenda is not None else "no agenda yet"
+        meeting = f"next meeting {when(card.next_meeting.starts_at)} ({agenda})"
+    else:
+        meeting = "no meeting booked"
+    lines = [
+        f"*{escape(other.display)}*, {what} · {escape(r.program.name)} · "
+        f"{STAGES.get(r.status.value, r.status.value)}",
+        f"{meeting} · {card.open_actions} open action{'s' if card.open_actions != 1 else ''}"
+        f" · goals: {card.goals_open} open, {card.goals_achieved} achieved",
+    ]
+    value = str(r.id)
+    buttons = [
+        ui.button(
+            "Book a meeting",
+            Action.MEETING_BOOK,
+            value=value,
+            style="primary" if role is ActorRole.MENTEE else None,
+        )
+    ]
+    if role is ActorRole.MENTEE:
+        buttons.append(ui.button("Set a goal", Action.GOAL_NEW, value=value))
+    else:
+        buttons.append(ui.button("Follow up with my mentee", Action.FOLLOW_UP, value=value))
+    return [ui.section("\n".join(lines)), ui.actions(*buttons)]
+
+
+def _health_line(counts: Counter[str] | None) -> str:
+    if not counts:
+        return ""
+    order = (
+        ("at_risk", ":red_circle:"),
+        ("needs_attention", ":large_yellow_circle:"),
+        ("on_track", ":large_green_circle:"),
+        ("too_early", ":white_circle:"),
+    )
+    shown = " ".join(f"{icon} {counts[k]}" for k, icon in order if counts.get(k))
+    return f"\n{shown}" if shown else ""
 
 
 def home(
@@ -21,7 +74,8 @@ def home(
     roles: Roles,
     enrolments: Sequence[Enrolment],
     managed: Sequence[ProgramSummary],
-    pairs: Sequence[tuple[Relationship, ActorRole]] = (),
+    pairs: Sequence[PairCard] = (),
+    health: Mapping[int, Counter[str]] | None = None,
 ) -> View:
     blocks: list[Block] = [
         ui.header("Mentorbot"),
@@ -33,35 +87,8 @@ def home(
     ]
     if pairs:
         blocks.append(ui.header("Your mentoring"))
-        for relationship, role in pairs[:10]:
-            other = relationship.mentor if role is ActorRole.MENTEE else relationship.mentee
-            what = "your mentor" if role is ActorRole.MENTEE else "your mentee"
-            blocks.append(
-                ui.section(
-                    f"*{escape(other.display)}*, {what} · {escape(relationship.program.name)} · "
-                    f"{relationship.status.value.replace('_', ' ')}",
-                    accessory=ui.button(
-                        "Book a meeting",
-                        Action.MEETING_BOOK,
-                        value=str(relationship.id),
-                        style="primary" if role is ActorRole.MENTEE else None,
-                    ),
-                )
-            )
-            if role is ActorRole.MENTEE:
-                blocks.append(
-                    ui.actions(ui.button("Set a goal", Action.GOAL_NEW, value=str(relationship.id)))
-                )
-            else:
-                blocks.append(
-                    ui.actions(
-                        ui.button(
-                            "Follow up with my mentee",
-                            Action.FOLLOW_UP,
-                            value=str(relationship.id),
-                        )
-                    )
-                )
+        for card in pairs[:10]:
+            blocks += _card(card)
         blocks.append(
             ui.context("`/mentor goals` shows your goals; `/mentor actions` what you agreed to do.")
         )
@@ -88,7 +115,8 @@ def home(
         for s in managed[:20]:
             blocks.append(
                 ui.section(
-                    f"*{escape(s.program.name)}* · {s.mentees} mentees · {s.mentors} mentors",
+                    f"*{escape(s.program.name)}* · {s.mentees} mentees · {s.mentors} mentors"
+                    + _health_line((health or {}).get(s.program.id)),
                     accessory=ui.button("Edit", Action.PROGRAM_EDIT, value=str(s.program.id)),
                 )
             )

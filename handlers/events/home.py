@@ -7,8 +7,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import agreements as agreement_svc
 from bot import enrolment as enrolment_svc
+from bot import home as home_svc
 from bot import programs as program_svc
 from bot.deps import Deps
 from bot.roles import roles_of
@@ -37,8 +37,7 @@ async def publish_home(deps: Deps, client: AsyncWebClient, actor: User) -> None:
             for s in await program_svc.summaries(session=session, viewer=actor)
             if s.managed_by_viewer
         ]
-        pairs = [
-            (r, role) for r, role, _ in await agreement_svc.for_actor(session=session, actor=actor)
-        ]
-        view = home(roles=roles, enrolments=enrolments, managed=managed, pairs=pairs)
+        pairs = await home_svc.cards(session=session, actor=actor, now=deps.clock.now())
+        health = await home_svc.program_health(session, [s.program.id for s in managed])
+        view = home(roles=roles, enrolments=enrolments, managed=managed, pairs=pairs, health=health)
     await client.views_publish(user_id=actor.slack_user_id, view=view)

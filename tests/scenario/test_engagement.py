@@ -235,3 +235,21 @@ async def test_check_ins_are_private_and_a_low_score_is_a_signal(
         assert not posts(fake, where, "2/5") and not posts(fake, where, "rescheduling")
     [answered, _] = await events(deps, "checkin_answered")
     assert "score" not in answered.data
+
+
+async def test_the_app_home_shows_each_relationship_and_managers_see_health(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    await accepted_pair(sender, fake, deps)
+    monday = datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
+    await book(sender, fake, "UMIA", {"when": int(monday.timestamp()), "minutes": "30"})
+    await sweep(deps)
+    mia = text_of(await home_blocks(sender, fake, "UMIA"))
+    assert "*Omar*, your mentor" in mia and "Getting started" in mia
+    assert f"next meeting <!date^{int(monday.timestamp())}^" in mia and "(no agenda yet)" in mia
+    assert "0 open actions · goals: 0 open, 0 achieved" in mia
+    assert Action.GOAL_NEW in mia and Action.FOLLOW_UP not in mia
+    omar = text_of(await home_blocks(sender, fake, "UOMAR"))
+    assert "*Mia*, your mentee" in omar and Action.FOLLOW_UP in omar
+    admin = text_of(await home_blocks(sender, fake, "UADMIN"))
+    assert ":white_circle: 1" in admin  # one pair, too early to tell
