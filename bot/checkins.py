@@ -41,12 +41,27 @@ def cadence(program: Program) -> tuple[int, int]:
     )
 
 
+STALE_AFTER = timedelta(days=21)
+
+
+def due_at(relationship: Relationship, rnd: int) -> datetime | None:
+    if relationship.accepted_at is None:
+        return None
+    first, every = cadence(relationship.program)
+    return relationship.accepted_at + timedelta(days=first + every * (rnd - 1))
+
+
+def stale(relationship: Relationship, rnd: int, now: datetime) -> bool:
+    """A round asked three weeks late would only confuse (and pile up after a long pause)."""
+    due = due_at(relationship, rnd)
+    return due is not None and now > due + STALE_AFTER
+
+
 async def plan(session: AsyncSession, now: datetime, relationship: Relationship, rnd: int) -> None:
     """Ask both people for round ``rnd`` (1 is day 30, then every 60 days)."""
-    if relationship.accepted_at is None:
+    due = due_at(relationship, rnd)
+    if due is None:
         return
-    first, every = cadence(relationship.program)
-    due = relationship.accepted_at + timedelta(days=first + every * (rnd - 1))
     if relationship.ends_at is not None and due >= relationship.ends_at:
         return
     for person, part in ((relationship.mentee, "mentee"), (relationship.mentor, "mentor")):

@@ -12,7 +12,7 @@ import contextlib
 import logging
 import sys
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -385,11 +385,13 @@ class Story:
 
         await self.matching()
         await self.relationship_loop()
+        await self.drift_and_recovery()
         c.print()
         c.print(
             Rule(
                 Text(
-                    "That's the story so far. Next: signals that catch the mentor who chases.",
+                    "That's the story so far: a mentee who leads, a drift caught early, and a "
+                    "good goodbye.",
                     style="bold",
                 )
             )
@@ -593,6 +595,124 @@ class Story:
         self.tell.show("UMIA")
         await self.submit("UMIA", {"progress": "100"}, note="marks it achieved")
         await self.tick(self.clock.now(), "the celebration goes to the pair")
+
+    async def drift_and_recovery(self) -> None:
+        """Mia drifts; Omar does the chasing; the managers see it with evidence; Mia gets a
+        constructive nudge and takes the lead again; the digest; a good goodbye."""
+        self.tell.chapter("16 · Mia goes quiet, and Omar does the chasing")
+        self.clock.set(datetime(2026, 6, 1, 14, 0, tzinfo=UTC))
+        await self.follow_up("Monday 1 June: Omar presses Follow up with my mentee")
+        await self.tick(self.clock.now(), "Mia gets a neutral nudge, in her working hours")
+        self.clock.set(datetime(2026, 6, 4, 14, 0, tzinfo=UTC))
+        await self.follow_up("Thursday: no answer yet, so Omar presses it again")
+        await self.tick(self.clock.now(), "the signals are evaluated as the event arrives")
+        await self.tick(self.clock.now(), "the alert and the accountability DM go out")
+        self.tell.say("Omar never sees the alert: it went to the managers' channel only.")
+
+        self.tell.chapter("17 · Ada acknowledges; Mia takes the lead again")
+        alert = self.last_post("CLEADS", "The mentor is doing the chasing")
+        self.tell.say("Ada presses Acknowledge")
+        await self.sender.click("UADA", Action.ALERT_ACK, blocks=alert, channel_id="CLEADS")
+        await self.settle()
+        self.tell.show("UADA")
+        nudge = self.last_post("UMIA", "has been the one reaching out")
+        self.tell.say("Mia presses Send my mentor an update")
+        await self.sender.click("UMIA", Action.MENTEE_UPDATE, blocks=nudge)
+        await self.fake.wait_for_view("UMIA", callback_id=Callback.UPDATE_FORM)
+        await self.settle()
+        self.tell.show("UMIA")
+        await self.submit(
+            "UMIA",
+            {
+                "update": "Sorry, a launch swallowed May. The review went well; I'd love to plan "
+                "the next step with you."
+            },
+            note="writes a short update",
+        )
+        self.tell.say("and books their next meeting from the same DM")
+        await self.sender.click("UMIA", Action.MEETING_BOOK, blocks=nudge)
+        await self.fake.wait_for_view("UMIA", callback_id=Callback.MEETING_FORM)
+        await self.settle()
+        thursday = datetime(2026, 6, 11, 9, 0, tzinfo=UTC)
+        await self.submit(
+            "UMIA",
+            {"when": int(thursday.timestamp()), "minutes": "45", "place": "Video call"},
+            note="books Thursday 11 June",
+        )
+        await self.tick(self.clock.now(), "her update and booking reach the pair")
+        self.tell.say(
+            "Two steps of Mia's own since Omar's two follow-ups: the chasing signal clears, "
+            "and the episode closes. Another chase later would be a new alert."
+        )
+
+        self.tell.chapter("18 · Mia leads the meeting; Monday's weekly digest")
+        await self.skip(datetime(2026, 6, 9, 15, 0, tzinfo=UTC), "a few days pass")
+        await self.tick(
+            datetime(2026, 6, 10, 15, 5, tzinfo=UTC), "the agenda prompt, the working day before"
+        )
+        prompt = next(
+            c
+            for c in reversed(self.fake.calls_to("chat.postMessage", channel="UMIA"))
+            if c.ok and c.response and "Mentees who arrive with an agenda" in str(c.args)
+        )
+        assert prompt.response is not None
+        await self.reply(
+            "UMIA",
+            prompt.response,
+            "Goal: choose my next stretch goal\nOptions: lead the platform RFC, or mentor a "
+            "new joiner",
+        )
+        await self.skip(datetime(2026, 6, 14, 12, 0, tzinfo=UTC), "the meeting happens")
+        await self.tick(datetime(2026, 6, 15, 8, 0, tzinfo=UTC), "Monday 09:00 in London")
+
+        self.tell.chapter("19 · Months pass; the relationship closes well")
+        self.clock.set(datetime(2026, 6, 8, 8, 1, tzinfo=UTC))
+        await self.skip(datetime(2027, 2, 28, 15, 0, tzinfo=UTC), "the story skips ahead")
+        await self.tick(
+            datetime(2027, 3, 1, 14, 5, tzinfo=UTC), "two weeks before the end: time to wrap up"
+        )
+        wrap = self.last_post("UMIA", "ends")
+        self.tell.say("Mia presses Close")
+        await self.sender.click("UMIA", Action.SEP_CLOSE, blocks=wrap)
+        await self.fake.wait_for_view("UMIA", callback_id=Callback.CLOSE_FORM)
+        await self.settle()
+        self.tell.show("UMIA")
+        await self.submit(
+            "UMIA",
+            {
+                "outcome": "achieved",
+                "goals_met": "yes",
+                "recommend": "yes",
+                "thanks": "Thank you, Omar. You helped me lead my first design review, and "
+                "I'm a tech lead now.",
+            },
+            note="answers three questions and thanks Omar",
+        )
+        await self.tick(self.clock.now(), "the pair's goodbye, and Omar's own survey")
+
+    async def follow_up(self, note: str) -> None:
+        await self.sender.event({"type": "app_home_opened", "user": "UOMAR", "tab": "home"})
+        await self.fake.wait_for("views.publish", lambda c: c.args.get("user_id") == "UOMAR")
+        await self.settle()
+        home = self.fake.home_view("UOMAR")
+        assert home is not None
+        self.tell.seen = len(self.fake.calls)
+        self.tell.say(note)
+        await self.sender.click("UOMAR", Action.FOLLOW_UP, blocks=home["blocks"])
+        await self.settle()
+        self.tell.show("UOMAR")
+
+    async def skip(self, until: datetime, why: str) -> None:
+        """Sweep day by day (at 15:00 UTC, inside both Mia's and Omar's hours) up to
+        ``until``, without printing what is sent on the way."""
+        self.tell.say(f"… {why}: what the scheduler sends meanwhile isn't shown …")
+        at = self.clock.now()
+        while at < until:
+            at = min(until, (at + timedelta(days=1)).replace(hour=15, minute=0))
+            self.clock.set(at)
+            await run_sweep(self.deps, self.sweeper)
+            await run_sweep(self.deps, self.sweeper)
+        self.tell.seen = len(self.fake.calls)
 
     @staticmethod
     def _first_action(blocks: list[dict[str, Any]]) -> str:

@@ -12,6 +12,7 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -109,14 +110,19 @@ async def build(session: AsyncSession, program: Program, now: datetime) -> Diges
     mentee, mentor = aliased(User), aliased(User)
     pairs = (
         await session.execute(
-            select(Relationship.id, Relationship.status, Relationship.ends_at, mentee, mentor)
+            select(
+                Relationship.id,
+                Relationship.ends_at,
+                *_person(mentee),
+                *_person(mentor),
+            )
             .join(mentee, mentee.id == Relationship.mentee_user_id)
             .join(mentor, mentor.id == Relationship.mentor_user_id)
             .where(Relationship.program_id == program.id, Relationship.status.in_(LIVE))
         )
     ).all()
-    names = {rid: (me, mo) for rid, _, _, me, mo in pairs}
-    ends = {rid: ends_at for rid, _, ends_at, _, _ in pairs}
+    names = {row[0]: (_Person(*row[2:5]), _Person(*row[5:8])) for row in pairs}
+    ends = {row[0]: row[1] for row in pairs}
 
     weeks = {0: Week(), 1: Week()}
 
@@ -207,25 +213,22 @@ async def build(session: AsyncSession, program: Program, now: datetime) -> Diges
     ).all():
         if rid not in names:
             continue
-        signals = [sig.Signal.from_json(s) for s in raw or []]
-        line = _line(rid, names[rid], health, sig.summary(signals))
+        # The stored evidence as it is (no need to rebuild Signal objects for 10,000 rows).
+        signals = raw or []
+        line = _line(rid, names[rid], health, "; ".join(str(x["evidence"]) for x in signals))
         if health == sig.Health.AT_RISK:
             at_risk.append(line)
         elif health == sig.Health.NEEDS_ATTENTION:
             attention.append(line)
-        if any(s.kind is sig.Kind.STALLED_INITIATION for s in signals):
-            stalled.append(
-                _line(
-                    rid,
-                    names[rid],
-                    health,
-                    next(s.evidence for s in signals if s.kind is sig.Kind.STALLED_INITIATION),
-                )
-            )
+        stalled_evidence = [
+            str(x["evidence"]) for x in signals if x["kind"] == sig.Kind.STALLED_INITIATION
+        ]
+        if stalled_evidence:
+            stalled.append(_line(rid, names[rid], health, stalled_evidence[0]))
     ending = [
         _line(rid, names[rid], "", "", ends[rid])
         for rid in names
-        if ends[rid] is not None and now <= ends[rid] <= now + ENDING_WITHIN  # type: ignore[operator]
+        if (end := ends[rid]) is not None and now <= end <= now + ENDING_WITHIN
     ]
     waiting = [
         u.display
@@ -260,8 +263,30 @@ async def build(session: AsyncSession, program: Program, now: datetime) -> Diges
     )
 
 
+@dataclass(frozen=True)
+class _Person:
+    """The few columns of a person the digest shows (not a whole ORM row: 20,000 of those
+    would cost more than the rest of the digest together)."""
+
+    slack_user_id: str
+    real_name: str
+    name: str
+
+    @property
+    def display(self) -> str:
+        return self.real_name or self.name or self.slack_user_id
+
+
+def _person(user: Any) -> tuple[Any, ...]:
+    return (user.slack_user_id, user.real_name, user.name)
+
+
 def _line(
-    rid: int, pair: tuple[User, User], health: str, reasons: str, ends_at: datetime | None = None
+    rid: int,
+    pair: tuple[_Person, _Person],
+    health: str,
+    reasons: str,
+    ends_at: datetime | None = None,
 ) -> PairLine:
     mentee, mentor = pair
     return PairLine(

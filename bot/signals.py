@@ -18,10 +18,19 @@ from typing import Any
 from storage.enums import ActorRole
 
 # What counts as taking the initiative. The mentee's: booking, the agenda, capturing what was
-# agreed, completing actions and answering a follow-up. The mentor's: following up, booking,
-# adding to the agenda and writing the notes (all of which the mentee should be doing).
+# agreed, completing actions and answering a follow-up (and stating or reaching a goal). The
+# mentor's: following up, booking, adding to the agenda and writing the notes (all of which
+# the mentee should be doing).
 MENTEE_INITIATIVE = frozenset(
-    {"meeting_booked", "agenda_written", "notes_captured", "action_done", "follow_up_answered"}
+    {
+        "meeting_booked",
+        "agenda_written",
+        "notes_captured",
+        "action_done",
+        "follow_up_answered",
+        "goal_set",
+        "goal_achieved",
+    }
 )
 MENTOR_INITIATIVE = frozenset(
     {"mentor_follow_up", "meeting_booked", "mentor_added_agenda", "mentor_wrote_notes"}

@@ -97,9 +97,13 @@ async def checkin(ctx: JobContext) -> None:
     if relationship is None or relationship.status not in health.LIVE:
         return
     to = ActorRole.MENTOR if ctx.work.payload.get("to") == "mentor" else ActorRole.MENTEE
-    row = await checkins.ask(
-        ctx.session, ctx.clock.now(), relationship, to=to, rnd=int(ctx.work.payload.get("round", 1))
-    )
+    rnd = int(ctx.work.payload.get("round", 1))
+    if checkins.stale(relationship, rnd, ctx.clock.now()):
+        # A round whose moment passed while the person was away: skip it, keep the rhythm.
+        if to is ActorRole.MENTEE:
+            await checkins.plan(ctx.session, ctx.clock.now(), relationship, rnd + 1)
+        return
+    row = await checkins.ask(ctx.session, ctx.clock.now(), relationship, to=to, rnd=rnd)
     if row.answered_at is not None:
         return
     person = relationship.mentor if to is ActorRole.MENTOR else relationship.mentee

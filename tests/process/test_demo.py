@@ -37,6 +37,14 @@ def test_the_demo_tells_the_story(tmp_path: Path) -> None:
         "Confirmed by Omar.",
         "Due today, agreed with Mia",  # the reminder for the action not yet done
         "Mia achieved a goal!",
+        "The mentor is doing the chasing",  # the alert, in the managers' channel
+        "mentor followed up 2 times in 60 days; mentee booked 0 meetings",
+        "[ Send my mentor an update ]",  # Mia's accountability DM
+        "Acknowledged by @Ada",
+        "Update from Mia",
+        "1 of ~0.5 expected (+1)",  # the weekly digest after she leads again
+        "have closed their mentoring",
+        "You helped me lead my first design review",
     ):
         assert moment in out, moment
     assert "Traceback" not in result.stderr
