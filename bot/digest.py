@@ -376,6 +376,23 @@ async def report_csv(session: AsyncSession, program: Program, now: datetime) -> 
             )
         ).all()
     )
+    # The latest check-in score of each person; a note only where its writer shared it.
+    latest: dict[tuple[int, ActorRole], tuple[int | None, str]] = {}
+    for rid, role, score, note, share in (
+        await session.execute(
+            select(
+                CheckIn.relationship_id,
+                CheckIn.role,
+                CheckIn.score,
+                CheckIn.note,
+                CheckIn.share_note,
+            )
+            .join(Relationship, Relationship.id == CheckIn.relationship_id)
+            .where(Relationship.program_id == program.id, CheckIn.answered_at.is_not(None))
+            .order_by(CheckIn.answered_at)
+        )
+    ).all():
+        latest[(rid, role)] = (score, note if share else "")
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -394,6 +411,9 @@ async def report_csv(session: AsyncSession, program: Program, now: datetime) -> 
             "actions_open",
             "actions_overdue",
             "goals_achieved",
+            "mentee_checkin",
+            "mentor_checkin",
+            "shared_checkin_notes",
         ]
     )
     for rid, rel_status, accepted_at, ends_at, me, mo, health in pairs:
@@ -413,6 +433,15 @@ async def report_csv(session: AsyncSession, program: Program, now: datetime) -> 
                 open_[rid],
                 late[rid],
                 achieved[rid],
+                *(
+                    "" if (got := latest.get((rid, role))) is None else got[0]
+                    for role in (ActorRole.MENTEE, ActorRole.MENTOR)
+                ),
+                " | ".join(
+                    got[1]
+                    for role in (ActorRole.MENTEE, ActorRole.MENTOR)
+                    if (got := latest.get((rid, role))) is not None and got[1]
+                ),
             ]
         )
     return out.getvalue()

@@ -223,7 +223,9 @@ async def test_check_ins_are_private_and_a_low_score_is_a_signal(
     )
     await sender.click("UOMAR", Action.CHECKIN_OPEN, blocks=asked_omar.args["blocks"])
     form = await fake.wait_for_view("UOMAR", callback_id=Callback.CHECKIN_FORM)
-    await sender.view_submission("UOMAR", form, {"score": "4"})
+    await sender.view_submission(
+        "UOMAR", form, {"score": "4", "note": "Launch season <!here>", "share": ["yes"]}
+    )
     await sweep(deps)
 
     row = await health_of(deps)
@@ -235,6 +237,13 @@ async def test_check_ins_are_private_and_a_low_score_is_a_signal(
         assert not posts(fake, where, "2/5") and not posts(fake, where, "rescheduling")
     [answered, _] = await events(deps, "checkin_answered")
     assert "score" not in answered.data
+    # Managers see the scores, and a note only where its writer shared it.
+    await sender.command("UADMIN", "report export")
+    await fake.wait_for("files.completeUploadExternal", lambda c: c.ok)
+    [report] = fake.uploaded_files
+    content = report["content"].decode()
+    assert ",2,4,Launch season <!here>" in content  # a CSV: text, not mrkdwn
+    assert "rescheduling" not in content
 
 
 async def test_the_app_home_shows_each_relationship_and_managers_see_health(
@@ -253,3 +262,63 @@ async def test_the_app_home_shows_each_relationship_and_managers_see_health(
     assert "*Mia*, your mentee" in omar and Action.FOLLOW_UP in omar
     admin = text_of(await home_blocks(sender, fake, "UADMIN"))
     assert ":white_circle: 1" in admin  # one pair, too early to tell
+
+
+async def signal_kinds(deps: Deps) -> dict[str, int]:
+    row = await health_of(deps)
+    return {s["kind"]: s["severity"] for s in row.signals}
+
+
+async def test_the_other_signals_through_the_front_door(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    """Stalled initiation, no meeting, no agenda, the mentor writing the notes and the
+    mentee's overdue actions, each raised by what people do (or don't) in Slack."""
+    await accepted_pair(sender, fake, deps)
+    accepted = clock.now()
+    clock.set(accepted + timedelta(days=20))
+    await sweep(deps)
+    assert "stalled_initiation" not in await signal_kinds(deps)
+    clock.set(accepted + timedelta(days=22))
+    await sweep(deps)
+    found = await signal_kinds(deps)
+    assert found["stalled_initiation"] == 1 and "no_meeting" not in found
+    clock.set(accepted + timedelta(days=29))  # twice the fortnightly cadence
+    await sweep(deps)
+    assert (await signal_kinds(deps))["no_meeting"] == 1
+
+    # Two meetings, neither with an agenda; the mentor captures the second, with an action
+    # for the mentee that then goes overdue.
+    for n, day in enumerate((30, 37)):
+        start = (accepted + timedelta(days=day)).replace(hour=14, minute=0)
+        clock.set(start - timedelta(days=1))
+        await book(sender, fake, "UMIA", {"when": int(start.timestamp()), "minutes": "30"})
+        await sweep(deps)
+        clock.set(start)
+        await sweep(deps)
+        if n == 1:
+            clock.set(start + timedelta(hours=2))
+            await sweep(deps)
+            [prompt] = posts(fake, "UMIA", "How did your meeting with")[-1:]
+            await sender.click("UOMAR", Action.CAPTURE_WRITE, blocks=prompt.args["blocks"])
+            form = await fake.wait_for_view("UOMAR", callback_id=Callback.CAPTURE_FORM)
+            due = (start + timedelta(days=2)).date().isoformat()
+            await sender.view_submission(
+                "UOMAR",
+                form,
+                {"takeaways": "x", "action_1_what": "Draft the plan", "action_1_due": due},
+            )
+    clock.set(accepted + timedelta(days=41))
+    await sweep(deps)
+    await sweep(deps)
+    found = await signal_kinds(deps)
+    assert found["no_agenda"] == 1  # 2 of the last 2 meetings had no agenda
+    assert found["mentor_wrote_notes"] == 1
+    assert found["actions_overdue"] == 1
+    assert "no_meeting" not in found  # they met
+    row = await health_of(deps)
+    evidence = {s["kind"]: s["evidence"] for s in row.signals}
+    assert evidence["no_agenda"] == "2 of the last 2 meetings had no agenda"
+    assert evidence["actions_overdue"] == "1 action owned by the mentee overdue"
+    assert row.health == "needs_attention"
+    assert alert_posts(fake) == []  # none of these alert the managers' channel at once
