@@ -20,7 +20,7 @@ from sqlalchemy.orm import aliased
 
 from bot import signals as sig
 from bot.health import LIVE
-from scheduling.api import schedule
+from scheduling.api import cancel_where, schedule
 from scheduling.kinds import Kind
 from scheduling.models import Delivery
 from scheduling.windows import local_instant, zone
@@ -453,20 +453,36 @@ def next_run(program: Program, now: datetime) -> datetime:
     raw = program.settings or {}
     day = raw.get("digest_weekday")
     weekday = day if isinstance(day, int) and 0 <= day <= 6 else DEFAULT_DAY
+    wall = _wall(raw.get("digest_time"))
     tz = zone(program.timezone)
     local = now.astimezone(tz).date()
     for ahead in range(8):
         candidate_day: date = local + timedelta(days=ahead)
         if candidate_day.weekday() != weekday:
             continue
-        candidate = local_instant(candidate_day, DEFAULT_TIME, tz)
+        candidate = local_instant(candidate_day, wall, tz)
         if candidate > now:
             return candidate
-    return local_instant(local + timedelta(days=7), DEFAULT_TIME, tz)
+    return local_instant(local + timedelta(days=7), wall, tz)
+
+
+def _wall(raw: object) -> time:
+    try:
+        return time.fromisoformat(raw) if isinstance(raw, str) else DEFAULT_TIME
+    except ValueError:
+        return DEFAULT_TIME
 
 
 async def plan(session: AsyncSession, now: datetime, program: Program) -> None:
-    """Keep one weekly digest scheduled for the program (idempotent per date)."""
+    """Keep exactly one weekly digest scheduled for the program (moved when its day or time
+    changes)."""
+    await cancel_where(
+        session=session,
+        now=now,
+        team_id=program.team_id,
+        program_id=program.id,
+        kinds=(Kind.DIGEST_WEEKLY,),
+    )
     if program.archived_at is not None:
         return
     at = next_run(program, now)

@@ -115,6 +115,10 @@ class ProgramField(enum.StrEnum):
     CELEBRATIONS = "celebration_channel"
     AGENDA_LEAD = "agenda_lead_hours"
     CAPTURE_LEAD = "capture_lead_hours"
+    DIGEST_DAY = "digest_weekday"
+    DIGEST_TIME = "digest_time"
+    CHECKIN_FIRST = "checkin_first_days"
+    CHECKIN_EVERY = "checkin_every_days"
 
 
 class JoinField(enum.StrEnum):

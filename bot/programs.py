@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,6 +50,12 @@ class ProgramDraft:
     # mentee's working hours), the capture this many hours after it ends
     agenda_lead_hours: int = 24
     capture_lead_hours: int = 1
+    # The weekly digest (0 = Monday, at this wall time in the program's time zone) and the
+    # check-ins (first after this many days, then every so many)
+    digest_weekday: int = 0
+    digest_time: time = time(9, 0)
+    checkin_first_days: int = 30
+    checkin_every_days: int = 60
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,12 @@ def validate(draft: ProgramDraft) -> None:
         errors[F.CELEBRATIONS] = "Choose a channel (not a direct message)."
     if not AGENDA_LEAD_MIN <= draft.agenda_lead_hours <= AGENDA_LEAD_MAX:
         errors[F.AGENDA_LEAD] = f"Choose between {AGENDA_LEAD_MIN} and {AGENDA_LEAD_MAX} hours."
+    if not 0 <= draft.digest_weekday <= 6:
+        errors[F.DIGEST_DAY] = "Choose a day of the week."
+    if not 7 <= draft.checkin_first_days <= 120:
+        errors[F.CHECKIN_FIRST] = "Choose between 7 and 120 days."
+    if not 14 <= draft.checkin_every_days <= 180:
+        errors[F.CHECKIN_EVERY] = "Choose between 14 and 180 days."
     if not CAPTURE_LEAD_MIN <= draft.capture_lead_hours <= CAPTURE_LEAD_MAX:
         errors[F.CAPTURE_LEAD] = f"Choose between {CAPTURE_LEAD_MIN} and {CAPTURE_LEAD_MAX} hours."
     if not MONTHS_MIN <= draft.relationship_months <= MONTHS_MAX:
@@ -272,6 +284,10 @@ def draft_of(program: Program) -> ProgramDraft:
         celebration_channel_id=celebration_channel(program),
         agenda_lead_hours=agenda_lead(program),
         capture_lead_hours=capture_lead(program),
+        digest_weekday=_hours_setting(program, "digest_weekday", 0),
+        digest_time=digest_time(program),
+        checkin_first_days=_hours_setting(program, "checkin_first_days", 30),
+        checkin_every_days=_hours_setting(program, "checkin_every_days", 60),
     )
 
 
@@ -292,6 +308,14 @@ def agenda_lead(program: Program) -> int:
 def capture_lead(program: Program) -> int:
     """Hours after a meeting ends that the mentee is asked to capture what was agreed."""
     return _hours_setting(program, "capture_lead_hours", 1)
+
+
+def digest_time(program: Program) -> time:
+    raw = (program.settings or {}).get("digest_time")
+    try:
+        return time.fromisoformat(raw) if isinstance(raw, str) else time(9, 0)
+    except ValueError:
+        return time(9, 0)
 
 
 def celebration_channel(program: Program) -> str | None:
@@ -317,6 +341,10 @@ def _apply(program: Program, draft: ProgramDraft, now: datetime) -> None:
         "celebration_channel_id": draft.celebration_channel_id,
         "agenda_lead_hours": draft.agenda_lead_hours,
         "capture_lead_hours": draft.capture_lead_hours,
+        "digest_weekday": draft.digest_weekday,
+        "digest_time": draft.digest_time.strftime("%H:%M"),
+        "checkin_first_days": draft.checkin_first_days,
+        "checkin_every_days": draft.checkin_every_days,
     }
     program.updated_at = now
 

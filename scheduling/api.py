@@ -89,6 +89,7 @@ async def cancel_where(
     relationship_id: int | None = None,
     recipient_id: str | None = None,
     kinds: tuple[str, ...] | None = None,
+    program_id: int | None = None,
 ) -> int:
     """Cancel every pending row of a team, narrowed to a relationship, a person or kinds."""
     stmt = update(DueWork).where(DueWork.team_id == team_id, DueWork.status == Status.PENDING)
@@ -96,6 +97,8 @@ async def cancel_where(
         stmt = stmt.where(DueWork.relationship_id == relationship_id)
     if recipient_id is not None:
         stmt = stmt.where(DueWork.recipient_id == recipient_id)
+    if program_id is not None:
+        stmt = stmt.where(DueWork.program_id == program_id)
     if kinds is not None:
         stmt = stmt.where(DueWork.kind.in_(kinds))
     result = await session.execute(

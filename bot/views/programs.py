@@ -145,6 +145,44 @@ def program_form(draft: svc.ProgramDraft, *, program_id: int | None = None) -> V
             ),
         ),
         ui.input_block(
+            F.DIGEST_DAY,
+            "Weekly digest on",
+            StaticSelectElement(
+                action_id=Action.FIELD,
+                options=(days := ui.options((str(i), d) for i, d in enumerate(WEEKDAYS))),
+                initial_option=days[draft.digest_weekday],
+            ),
+        ),
+        ui.input_block(
+            F.DIGEST_TIME,
+            "at",
+            TimePickerElement(action_id=Action.FIELD, initial_time=f"{draft.digest_time:%H:%M}"),
+            hint="In the program's time zone.",
+        ),
+        ui.input_block(
+            F.CHECKIN_FIRST,
+            "First check-in (days after the match)",
+            NumberInputElement(
+                action_id=Action.FIELD,
+                is_decimal_allowed=False,
+                min_value="7",
+                max_value="120",
+                initial_value=draft.checkin_first_days,
+            ),
+        ),
+        ui.input_block(
+            F.CHECKIN_EVERY,
+            "Then a check-in every (days)",
+            NumberInputElement(
+                action_id=Action.FIELD,
+                is_decimal_allowed=False,
+                min_value="14",
+                max_value="180",
+                initial_value=draft.checkin_every_days,
+            ),
+            hint="Each person privately: how is it going, 1 to 5.",
+        ),
+        ui.input_block(
             F.NUDGE_START,
             "Nudges may arrive from",
             TimePickerElement(action_id=Action.FIELD, initial_time=f"{draft.hours.start:%H:%M}"),
@@ -214,6 +252,14 @@ def parse_program_form(state: FormState) -> svc.ProgramDraft:
     capture_lead = _optional_integer(
         state, F.CAPTURE_LEAD, errors, "Enter a whole number of hours."
     )
+    first = _optional_integer(state, F.CHECKIN_FIRST, errors, "Enter a whole number of days.")
+    every = _optional_integer(state, F.CHECKIN_EVERY, errors, "Enter a whole number of days.")
+    day = state.selected(F.DIGEST_DAY)
+    try:
+        digest_at = state.time(F.DIGEST_TIME)  # left out (an older form): the default
+    except InvalidInput as exc:
+        errors.update(exc.fields)
+        digest_at = None
     start = _time(state, F.NUDGE_START, errors)
     end = _time(state, F.NUDGE_END, errors)
     days: set[int] = set()
@@ -245,6 +291,10 @@ def parse_program_form(state: FormState) -> svc.ProgramDraft:
         celebration_channel_id=state.conversation(F.CELEBRATIONS),
         agenda_lead_hours=agenda_lead if agenda_lead is not None else 24,
         capture_lead_hours=capture_lead if capture_lead is not None else 1,
+        digest_weekday=int(day) if day and day.isdigit() else 0,
+        digest_time=digest_at or time(9, 0),
+        checkin_first_days=first if first is not None else 30,
+        checkin_every_days=every if every is not None else 60,
     )
 
 

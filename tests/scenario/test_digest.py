@@ -11,9 +11,12 @@ from sqlalchemy import select
 from bot.clock import ManualClock
 from bot.deps import Deps
 from bot.ids import Action, Callback
+from scheduling.kinds import Kind
+from scheduling.models import DueWork, Status
 from storage.enums import RelationshipStatus
 from storage.models import Program, Relationship, RelationshipHealth, User
 from tests.fakeslack import FakeSlack, SlackSender
+from tests.scenario.flows import open_modal
 from tests.scenario.test_capture import capture_prompt, held_meeting
 from tests.scenario.test_goals import ephemeral
 from tests.scenario.test_matching_flow import sweep, text_of
@@ -137,3 +140,34 @@ async def test_a_large_program_stays_within_block_kit_and_attaches_the_full_list
     assert attached["channel"] == "CLEADS"
     lines = attached["content"].decode().strip().splitlines()
     assert len([line for line in lines if ",at_risk," in line]) == 40
+
+
+async def test_the_program_chooses_the_digest_day_and_time(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    await held_meeting(sender, fake, deps, clock)
+    form = await open_modal(
+        sender, fake, "UADMIN", "program edit Engineering mentoring", Callback.PROGRAM_FORM
+    )
+    values = sender.values_of(form)
+    assert values["digest_weekday"] == "0" and values["checkin_first_days"] == "30"
+    bad = await sender.view_submission("UADMIN", form, {**values, "checkin_every_days": "5"})
+    assert "between 14 and 180" in bad.json()["errors"]["checkin_every_days"]
+    await sender.view_submission(
+        "UADMIN", form, {**values, "digest_weekday": "2", "digest_time": "10:30"}
+    )
+    async with deps.db.transaction() as s:
+        pending = (
+            await s.scalars(
+                select(DueWork).where(
+                    DueWork.kind == Kind.DIGEST_WEEKLY, DueWork.status == Status.PENDING
+                )
+            )
+        ).all()
+        assert [w.due_at for w in pending] == [datetime(2026, 3, 11, 10, 30, tzinfo=UTC)]
+    clock.set(MONDAY_9_LONDON)
+    await sweep(deps)
+    assert posts(fake, "CLEADS", "Weekly digest") == []
+    clock.set(datetime(2026, 3, 11, 10, 30, tzinfo=UTC))  # Wednesday 10:30 in London
+    await sweep(deps)
+    assert len(posts(fake, "CLEADS", "Weekly digest")) == 1
