@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.deps import Deps
 from bot.directory import FRESH_FOR, lookup_user
+from handlers.payloads import ActionRequest, ViewRequest
 from storage.models import User
 
 DEPS_KEY = "mentorbot_deps"
@@ -36,3 +37,25 @@ async def acting_user(
         user_id=user_id,
         fresh_for=fresh_for,
     )
+
+
+async def begin_action(
+    ack: Any, body: dict[str, Any], context: Any, client: AsyncWebClient
+) -> tuple[ActionRequest, Deps, User]:
+    """Acknowledge a button press at once, then parse it and find who pressed it."""
+    await ack()
+    req = ActionRequest.parse(body)
+    deps = deps_of(context)
+    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    return req, deps, actor
+
+
+async def begin_view(
+    body: dict[str, Any], context: Any, client: AsyncWebClient
+) -> tuple[ViewRequest, Deps, User]:
+    """Parse a modal submission and find who sent it (the ack comes after the service
+    accepted it, so field errors can go back inside the ack)."""
+    req = ViewRequest.parse(body)
+    deps = deps_of(context)
+    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    return req, deps, actor

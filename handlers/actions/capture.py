@@ -14,8 +14,7 @@ from bot import meetings as meeting_svc
 from bot.ids import Action
 from bot.views import capture as views
 from handlers import modals
-from handlers.context import acting_user, deps_of
-from handlers.payloads import ActionRequest
+from handlers.context import begin_action
 from scheduling.windows import zone
 from storage.enums import MeetingOutcome
 
@@ -26,16 +25,6 @@ OUTCOMES: dict[str, MeetingOutcome] = {
 }
 
 
-async def _start(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> tuple[ActionRequest, Any, Any]:
-    await ack()
-    req = ActionRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
-    return req, deps, actor
-
-
 def _blocks(blocks: list[Any]) -> list[dict[str, Any]]:
     return [b.to_dict() for b in blocks]
 
@@ -43,7 +32,7 @@ def _blocks(blocks: list[Any]) -> list[dict[str, Any]]:
 async def write(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req, deps, actor = await _start(ack, body, context, client)
+    req, deps, actor = await begin_action(ack, body, context, client)
     await modals.open_capture_form(
         deps, client, actor=actor, trigger_id=req.trigger_id, meeting_id=req.id_of("meeting")
     )
@@ -56,7 +45,7 @@ async def confirm(
     client: AsyncWebClient,
     respond: AsyncRespond,
 ) -> None:
-    req, deps, actor = await _start(ack, body, context, client)
+    req, deps, actor = await begin_action(ack, body, context, client)
     meeting_id = req.id_of("meeting")
     async with deps.db.transaction() as session:
         await svc.confirm(session=session, clock=deps.clock, actor=actor, meeting_id=meeting_id)
@@ -69,7 +58,7 @@ async def confirm(
 async def suggest(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req, deps, actor = await _start(ack, body, context, client)
+    req, deps, actor = await begin_action(ack, body, context, client)
     await modals.open_capture_suggest_form(
         deps, client, actor=actor, trigger_id=req.trigger_id, meeting_id=req.id_of("meeting")
     )
@@ -82,7 +71,7 @@ async def outcome(
     client: AsyncWebClient,
     respond: AsyncRespond,
 ) -> None:
-    req, deps, actor = await _start(ack, body, context, client)
+    req, deps, actor = await begin_action(ack, body, context, client)
     answer = OUTCOMES[req.action_id]
     async with deps.db.transaction() as session:
         meeting, first = await svc.record_outcome(
@@ -104,7 +93,7 @@ async def done(
     client: AsyncWebClient,
     respond: AsyncRespond,
 ) -> None:
-    req, deps, actor = await _start(ack, body, context, client)
+    req, deps, actor = await begin_action(ack, body, context, client)
     block_id = str(((body.get("actions") or [{}])[0]).get("block_id") or "")
     in_list = block_id.startswith(views.LIST_BLOCK)
     async with deps.db.transaction() as session:

@@ -13,24 +13,13 @@ from bot import followups
 from bot.ids import Action
 from bot.views import alerts as views
 from handlers import modals
-from handlers.context import acting_user, deps_of
-from handlers.payloads import ActionRequest
+from handlers.context import begin_action
 
 ALERT_ACTIONS: dict[str, str] = {
     Action.ALERT_ACK: "acknowledge",
     Action.ALERT_SNOOZE: "snooze",
     Action.ALERT_SPOKEN: "spoken",
 }
-
-
-async def _start(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> tuple[ActionRequest, Any, Any]:
-    await ack()
-    req = ActionRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
-    return req, deps, actor
 
 
 async def follow_up(
@@ -40,7 +29,7 @@ async def follow_up(
     client: AsyncWebClient,
     respond: AsyncRespond,
 ) -> None:
-    req, deps, actor = await _start(ack, body, context, client)
+    req, deps, actor = await begin_action(ack, body, context, client)
     async with deps.db.transaction() as session:
         relationship, planned = await followups.follow_up(
             session=session,
@@ -61,7 +50,7 @@ async def follow_up(
 async def open_update(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req, deps, actor = await _start(ack, body, context, client)
+    req, deps, actor = await begin_action(ack, body, context, client)
     await modals.open_update_form(
         deps,
         client,
@@ -78,7 +67,7 @@ async def alert_button(
     client: AsyncWebClient,
     respond: AsyncRespond,
 ) -> None:
-    req, deps, actor = await _start(ack, body, context, client)
+    req, deps, actor = await begin_action(ack, body, context, client)
     async with deps.db.transaction() as session:
         alert = await alert_svc.handle(
             session=session,
@@ -96,7 +85,7 @@ async def alert_button(
 async def open_checkin(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req, deps, actor = await _start(ack, body, context, client)
+    req, deps, actor = await begin_action(ack, body, context, client)
     await modals.open_checkin_form(
         deps, client, actor=actor, trigger_id=req.trigger_id, checkin_id=req.id_of("check-in")
     )

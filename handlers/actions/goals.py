@@ -8,24 +8,13 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from handlers import modals
-from handlers.context import acting_user, deps_of
-from handlers.payloads import ActionRequest
-
-
-async def _start(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> tuple[ActionRequest, Any, Any]:
-    await ack()
-    req = ActionRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
-    return req, deps, actor
+from handlers.context import begin_action
 
 
 async def new_goal(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req, deps, actor = await _start(ack, body, context, client)
+    req, deps, actor = await begin_action(ack, body, context, client)
     await modals.open_goal_form(
         deps, client, actor=actor, trigger_id=req.trigger_id, relationship_id=req.int_value()
     )
@@ -34,7 +23,7 @@ async def new_goal(
 async def milestone(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req, deps, actor = await _start(ack, body, context, client)
+    req, deps, actor = await begin_action(ack, body, context, client)
     await modals.open_goal_form(
         deps, client, actor=actor, trigger_id=req.trigger_id, parent_id=req.id_of("goal")
     )
@@ -43,7 +32,7 @@ async def milestone(
 async def progress(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req, deps, actor = await _start(ack, body, context, client)
+    req, deps, actor = await begin_action(ack, body, context, client)
     await modals.open_goal_progress_form(
         deps, client, actor=actor, trigger_id=req.trigger_id, goal_id=req.id_of("goal")
     )
@@ -52,7 +41,7 @@ async def progress(
 async def comment(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req, deps, actor = await _start(ack, body, context, client)
+    req, deps, actor = await begin_action(ack, body, context, client)
     await modals.open_goal_comment_form(
         deps, client, actor=actor, trigger_id=req.trigger_id, goal_id=req.id_of("goal")
     )

@@ -12,24 +12,13 @@ from bot import separation as svc
 from bot.ids import Action
 from bot.views import separation as views
 from handlers import modals
-from handlers.context import acting_user, deps_of
-from handlers.payloads import ActionRequest
-
-
-async def _start(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> tuple[ActionRequest, Any, Any]:
-    await ack()
-    req = ActionRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
-    return req, deps, actor
+from handlers.context import begin_action
 
 
 async def extend(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req, deps, actor = await _start(ack, body, context, client)
+    req, deps, actor = await begin_action(ack, body, context, client)
     await modals.open_extend_form(
         deps,
         client,
@@ -42,7 +31,7 @@ async def extend(
 async def close(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req, deps, actor = await _start(ack, body, context, client)
+    req, deps, actor = await begin_action(ack, body, context, client)
     await modals.open_close_form(
         deps,
         client,
@@ -59,7 +48,7 @@ async def answer(
     client: AsyncWebClient,
     respond: AsyncRespond,
 ) -> None:
-    req, deps, actor = await _start(ack, body, context, client)
+    req, deps, actor = await begin_action(ack, body, context, client)
     agree = req.action_id == Action.SEP_AGREE
     async with deps.db.transaction() as session:
         relationship = await svc.answer_extension(

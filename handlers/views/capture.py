@@ -10,16 +10,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import capture as svc
 from bot.ids import CaptureField
 from bot.views.capture import parse_capture_form
-from handlers.context import acting_user, deps_of
-from handlers.payloads import ViewRequest
+from handlers.context import begin_view
 
 
 async def submit_capture(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req = ViewRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    req, deps, actor = await begin_view(body, context, client)
     async with deps.db.transaction() as session:
         await svc.capture(
             session=session,
@@ -35,9 +32,7 @@ async def submit_capture(
 async def submit_suggestion(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req = ViewRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    req, deps, actor = await begin_view(body, context, client)
     async with deps.db.transaction() as session:
         await svc.suggest_change(
             session=session,

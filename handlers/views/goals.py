@@ -11,16 +11,13 @@ from bot import goals as svc
 from bot.errors import NotFound
 from bot.ids import GoalField
 from bot.views.goals import parse_goal_form, parse_progress
-from handlers.context import acting_user, deps_of
-from handlers.payloads import ViewRequest
+from handlers.context import begin_view
 
 
 async def submit_goal(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req = ViewRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    req, deps, actor = await begin_view(body, context, client)
     draft, chosen = parse_goal_form(req.state)
     relationship_id = chosen or req.metadata_id("relationship_id")
     if relationship_id is None:
@@ -41,9 +38,7 @@ async def submit_goal(
 async def submit_progress(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req = ViewRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    req, deps, actor = await begin_view(body, context, client)
     async with deps.db.transaction() as session:
         await svc.set_progress(
             session=session,
@@ -59,9 +54,7 @@ async def submit_progress(
 async def submit_comment(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req = ViewRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    req, deps, actor = await begin_view(body, context, client)
     async with deps.db.transaction() as session:
         await svc.comment(
             session=session,

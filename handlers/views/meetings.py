@@ -11,16 +11,13 @@ from bot import meetings as svc
 from bot.errors import NotFound
 from bot.ids import AgendaField
 from bot.views.meetings import parse_agenda_form, parse_meeting_form
-from handlers.context import acting_user, deps_of
-from handlers.payloads import ViewRequest
+from handlers.context import begin_view
 
 
 async def submit_meeting(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req = ViewRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    req, deps, actor = await begin_view(body, context, client)
     draft, chosen = parse_meeting_form(req.state)
     meeting_id = req.metadata_id("meeting_id")
     async with deps.db.transaction() as session:
@@ -46,9 +43,7 @@ async def submit_meeting(
 async def submit_agenda(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req = ViewRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    req, deps, actor = await begin_view(body, context, client)
     grow, goal_id = parse_agenda_form(req.state)
     async with deps.db.transaction() as session:
         await svc.write_agenda(
@@ -66,9 +61,7 @@ async def submit_agenda(
 async def submit_mentor_items(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req = ViewRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    req, deps, actor = await begin_view(body, context, client)
     async with deps.db.transaction() as session:
         await svc.add_mentor_items(
             session=session,

@@ -10,16 +10,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import separation as svc
 from bot.errors import NotFound
 from bot.views.separation import parse_close, parse_extend
-from handlers.context import acting_user, deps_of
-from handlers.payloads import ViewRequest
+from handlers.context import begin_view
 
 
 async def submit_extend(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req = ViewRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    req, deps, actor = await begin_view(body, context, client)
     async with deps.db.transaction() as session:
         await svc.propose_extension(
             session=session,
@@ -35,9 +32,7 @@ async def submit_extend(
 async def submit_close(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req = ViewRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    req, deps, actor = await begin_view(body, context, client)
     outcome, goals_met, recommend, thanks = parse_close(req.state)
     async with deps.db.transaction() as session:
         await svc.close(
@@ -57,9 +52,7 @@ async def submit_close(
 async def submit_end(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req = ViewRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    req, deps, actor = await begin_view(body, context, client)
     chosen = req.state.selected("pair")
     relationship_id = (
         int(chosen) if chosen and chosen.isdigit() else req.metadata_id("relationship_id")
