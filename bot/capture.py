@@ -26,7 +26,7 @@ from scheduling.api import cancel as cancel_work
 from scheduling.api import schedule
 from scheduling.kinds import Kind
 from scheduling.models import Delivery
-from scheduling.windows import local_instant, zone
+from scheduling.windows import local_date, local_instant, zone
 from storage.enums import ActionStatus, ActorRole, MeetingOutcome, MeetingStatus
 from storage.models import ActionItem, Meeting, MeetingNotes, Relationship, User
 
@@ -83,10 +83,6 @@ def validate(draft: CaptureDraft, *, today: date) -> CaptureDraft:
     return draft
 
 
-def _today(user: User, clock: Clock) -> date:
-    return clock.now().astimezone(zone(user.tz)).date()
-
-
 async def capture(
     *,
     session: AsyncSession,
@@ -108,7 +104,7 @@ async def capture(
         raise Conflict("That meeting didn't happen, so there's nothing to capture.")
     if meeting.starts_at > now:
         raise Conflict("That meeting hasn't happened yet. Capture what you agreed afterwards.")
-    draft = validate(draft, today=_today(actor, clock))
+    draft = validate(draft, today=local_date(clock.now(), actor.tz))
     relationship = meeting.pair
     existing = await _actions_of(session, meeting.id)
     notes = meeting.notes
@@ -418,7 +414,7 @@ async def complete_action(
     item.status = ActionStatus.DONE
     item.done_at = now
     item.done_by_role = member.role
-    today = _today(owner_of(member.relationship, item), clock)
+    today = local_date(now, owner_of(member.relationship, item).tz)
     await activity.record(
         session,
         member.relationship,

@@ -23,7 +23,7 @@ from bot.relationships import membership
 from scheduling.api import schedule
 from scheduling.kinds import Kind
 from scheduling.models import Delivery
-from scheduling.windows import zone
+from scheduling.windows import local_date
 from storage.enums import ActorRole, GoalStatus
 from storage.models import Goal, GoalComment, Relationship, User
 
@@ -78,10 +78,6 @@ def validate(draft: GoalDraft, *, today: date, milestone: bool) -> GoalDraft:
     return draft
 
 
-def _today(relationship: Relationship, clock: Clock) -> date:
-    return clock.now().astimezone(zone(relationship.mentee.tz)).date()
-
-
 async def add(
     *,
     session: AsyncSession,
@@ -102,7 +98,9 @@ async def add(
         parent = await session.get(Goal, parent_id)
         if parent is None or parent.relationship_id != relationship.id or parent.parent_id:
             raise NotFound("That goal doesn't exist.")
-    draft = validate(draft, today=_today(relationship, clock), milestone=parent is not None)
+    draft = validate(
+        draft, today=local_date(clock.now(), relationship.mentee.tz), milestone=parent is not None
+    )
     now = clock.now()
     goal = Goal(
         team_id=relationship.team_id,

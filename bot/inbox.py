@@ -18,7 +18,7 @@ from bot import meetings as meeting_svc
 from bot import replies
 from bot.clock import Clock
 from bot.errors import InvalidInput
-from scheduling.windows import zone
+from scheduling.windows import local_date
 from storage.models import DmPrompt, InboundEvent, Meeting, User
 from storage.upsert import insert
 
@@ -83,7 +83,7 @@ async def answer(
             source="reply",
         )
         return Answered("agenda", meeting)
-    today = clock.now().astimezone(zone(actor.tz)).date()
+    today = local_date(clock.now(), actor.tz)
     parsed = replies.capture(text, today, author=role)
     draft = capture_svc.CaptureDraft(
         takeaways=parsed.takeaways,

@@ -24,7 +24,7 @@ from bot.wrapup import plan_wrap_up
 from scheduling.api import cancel_where, schedule
 from scheduling.kinds import Kind
 from scheduling.models import Delivery
-from scheduling.windows import zone
+from scheduling.windows import local_date, zone
 from storage.enums import ActorRole, RelationshipStatus
 from storage.models import ClosingSurvey, Relationship, User
 
@@ -67,10 +67,6 @@ async def enter_separation(
     return True
 
 
-def _today(actor: User, clock: Clock) -> date:
-    return clock.now().astimezone(zone(actor.tz)).date()
-
-
 async def propose_extension(
     *, session: AsyncSession, clock: Clock, actor: User, relationship_id: int, new_end: date | None
 ) -> Relationship:
@@ -78,7 +74,7 @@ async def propose_extension(
     relationship = member.relationship
     if relationship.status not in ACTIVE or relationship.ends_at is None:
         raise Conflict("That mentoring relationship has ended.")
-    current = relationship.ends_at.astimezone(zone(actor.tz)).date()
+    current = local_date(relationship.ends_at, actor.tz)
     if new_end is None:
         raise InvalidInput.for_fields({F_NEW_END: "Pick the new end date."})
     if new_end <= current:

@@ -34,7 +34,7 @@ from bot.views.meetings import agenda_form, meeting_form, mentor_items_form
 from bot.views.programs import program_form
 from bot.views.settings import settings_form
 from bot.views.state import FormState
-from scheduling.windows import local_instant, zone
+from scheduling.windows import local_date, local_instant, zone
 from storage.enums import ActorRole
 from storage.models import User
 from storage.repositories import enrolments as enrolment_repo
@@ -156,7 +156,7 @@ async def open_agreement_form(
             )
         current = await rel_repo.current_agreement(session=session, relationship_id=relationship_id)
         relationship = member.relationship
-        today = deps.clock.now().astimezone(zone(actor.tz)).date()
+        today = local_date(deps.clock.now(), actor.tz)
         terms = (
             agreement_svc.Terms.from_dict(current.terms)
             if current is not None
@@ -403,7 +403,7 @@ async def open_extend_form(
         relationship = member.relationship
         if relationship.status not in separation_svc.ACTIVE or relationship.ends_at is None:
             raise NotAllowed("That mentoring relationship has ended.")
-        current = relationship.ends_at.astimezone(zone(actor.tz)).date()
+        current = local_date(relationship.ends_at, actor.tz)
         view = separation_views.extend_form(relationship, current)
     await client.views_open(trigger_id=trigger_id, view=view)
 

@@ -27,6 +27,11 @@ def zone(name: str | None) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
+def local_date(moment: datetime, tz: str | None) -> date:
+    """The calendar date of ``moment`` for someone in zone ``tz``."""
+    return moment.astimezone(zone(tz)).date()
+
+
 def local_instant(day: date, wall: time, tz: ZoneInfo) -> datetime:
     """The UTC instant of wall-clock ``wall`` on ``day`` in ``tz`` (gap-safe, see module)."""
     naive = datetime.combine(day, wall)

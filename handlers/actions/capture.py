@@ -15,7 +15,7 @@ from bot.ids import Action
 from bot.views import capture as views
 from handlers import modals
 from handlers.context import begin_action
-from scheduling.windows import zone
+from scheduling.windows import local_date
 from storage.enums import MeetingOutcome
 
 OUTCOMES: dict[str, MeetingOutcome] = {
@@ -102,7 +102,7 @@ async def done(
         )
         if in_list:  # the /mentor actions list: show it again, without this one
             pairs = await svc.open_actions(session=session, actor=actor)
-            today = deps.clock.now().astimezone(zone(actor.tz)).date()
+            today = local_date(deps.clock.now(), actor.tz)
             blocks = views.actions_list(pairs, today=today)
         else:  # the due reminder
             blocks = views.action_done(item)

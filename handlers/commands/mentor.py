@@ -34,7 +34,7 @@ from bot.views.settings import paused, resumed
 from handlers import matching, modals
 from handlers.context import acting_user, deps_of
 from handlers.payloads import CommandRequest
-from scheduling.windows import zone
+from scheduling.windows import local_date
 from storage.enums import ActorRole, EnrolmentStatus
 from storage.models import User
 from storage.repositories import programs as program_repo
@@ -349,7 +349,7 @@ async def _actions(
 ) -> None:
     async with deps.db.transaction() as session:
         pairs = await capture_svc.open_actions(session=session, actor=actor)
-    today = deps.clock.now().astimezone(zone(actor.tz)).date()
+    today = local_date(deps.clock.now(), actor.tz)
     blocks = actions_list(pairs, today=today)
     await respond(
         text="Your open actions", blocks=[b.to_dict() for b in blocks], response_type="ephemeral"
