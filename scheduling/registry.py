@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +20,14 @@ from bot.config import Settings
 from scheduling.delivery import SlackGateway
 from scheduling.models import DueWork
 from storage.models import Relationship
+from storage.repositories import relationships as rel_repo
+
+
+class _TeamRow(Protocol):
+    team_id: str
+
+
+RowT = TypeVar("RowT", bound=_TeamRow)
 
 
 class PermanentJobError(Exception):
@@ -34,6 +42,24 @@ class JobContext:
     slack: SlackGateway
     outbox: list[dict[str, Any]] = field(default_factory=list)
     settings: Settings | None = None  # for links to the app itself (calendar files)
+
+    async def subject(self, model: type[RowT], key: str) -> RowT | None:
+        """The row the payload's ``key`` names, if it still exists in this work's team."""
+        raw = self.work.payload.get(key)
+        if not isinstance(raw, int | str) or not str(raw).isdigit():
+            return None
+        row = await self.session.get(model, int(raw))
+        return row if row is not None and row.team_id == self.work.team_id else None
+
+    async def relationship(self) -> Relationship | None:
+        """The relationship this work is about, if it still exists in this work's team."""
+        if self.work.relationship_id is None:
+            return None
+        return await rel_repo.get(
+            session=self.session,
+            team_id=self.work.team_id,
+            relationship_id=self.work.relationship_id,
+        )
 
     def dm(self, user_id: str, *, text: str, blocks: list[Any] | None = None) -> None:
         """Plan a direct message to a person (posted to their user id: Slack opens the DM)."""

@@ -16,13 +16,6 @@ from storage.models import ActionItem, DmPrompt, Meeting
 from storage.upsert import insert
 
 
-async def _meeting(ctx: JobContext) -> Meeting | None:
-    meeting = await ctx.session.get(Meeting, int(ctx.work.payload.get("meeting_id", 0)))
-    if meeting is None or meeting.team_id != ctx.work.team_id:
-        return None
-    return meeting
-
-
 def _waiting_for_capture(meeting: Meeting | None) -> bool:
     return (
         meeting is not None
@@ -33,7 +26,7 @@ def _waiting_for_capture(meeting: Meeting | None) -> bool:
 
 
 async def prompt(ctx: JobContext) -> None:
-    meeting = await _meeting(ctx)
+    meeting = await ctx.subject(Meeting, "meeting_id")
     if not _waiting_for_capture(meeting):
         return
     assert meeting is not None
@@ -45,7 +38,7 @@ async def prompt(ctx: JobContext) -> None:
 
 
 async def reminder(ctx: JobContext) -> None:
-    meeting = await _meeting(ctx)
+    meeting = await ctx.subject(Meeting, "meeting_id")
     if not _waiting_for_capture(meeting):
         return
     assert meeting is not None
@@ -58,7 +51,7 @@ async def reminder(ctx: JobContext) -> None:
 
 async def check(ctx: JobContext) -> None:
     """Nothing was captured at all: ask this person whether the meeting happened."""
-    meeting = await _meeting(ctx)
+    meeting = await ctx.subject(Meeting, "meeting_id")
     if not _waiting_for_capture(meeting):
         return
     assert meeting is not None
@@ -69,7 +62,7 @@ async def check(ctx: JobContext) -> None:
 
 async def post(ctx: JobContext) -> None:
     """The summary to the pair; a suggested change goes in the summary's thread."""
-    meeting = await _meeting(ctx)
+    meeting = await ctx.subject(Meeting, "meeting_id")
     if meeting is None or meeting.notes is None:
         return
     notes = meeting.notes
@@ -136,10 +129,8 @@ def remember_prompt(kind: str) -> Any:
 
 
 async def _action(ctx: JobContext) -> ActionItem | None:
-    item = await ctx.session.get(ActionItem, int(ctx.work.payload.get("action_id", 0)))
-    if item is None or item.team_id != ctx.work.team_id or item.status is not ActionStatus.OPEN:
-        return None
-    return item
+    item = await ctx.subject(ActionItem, "action_id")
+    return item if item is not None and item.status is ActionStatus.OPEN else None
 
 
 async def due(ctx: JobContext) -> None:

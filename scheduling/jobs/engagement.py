@@ -14,33 +14,17 @@ from bot.views import checkins as checkin_views
 from scheduling.models import DueWork
 from scheduling.registry import JobContext
 from storage.enums import ActorRole
-from storage.models import Alert, Relationship
-
-
-async def _relationship(ctx: JobContext) -> Relationship | None:
-    if ctx.work.relationship_id is None:
-        return None
-    relationship = await ctx.session.get(Relationship, ctx.work.relationship_id)
-    if relationship is None or relationship.team_id != ctx.work.team_id:
-        return None
-    return relationship
+from storage.models import Alert
 
 
 async def evaluate(ctx: JobContext) -> None:
-    relationship = await _relationship(ctx)
+    relationship = await ctx.relationship()
     if relationship is not None:
         await health.evaluate(ctx.session, ctx.clock.now(), relationship)
 
 
-async def _alert(ctx: JobContext) -> Alert | None:
-    alert = await ctx.session.get(Alert, int(ctx.work.payload.get("alert_id", 0)))
-    if alert is None or alert.team_id != ctx.work.team_id:
-        return None
-    return alert
-
-
 async def post_alert(ctx: JobContext) -> None:
-    alert = await _alert(ctx)
+    alert = await ctx.subject(Alert, "alert_id")
     if alert is None or not alert.pair.program.digest_channel_id:
         return
     ctx.post(
@@ -59,7 +43,7 @@ async def alert_posted(session: AsyncSession, work: DueWork, outbox: list[dict[s
 
 
 async def accountability(ctx: JobContext) -> None:
-    alert = await _alert(ctx)
+    alert = await ctx.subject(Alert, "alert_id")
     if alert is None or alert.cleared_at is not None:
         return  # the mentee took the initiative before their hours came round
     ctx.dm(
@@ -70,7 +54,7 @@ async def accountability(ctx: JobContext) -> None:
 
 
 async def follow_up(ctx: JobContext) -> None:
-    relationship = await _relationship(ctx)
+    relationship = await ctx.relationship()
     if relationship is None or relationship.status not in health.LIVE:
         return
     ctx.dm(
@@ -81,7 +65,7 @@ async def follow_up(ctx: JobContext) -> None:
 
 
 async def mentee_update(ctx: JobContext) -> None:
-    relationship = await _relationship(ctx)
+    relationship = await ctx.relationship()
     if relationship is None:
         return
     text = str(ctx.work.payload.get("text") or "")
@@ -93,7 +77,7 @@ async def mentee_update(ctx: JobContext) -> None:
 
 
 async def checkin(ctx: JobContext) -> None:
-    relationship = await _relationship(ctx)
+    relationship = await ctx.relationship()
     if relationship is None or relationship.status not in health.LIVE:
         return
     to = ActorRole.MENTOR if ctx.work.payload.get("to") == "mentor" else ActorRole.MENTEE

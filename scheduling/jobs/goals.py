@@ -10,8 +10,8 @@ from storage.models import Goal, GoalComment, Relationship
 
 
 async def notice(ctx: JobContext) -> None:
-    goal = await ctx.session.get(Goal, int(ctx.work.payload.get("goal_id", 0)))
-    if goal is None or goal.team_id != ctx.work.team_id:
+    goal = await ctx.subject(Goal, "goal_id")
+    if goal is None:
         return
     relationship = await ctx.session.get(Relationship, goal.relationship_id)
     assert relationship is not None

@@ -17,16 +17,8 @@ from storage.models import Enrolment, Relationship
 from storage.repositories import relationships as rel_repo
 
 
-async def _relationship(ctx: JobContext) -> Relationship | None:
-    if ctx.work.relationship_id is None:
-        return None
-    return await rel_repo.get(
-        session=ctx.session, team_id=ctx.work.team_id, relationship_id=ctx.work.relationship_id
-    )
-
-
 async def send(ctx: JobContext) -> None:
-    relationship = await _relationship(ctx)
+    relationship = await ctx.relationship()
     if relationship is None or relationship.status is not RelationshipStatus.AWAITING_MENTOR:
         return  # settled (or gone) before the introduction went out
     mentee = await ctx.session.get(Enrolment, relationship.mentee_enrolment_id)
@@ -56,7 +48,7 @@ async def sent(session: AsyncSession, work: DueWork, outbox: list[dict[str, Any]
 
 
 async def remind(ctx: JobContext) -> None:
-    relationship = await _relationship(ctx)
+    relationship = await ctx.relationship()
     if relationship is None or relationship.status is not RelationshipStatus.AWAITING_MENTOR:
         return
     ctx.dm(
@@ -67,7 +59,7 @@ async def remind(ctx: JobContext) -> None:
 
 
 async def expire(ctx: JobContext) -> None:
-    relationship = await _relationship(ctx)
+    relationship = await ctx.relationship()
     if relationship is None:
         return
     await relationship_svc.expire(
@@ -79,7 +71,7 @@ async def notice(ctx: JobContext) -> None:
     """A request was accepted, declined or expired. For the pair ("to": "pair", at once):
     update the introduction and, for declines and expiries, alert the managers. For the
     mentee ("to": "mentee", in their working hours): tell them what happens next."""
-    relationship = await _relationship(ctx)
+    relationship = await ctx.relationship()
     if relationship is None:
         return
     event = str(ctx.work.payload.get("event"))

@@ -16,13 +16,6 @@ from storage.enums import MeetingStatus
 from storage.models import Meeting
 
 
-async def _meeting(ctx: JobContext) -> Meeting | None:
-    meeting = await ctx.session.get(Meeting, int(ctx.work.payload.get("meeting_id", 0)))
-    if meeting is None or meeting.team_id != ctx.work.team_id:
-        return None
-    return meeting
-
-
 def _pair_channel(meeting: Meeting) -> str | None:
     return meeting.channel_id or meeting.pair.conversation_id
 
@@ -30,7 +23,7 @@ def _pair_channel(meeting: Meeting) -> str | None:
 async def notice(ctx: JobContext) -> None:
     """Booked: post the booking. Moved or cancelled: update it, and say so in its thread
     (an edit alone notifies nobody)."""
-    meeting = await _meeting(ctx)
+    meeting = await ctx.subject(Meeting, "meeting_id")
     if meeting is None:
         return
     event = str(ctx.work.payload.get("event"))
@@ -80,7 +73,7 @@ def _waiting_for_agenda(ctx: JobContext, meeting: Meeting | None) -> bool:
 
 
 async def prompt(ctx: JobContext) -> None:
-    meeting = await _meeting(ctx)
+    meeting = await ctx.subject(Meeting, "meeting_id")
     if not _waiting_for_agenda(ctx, meeting):
         return
     assert meeting is not None
@@ -92,7 +85,7 @@ async def prompt(ctx: JobContext) -> None:
 
 
 async def reminder(ctx: JobContext) -> None:
-    meeting = await _meeting(ctx)
+    meeting = await ctx.subject(Meeting, "meeting_id")
     if not _waiting_for_agenda(ctx, meeting):
         return
     assert meeting is not None
@@ -104,7 +97,7 @@ async def reminder(ctx: JobContext) -> None:
 
 
 async def post_agenda(ctx: JobContext) -> None:
-    meeting = await _meeting(ctx)
+    meeting = await ctx.subject(Meeting, "meeting_id")
     if meeting is None or meeting.agenda is None or meeting.status is MeetingStatus.CANCELLED:
         return
     ctx.to_pair(
@@ -115,7 +108,7 @@ async def post_agenda(ctx: JobContext) -> None:
 
 
 async def start(ctx: JobContext) -> None:
-    meeting = await _meeting(ctx)
+    meeting = await ctx.subject(Meeting, "meeting_id")
     if meeting is None:
         return
     if await svc.start(session=ctx.session, now=ctx.clock.now(), meeting=meeting):
@@ -123,7 +116,7 @@ async def start(ctx: JobContext) -> None:
 
 
 async def mentor_items(ctx: JobContext) -> None:
-    meeting = await _meeting(ctx)
+    meeting = await ctx.subject(Meeting, "meeting_id")
     if meeting is None or meeting.agenda is None or meeting.status is MeetingStatus.CANCELLED:
         return
     ctx.to_pair(

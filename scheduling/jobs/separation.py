@@ -7,20 +7,10 @@ from bot import separation as svc
 from bot.views import separation as views
 from scheduling.registry import JobContext
 from storage.enums import ActorRole, RelationshipStatus
-from storage.models import Relationship
-
-
-async def _relationship(ctx: JobContext) -> Relationship | None:
-    if ctx.work.relationship_id is None:
-        return None
-    relationship = await ctx.session.get(Relationship, ctx.work.relationship_id)
-    if relationship is None or relationship.team_id != ctx.work.team_id:
-        return None
-    return relationship
 
 
 async def wrap_up(ctx: JobContext) -> None:
-    relationship = await _relationship(ctx)
+    relationship = await ctx.relationship()
     if relationship is None:
         return
     if not await svc.enter_separation(ctx.session, ctx.clock.now(), relationship):
@@ -31,7 +21,7 @@ async def wrap_up(ctx: JobContext) -> None:
 
 
 async def notice(ctx: JobContext) -> None:
-    relationship = await _relationship(ctx)
+    relationship = await ctx.relationship()
     if relationship is None:
         return
     event = str(ctx.work.payload.get("event"))
