@@ -106,7 +106,7 @@ async def capture(
         raise Conflict("That meeting hasn't happened yet. Capture what you agreed afterwards.")
     draft = validate(draft, today=local_date(clock.now(), actor.tz))
     relationship = meeting.pair
-    existing = await _actions_of(session, meeting.id)
+    existing = await actions_of(session, meeting.id)
     notes = meeting.notes
     if notes is not None and _same(notes, existing, draft):
         return notes
@@ -205,7 +205,7 @@ async def _book_next(
         raise InvalidInput.for_fields(mapped) from None
 
 
-async def _actions_of(session: AsyncSession, meeting_id: int) -> list[ActionItem]:
+async def actions_of(session: AsyncSession, meeting_id: int) -> list[ActionItem]:
     return list(
         (
             await session.scalars(
@@ -466,7 +466,3 @@ async def open_actions(
         ).all()
         out.append((relationship, role, list(rows)))
     return out
-
-
-async def actions_of(session: AsyncSession, meeting_id: int) -> list[ActionItem]:
-    return await _actions_of(session, meeting_id)

@@ -79,8 +79,9 @@ async def facts_of(
     ).all()
     events = [sig.Event(kind, role, at) for kind, role, at in rows]
     # The mentee's last initiative before the window, for how long they have been quiet.
+    earlier = None
     if not any(sig.is_mentee_initiative(e) for e in events):
-        last = await session.scalar(
+        earlier = await session.scalar(
             select(func.max(ActivityEvent.occurred_at)).where(
                 ActivityEvent.relationship_id == relationship.id,
                 ActivityEvent.actor_role == ActorRole.MENTEE,
@@ -88,8 +89,6 @@ async def facts_of(
                 ActivityEvent.occurred_at < start,
             )
         )
-        if last is not None:  # stands for that initiative (outside the window's counts)
-            events.insert(0, sig.Event("meeting_booked", ActorRole.MENTEE, last))
     meeting_rows = (
         await session.execute(
             select(Meeting.starts_at, Meeting.status, Meeting.outcome, Agenda.id)
@@ -138,6 +137,7 @@ async def facts_of(
         events=events,
         meetings=meetings,
         mentee_actions_overdue=int(overdue or 0),
+        earlier_mentee_initiative=earlier,
         checkins=[
             sig.CheckIn(role, score, at)
             for role, score, at in checkin_rows

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.agreements import for_actor
+from bot.health import LIVE
 from storage.enums import ActionStatus, ActorRole, GoalStatus, MeetingStatus
 from storage.models import ActionItem, Goal, Meeting, Relationship, RelationshipHealth, User
 
@@ -78,7 +79,7 @@ async def program_health(session: AsyncSession, program_ids: list[int]) -> dict[
             .join(Relationship, Relationship.id == RelationshipHealth.relationship_id)
             .where(
                 RelationshipHealth.program_id.in_(program_ids),
-                Relationship.status.in_(("initiation", "cultivation", "separation")),
+                Relationship.status.in_(LIVE),
             )
             .group_by(RelationshipHealth.program_id, RelationshipHealth.health)
         )

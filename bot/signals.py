@@ -105,6 +105,8 @@ class Facts:
     meetings: Sequence[MeetingFact] = ()
     mentee_actions_overdue: int = 0
     checkins: Sequence[CheckIn] = ()
+    # The mentee's last initiative before ``events`` begin (they hold only the window)
+    earlier_mentee_initiative: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -233,7 +235,7 @@ def _overtaken_at(recent: Sequence[Event]) -> datetime | None:
 def mentee_silent(facts: Facts, now: datetime, settings: Settings) -> Signal | None:
     last = max(
         (e.at for e in facts.events if is_mentee_initiative(e) and e.at <= now),
-        default=facts.accepted_at,
+        default=facts.earlier_mentee_initiative or facts.accepted_at,
     )
     quiet = now - last
     limit = timedelta(days=2 * settings.cadence_days)

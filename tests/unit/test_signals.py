@@ -153,3 +153,11 @@ def test_signals_round_trip_as_json() -> None:
     )
     for s in sig.assess(f, day(39), SETTINGS).signals:
         assert sig.Signal.from_json(s.to_json()) == s
+
+
+def test_silence_counts_from_an_initiative_before_the_window() -> None:
+    # The events hold only the window; the last initiative before it comes separately.
+    f = facts(earlier_mentee_initiative=day(40))
+    assert Kind.MENTEE_SILENT not in kinds(f, day(67))
+    s = sig.assess(f, day(70), SETTINGS).worst(Kind.MENTEE_SILENT)
+    assert s is not None and s.evidence.startswith("30 days since the mentee last took")
