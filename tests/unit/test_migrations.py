@@ -59,9 +59,22 @@ async def test_an_outdated_schema_is_refused_with_a_hint(scratch_url: str) -> No
     db = Database(scratch_url)
     try:
         async with db.engine.begin() as conn:
-            await conn.exec_driver_sql("UPDATE alembic_version SET version_num = 'old0'")
-        with pytest.raises(SchemaNotCurrent, match=r"is at old0 .* run `mentorbot db upgrade`"):
+            await conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
+        with pytest.raises(SchemaNotCurrent, match=r"is at 0001 .* run `mentorbot db upgrade`"):
             await check_current(db.engine)
+    finally:
+        await db.dispose()
+
+
+async def test_a_newer_schema_keeps_an_older_replica_serving(scratch_url: str) -> None:
+    """During a rolling upgrade the database is migrated past what the old replicas know;
+    migrations only add, so they stay healthy until they are replaced."""
+    await upgrade(scratch_url)
+    db = Database(scratch_url)
+    try:
+        async with db.engine.begin() as conn:
+            await conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999'")
+        await check_current(db.engine)  # no SchemaNotCurrent
     finally:
         await db.dispose()
 
@@ -110,3 +123,44 @@ async def test_each_migration_upgrades_a_database_that_has_data(scratch_url: str
         assert count == 1
     finally:
         await db.dispose()
+
+
+async def test_two_replicas_migrating_at_once_take_turns(scratch_url: str) -> None:
+    import asyncio
+
+    if scratch_url.startswith("sqlite"):
+        pytest.skip("SQLite serves one process; replicas need PostgreSQL")
+
+    # Without the lock the three deadlock on each other's DDL: fail rather than hang.
+    await asyncio.wait_for(
+        asyncio.gather(upgrade(scratch_url), upgrade(scratch_url), upgrade(scratch_url)), 90
+    )
+    db = Database(scratch_url)
+    try:
+        await check_current(db.engine)
+        assert await _diff(db) == []
+    finally:
+        await db.dispose()
+
+
+def test_migrations_only_add() -> None:
+    """Rolling upgrades rely on it (docs/operations.md): an upgrade never drops or renames
+    what the previous release reads."""
+    import ast
+
+    from storage.migrate import MIGRATIONS
+
+    destructive = {"drop_column", "drop_table", "rename_table", "drop_constraint"}
+    found = []
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        tree = ast.parse(path.read_text())
+        [upgrade_fn] = [
+            n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "upgrade"
+        ]
+        for node in ast.walk(upgrade_fn):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+                continue
+            renames = any(k.arg == "new_column_name" for k in node.keywords)
+            if node.func.attr in destructive or renames:
+                found.append(f"{path.name}: {node.func.attr}")
+    assert found == []
