@@ -9,10 +9,17 @@ import logging
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
+from slack_bolt.oauth.async_callback_options import (
+    AsyncCallbackOptions,
+    AsyncFailureArgs,
+    AsyncSuccessArgs,
+)
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 
 import handlers
+from bot import workspaces
 from bot.config import BOT_SCOPES, Transport
 from bot.deps import Deps
 from bot.slackapi import installation_store, web_client
@@ -54,6 +61,7 @@ def build_app(deps: Deps, transport: Transport = Transport.HTTP) -> AsyncApp:
                 state_store=AsyncSQLAlchemyOAuthStateStore(
                     expiration_seconds=600, engine=deps.db.engine
                 ),
+                callback_options=_install_callbacks(deps),
             ),
         )
     else:
@@ -65,3 +73,19 @@ def build_app(deps: Deps, transport: Transport = Transport.HTTP) -> AsyncApp:
         )
     handlers.register(app, deps)
     return app
+
+
+def _install_callbacks(deps: Deps) -> AsyncCallbackOptions:
+    """Bolt's own success and failure pages, with one step first on success: a workspace
+    coming back gets the recurring work its uninstall cancelled planned again."""
+
+    async def success(args: AsyncSuccessArgs) -> BoltResponse:
+        team_id = args.installation.team_id
+        if team_id:
+            await workspaces.reinstalled(deps, team_id=team_id)
+        return await args.default.success(args)
+
+    async def failure(args: AsyncFailureArgs) -> BoltResponse:
+        return await args.default.failure(args)
+
+    return AsyncCallbackOptions(success=success, failure=failure)

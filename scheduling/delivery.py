@@ -52,6 +52,9 @@ PERMANENT_ERRORS = frozenset(
 )
 # Errors that mean the recipient is gone: the work fails, nobody is nudged again.
 DEACTIVATED_ERRORS = frozenset({"account_inactive", "user_not_found", "user_disabled"})
+# Errors that mean the whole workspace is out of reach (uninstalled, or its bot token
+# revoked): nothing more is sent to it, and its other pending work is cancelled.
+UNREACHABLE_TEAM_ERRORS = frozenset({"team_not_installed", "token_revoked"})
 TRANSIENT_ERRORS = frozenset(
     {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
 )

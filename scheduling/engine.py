@@ -40,6 +40,7 @@ from bot.config import Settings
 from bot.people import effective_hours
 from scheduling.delivery import (
     DEACTIVATED_ERRORS,
+    UNREACHABLE_TEAM_ERRORS,
     DeliveryError,
     SlackGateway,
     TransientDelivery,
@@ -459,6 +460,11 @@ class Sweeper:
                     )
                     return
                 message["error"] = exc.code
+                if exc.code in UNREACHABLE_TEAM_ERRORS:
+                    # The rest of this row's messages can't go either: don't try each one.
+                    for rest in outbox:
+                        if not rest.get("delivered") and not rest.get("error"):
+                            rest["error"] = exc.code
                 await self._record(row, outbox, now)
                 await self._after_permanent(row, message, exc, now)
                 continue
@@ -514,6 +520,17 @@ class Sweeper:
                 )
         if exc.code in DEACTIVATED_ERRORS:
             log.info("recipient deactivated", extra={"kind": row.kind, "work": row.id})
+        if exc.code in UNREACHABLE_TEAM_ERRORS:
+            # The workspace is gone (the uninstall event may have been missed, or raced this
+            # sweep): stop its other work too, so recurring chains don't fail every week.
+            from scheduling.api import cancel_where
+
+            async with self.db.transaction() as session:
+                cancelled = await cancel_where(session=session, now=now, team_id=row.team_id)
+            log.info(
+                "workspace unreachable: its pending work is cancelled",
+                extra={"team": row.team_id, "error": exc.code, "cancelled": cancelled},
+            )
 
     # ------------------------------------------------------------------ outcomes
 

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
+import httpx
+from sqlalchemy import text
+
+from bot.app import build_app
+from bot.config import Settings
+from bot.deps import Deps
 from bot.ids import Callback
+from bot.web import build_asgi
+from storage.db import Database
+from tests.conftest import SIGNING_SECRET
 from tests.fakeslack import FakeSlack, SlackSender
 
 PROGRAM_VALUES: dict[str, Any] = {
@@ -106,3 +119,66 @@ async def enrol(
     response = await sender.view_submission(user, view, filled)
     assert response.status_code == 200
     return response.json() if response.content else {}
+
+
+# ---------------------------------------------------------------------- OAuth workspaces
+
+OAUTH_CLIENT_ID = "111.222"
+OAUTH_CLIENT_SECRET = "oauth-client-secret"
+
+
+def use_oauth(deps: Deps, fake: FakeSlack) -> None:
+    """Switch ``deps`` to multi-workspace mode: no bot token, tokens from installations."""
+    deps.settings = Settings(
+        slack_client_id=OAUTH_CLIENT_ID,
+        slack_client_secret=OAUTH_CLIENT_SECRET,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake.base_url,
+        database_url=deps.settings.database_url,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
+@asynccontextmanager
+async def oauth_client(deps: Deps, fake: FakeSlack) -> AsyncIterator[httpx.AsyncClient]:
+    """The real app in OAuth mode behind its ASGI interface."""
+    use_oauth(deps, fake)
+    asgi = build_asgi(deps, build_app(deps))
+    transport = httpx.ASGITransport(app=asgi)
+    async with httpx.AsyncClient(transport=transport, base_url="https://mentorbot.test") as http:
+        yield http
+
+
+async def start_install(http: httpx.AsyncClient) -> tuple[str, httpx.Response]:
+    """Step 1: ``/slack/install``; returns the state in Slack's authorize link, and the page
+    (whose cookie binds the state to this browser)."""
+    page = await http.get("/slack/install")
+    assert page.status_code == 200
+    link = re.search(r'href="(https://slack.com/oauth/v2/authorize[^"]+)"', page.text)
+    assert link is not None
+    query = parse_qs(urlparse(link.group(1).replace("&amp;", "&")).query)
+    assert query["client_id"] == [OAUTH_CLIENT_ID]
+    return query["state"][0], page
+
+
+async def install(http: httpx.AsyncClient, fake: FakeSlack, team_id: str, code: str) -> str:
+    """A workspace admin installs the app to ``team_id``; returns the bot token Slack issued."""
+    fake.add_oauth_app(OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, team_id=team_id, code=code)
+    state, page = await start_install(http)
+    done = await http.get(
+        "/slack/oauth_redirect", params={"code": code, "state": state}, cookies=page.cookies
+    )
+    assert done.status_code == 200, done.text
+    return fake.workspaces[team_id].bot_token
+
+
+async def stored_bot_tokens(db: Database, team_id: str) -> list[str]:
+    """The bot tokens the installation store holds for a team (newest first)."""
+    async with db.transaction() as s:
+        rows = await s.execute(
+            text(
+                "SELECT bot_token FROM slack_bots WHERE team_id = :team ORDER BY installed_at DESC"
+            ),
+            {"team": team_id},
+        )
+        return [str(r[0]) for r in rows.all()]

@@ -52,4 +52,11 @@ def test_manifest_surfaces() -> None:
         assert url.endswith("/slack/events")
     assert manifest["oauth_config"]["redirect_urls"][0].endswith("/slack/oauth_redirect")
     events = set(settings["event_subscriptions"]["bot_events"])
-    assert events == {"app_home_opened", "message.im", "user_change"}
+    # app_uninstalled and tokens_revoked tell us a workspace is gone (bot/workspaces.py).
+    assert events == {
+        "app_home_opened",
+        "message.im",
+        "user_change",
+        "app_uninstalled",
+        "tokens_revoked",
+    }
