@@ -38,7 +38,7 @@ from tests.scenario.test_meetings import book
 CLIENT_TIMEOUT = 0.3
 TIMEOUT_DELAY = 0.6
 PAIRS = (("UMIA", "UOMAR"), ("UKEN", "UANN"))
-STEP = timedelta(minutes=30)
+STEP = timedelta(minutes=60)
 DAYS = 30
 
 
