@@ -28,9 +28,10 @@ from bot.web import build_asgi
 from scheduling.models import DueWork, Status
 from scheduling.runner import build_sweeper, run_sweep
 from storage.db import Database
+from storage.enums import RelationshipStatus
 from tests.conftest import BOT_TOKEN, PEOPLE, SIGNING_SECRET, START, TEAM, _empty
 from tests.fakeslack import FakeSlack, SlackSender
-from tests.scenario.test_matching_flow import approved, intro_blocks
+from tests.scenario.test_matching_flow import approved, intro_blocks, relationships
 from tests.scenario.test_meetings import book
 
 # The client gives up after CLIENT_TIMEOUT; an injected "timeout" answers (and does the work,
@@ -65,15 +66,32 @@ async def slack() -> AsyncIterator[FakeSlack]:
         await fake.stop()
 
 
+def introduced(fake: FakeSlack, mentee: str) -> bool:
+    try:
+        intro_blocks(fake, mentee)
+    except StopIteration:
+        return False
+    return True
+
+
 async def build_program(sender: SlackSender, fake: FakeSlack, deps: Deps) -> None:
     """Two pairs matched and accepted through the front door, each with a meeting a week
     for the month: intros, agenda prompts, capture prompts, check-ins and digests follow."""
     clock = deps.clock
     assert isinstance(clock, ManualClock)
     await approved(sender, fake, deps)
+    deadline = time.monotonic() + 20
+    while not all(introduced(fake, mentee) for mentee, _ in PAIRS):
+        # The approval is handled after its acknowledgement: sweep until the intros are out.
+        assert time.monotonic() < deadline, "the pairs were never introduced"
+        await asyncio.sleep(0.1)
+        await run_sweep(deps, build_sweeper(deps))
     for mentee, mentor in PAIRS:
         channel, blocks = intro_blocks(fake, mentee)
         await sender.click(mentor, Action.INTRO_ACCEPT, blocks=blocks, channel_id=channel)
+    while sum(r.status is RelationshipStatus.INITIATION for r in await relationships(deps.db)) < 2:
+        assert time.monotonic() < deadline, "the mentors' acceptances never landed"
+        await asyncio.sleep(0.05)
     await run_sweep(deps, build_sweeper(deps))
     for week in range(4):
         for hour, (mentee, _) in enumerate(PAIRS):
