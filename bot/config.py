@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     sweep_interval_seconds: float = Field(default=30.0, gt=0, le=3600)
+    # How long one Web API call may take before we give up on it. A timed-out post may still
+    # have reached Slack: the sweep then checks the DM's history before sending it again.
+    slack_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
     # Where people's browsers reach this app (e.g. https://mentorbot.example.com): calendar
     # (.ics) links in meeting bookings point here. Without it, bookings carry no link.
     public_url: str | None = None

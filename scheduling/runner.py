@@ -90,7 +90,8 @@ class SweepScheduler:
             max_instances=1,
             coalesce=True,
             misfire_grace_time=max(1, math.ceil(self.interval)),
-            next_run_time=self.deps.clock.now(),
+            # APScheduler runs on the wall clock, whatever clock the sweeps use.
+            next_run_time=datetime.now(UTC),
         )
         self.scheduler.start()
 

@@ -4,11 +4,14 @@
 
 ``race``: sweep until nothing is left, recording each run in ``test_runs``.
 ``crash``: claim, then hang inside the handler (after writing a marker file) until killed.
+``deliver``: sweep until nothing is left, each ``test.dm`` row planning one DM to its
+recipient, sent to the Web API at ``SLACK_API_URL`` (a fake Slack).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -36,17 +39,22 @@ async def main(url: str, worker: str, mode: str, at: str, marker: str = "") -> N
         Path(marker).write_text(str(ctx.work.id))
         await asyncio.sleep(3600)
 
+    async def dm(ctx: JobContext) -> None:
+        assert ctx.work.recipient_id is not None
+        ctx.dm(ctx.work.recipient_id, text=f"Message {ctx.work.dedup_key}")
+
     registry.register("test.record", record)
+    registry.register("test.dm", dm)
     registry.register("test.hang", hang)
     settings = Settings(
-        slack_bot_token="xoxb-worker",
+        slack_bot_token=os.environ.get("SLACK_BOT_TOKEN", "xoxb-worker"),
         database_url=url,
-        slack_api_url="http://127.0.0.1:9/api/",
+        slack_api_url=os.environ.get("SLACK_API_URL", "http://127.0.0.1:9/api/"),
         _env_file=None,
     )
     deps = Deps(settings=settings, db=Database(url), clock=ManualClock(datetime.fromisoformat(at)))
     sweeper = build_sweeper(deps, registry=registry, worker_id=worker)
-    sweeper.batch_size = 50 if mode == "race" else 1
+    sweeper.batch_size = 1 if mode == "crash" else 50
     try:
         while (await sweeper.sweep()).claimed:
             pass
