@@ -38,6 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.config import Settings
 from bot.people import effective_hours
+from scheduling.api import cancel_where
 from scheduling.delivery import (
     DEACTIVATED_ERRORS,
     UNREACHABLE_TEAM_ERRORS,
@@ -523,8 +524,6 @@ class Sweeper:
         if exc.code in UNREACHABLE_TEAM_ERRORS:
             # The workspace is gone (the uninstall event may have been missed, or raced this
             # sweep): stop its other work too, so recurring chains don't fail every week.
-            from scheduling.api import cancel_where
-
             async with self.db.transaction() as session:
                 cancelled = await cancel_where(session=session, now=now, team_id=row.team_id)
             log.info(
