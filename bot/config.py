@@ -32,6 +32,7 @@ BOT_SCOPES: tuple[str, ...] = (
     "groups:read",  # check it was invited to a private digest channel
     "im:history",  # read replies in its DMs (message.im)
     "im:write",  # open DMs with people
+    "mpim:history",  # after a timed-out post, check the pair's group DM before posting again
     "mpim:write",  # a group DM with each mentor and mentee, for their introduction
     "users:read",  # time zones, names, admin/owner status, deactivation
 )

@@ -237,11 +237,13 @@ class SlackGateway:
         return self._dm_channels[key]
 
     async def already_delivered(
-        self, team_id: str, user_id: str, metadata_key: str, *, since: float
+        self, team_id: str, channel: str, metadata_key: str, *, since: float
     ) -> Sent | None:
-        """Look in a person's DM with us for a message carrying ``metadata_key``, posted
-        after ``since`` (epoch seconds). Used only when a crash may have hidden a delivery."""
-        channel = await self.open_conversation(team_id, [user_id])
+        """Look in a DM (``channel`` a user id) or group DM with us for a message carrying
+        ``metadata_key``, posted after ``since`` (epoch seconds). Used only when a crash or a
+        timed-out call may have hidden a delivery."""
+        if channel.startswith(("U", "W")):
+            channel = await self.open_conversation(team_id, [channel])
         data = await self.call(
             team_id,
             "conversations.history",

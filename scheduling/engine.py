@@ -432,8 +432,11 @@ class Sweeper:
                         text=message["text"],
                         blocks=message.get("blocks"),
                     )
-                elif suspect and message["channel"].startswith(("U", "W")):
-                    # Only DMs can be checked (im:history); see docs/scheduling.md.
+                elif suspect and (
+                    message["channel"].startswith(("U", "W")) or message.get("checkable")
+                ):
+                    # DMs (im:history) and the pair's group DM (mpim:history) can be checked;
+                    # channels can't without reading the managers' talk (docs/scheduling.md).
                     sent = await self.gateway.already_delivered(
                         row.team_id,
                         message["channel"],

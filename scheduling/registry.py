@@ -78,14 +78,19 @@ class JobContext:
 
     def group_dm(self, users: list[str], *, text: str, blocks: list[Any] | None = None) -> None:
         """Plan a message to a group DM with ``users`` (opened at delivery time)."""
-        self._plan({"op": "post", "channel": "", "users": sorted(users)}, text, blocks)
+        self._plan(
+            {"op": "post", "channel": "", "users": sorted(users), "checkable": True}, text, blocks
+        )
 
     def to_pair(
         self, relationship: Relationship, *, text: str, blocks: list[Any] | None = None
     ) -> None:
         """Plan a message to the pair's conversation, opening their group DM if it has none."""
         if relationship.conversation_id:
-            self.post(relationship.conversation_id, text=text, blocks=blocks)
+            # "checkable": the bot may read this conversation back (mpim:history), so a post
+            # that may have reached Slack is looked up before it is sent again.
+            message = {"op": "post", "channel": relationship.conversation_id, "checkable": True}
+            self._plan(message, text, blocks)
         else:
             users = [relationship.mentee.slack_user_id, relationship.mentor.slack_user_id]
             self.group_dm(users, text=text, blocks=blocks)
