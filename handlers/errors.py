@@ -11,10 +11,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import InvalidInput, MentorbotError
-from bot.views.notices import GENERIC_ERROR, error_blocks, error_modal
+from bot.views.notices import FORM_TOO_SLOW, GENERIC_ERROR, error_blocks, error_modal
 from handlers.context import DEPS_KEY
 
 log = logging.getLogger("mentorbot.errors")
@@ -37,6 +38,9 @@ async def on_error(
     if isinstance(error, MentorbotError):
         message = error.message
         log.info("refused", extra={"kind": kind, "error": type(error).__name__})
+    elif _trigger_expired(error):
+        message = FORM_TOO_SLOW
+        log.warning("form opened too late: its trigger expired", extra={"kind": kind})
     else:
         message = GENERIC_ERROR.format(ref=ref)
         log.error("listener failed", exc_info=error, extra={"kind": kind})
@@ -72,6 +76,16 @@ async def report_after_ack(
         context.client,
         context.respond if _has_response_url(body) else None,
         None,
+    )
+
+
+def _trigger_expired(error: Exception) -> bool:
+    """Slack refused to open a modal because more than three seconds passed since the
+    request: a busy moment, not a bug, so the person is asked to retry (no stack trace)."""
+    return (
+        isinstance(error, SlackApiError)
+        and isinstance(error.response.data, dict)
+        and error.response.data.get("error") == "expired_trigger_id"
     )
 
 

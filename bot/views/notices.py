@@ -11,6 +11,12 @@ GENERIC_ERROR = (
     "Sorry, something went wrong on my side and nothing was changed. "
     "Please try again in a moment. (Reference: {ref})"
 )
+# Slack lets an app open a form for only three seconds after the click or command; when it is
+# busy and misses that, the person just has to ask again (nothing was changed).
+FORM_TOO_SLOW = (
+    "Sorry, I took too long to open that form and Slack closed the door on it. "
+    "Nothing was changed: please try again."
+)
 
 
 def error_blocks(message: str) -> list[Block]:

@@ -1,10 +1,17 @@
-"""Two replicas on one PostgreSQL database: one is SIGKILLed in the middle of delivering a
-sweep's messages, and after its lease expires the survivor finishes its work. No due item is
-lost, and no direct message arrives twice (docs/scheduling.md, "the crash window")."""
+"""Replicas on one PostgreSQL database.
+
+Two sweepers: one is SIGKILLed in the middle of delivering a sweep's messages, and after its
+lease expires the survivor finishes its work. No due item is lost, and no direct message
+arrives twice (docs/scheduling.md, "the crash window").
+
+Two real `mentorbot serve` processes behind a round-robin balancer: every signed request is
+acknowledged in time whichever replica gets it, and every due item the traffic created runs
+exactly once, though both replicas' schedulers sweep the same table."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -14,15 +21,20 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import parse_qs
 
+import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from scheduling.api import schedule
+from scheduling.kinds import Kind
 from scheduling.models import Delivery, DueWork, Status
 from storage.db import Database
-from tests.conftest import BOT_TOKEN, TEAM
-from tests.fakeslack import FakeSlack
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET, TEAM
+from tests.fakeslack import Call, FakeSlack, SlackSender, dm_channel_id
+from tests.process.test_cli import server_env, start_server, stop_server
+from tests.scenario.flows import MENTEE_VALUES, MENTOR_VALUES, create_program, enrol
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -56,12 +68,17 @@ def worker(url: str, name: str, at: datetime, fake: FakeSlack) -> subprocess.Pop
     )
 
 
+def keyed_posts(fake: FakeSlack) -> list[Call]:
+    """Messages Slack took that carry a delivery key (scheduling/delivery.py)."""
+    return [c for c in fake.calls_to("chat.postMessage") if c.ok and c.args.get("metadata")]
+
+
+def key_of(call: Call) -> str:
+    return str(call.args["metadata"]["event_payload"]["key"])
+
+
 def delivered(fake: FakeSlack) -> Counter[str]:
-    return Counter(
-        c.args["metadata"]["event_payload"]["key"]
-        for c in fake.calls_to("chat.postMessage")
-        if c.ok and c.args.get("metadata")
-    )
+    return Counter(key_of(c) for c in keyed_posts(fake))
 
 
 async def finish(process: subprocess.Popen[str]) -> None:
@@ -150,3 +167,180 @@ async def test_kill_9_of_one_replica_mid_sweep_loses_nothing_and_doubles_no_dm(
         f"duplicates {duplicates}"
     )
     assert duplicates == 0  # DMs are looked up in the recipient's history before a resend
+
+
+# ---------------------------------------------------------------------- two `serve` replicas
+
+CROWD = [f"UP{n:03d}" for n in range(30)]
+MENTEES = CROWD[::3] + CROWD[1::3]  # two in three join as mentees, and get a nudge a day later
+MENTORS = CROWD[2::3]
+AT_ONCE = 10  # people clicking through Slack at the same moment
+
+
+def local_noon_zone(now: datetime) -> str:
+    """A fixed-offset zone where it is about noon right now, so a nudge's window (here, all day
+    every day) is open whenever the test runs. Etc/GMT-N means N hours *ahead* of UTC."""
+    ahead = 12 - now.hour
+    if ahead == 0:
+        return "Etc/GMT"
+    return f"Etc/GMT-{ahead}" if ahead > 0 else f"Etc/GMT+{-ahead}"
+
+
+@pytest.fixture
+def crowd_fake() -> Iterator[FakeSlack]:
+    """A fake Slack in its own thread (two server processes call it) with an admin, thirty
+    people living around noon, and the program's digest channel."""
+    fake = FakeSlack()
+    fake.add_workspace(TEAM, bot_token=BOT_TOKEN)
+    fake.add_user(TEAM, "UADMIN", name="ada", real_name="Ada Admin", tz="UTC", is_admin=True)
+    tz = local_noon_zone(datetime.now(UTC))
+    for user in CROWD:
+        fake.add_user(TEAM, user, name=user.lower(), real_name=f"Person {user}", tz=tz)
+    fake.add_channel(TEAM, "CLEADS", "mentoring-leads")
+    fake.start_in_thread()
+    yield fake
+    fake.stop_thread()
+
+
+class RoundRobin(httpx.AsyncBaseTransport):
+    """Sends each request to the next replica in turn, as a load balancer would, and records
+    which replica answered, with what status, and how long the acknowledgement took."""
+
+    def __init__(self, replicas: list[str]) -> None:
+        self.replicas = [httpx.URL(url) for url in replicas]
+        self.inner = httpx.AsyncHTTPTransport()
+        self.sent = 0
+        self.acks: list[tuple[int, int, float, str]] = []  # (replica, status, seconds, kind)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        replica = self.sent % len(self.replicas)
+        self.sent += 1
+        target = self.replicas[replica]
+        request.url = request.url.copy_with(host=target.host, port=target.port)
+        started = time.perf_counter()
+        response = await self.inner.handle_async_request(request)
+        elapsed = time.perf_counter() - started
+        self.acks.append((replica, response.status_code, elapsed, kind_of(request)))
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def kind_of(request: httpx.Request) -> str:
+    """What a signed request carries: a command, an interactivity payload type or an event."""
+    body = request.content
+    if request.headers.get("content-type") == "application/json":
+        return f"event:{json.loads(body)['event']['type']}"
+    form = parse_qs(body.decode())
+    if "payload" in form:
+        return str(json.loads(form["payload"][0])["type"])
+    return f"command:{form.get('text', [''])[0].split(' ')[0]}"
+
+
+async def person_traffic(sender: SlackSender, fake: FakeSlack, user: str) -> None:
+    """What a person does on their first day: asks for help, opens App Home, joins."""
+    assert (await sender.command(user, "help")).status_code == 200
+    home = {"type": "app_home_opened", "user": user, "channel": dm_channel_id(user), "tab": "home"}
+    assert (await sender.event(home)).status_code == 200
+    values = MENTEE_VALUES if user in MENTEES else MENTOR_VALUES
+    await enrol(sender, fake, user, dict(values))
+
+
+async def release(db: Database, ids: list[int]) -> None:
+    """Make the rows due now one by one, over a few seconds, so both replicas' sweeps find
+    some of them."""
+    for row_id in ids:
+        async with db.transaction() as session:
+            await session.execute(
+                update(DueWork)
+                .where(DueWork.id == row_id)
+                .values(not_before=datetime.now(UTC) - timedelta(seconds=1))
+            )
+        await asyncio.sleep(0.15)
+
+
+async def wait_done(db: Database, ids: list[int], timeout: float = 60) -> list[DueWork]:
+    deadline = time.monotonic() + timeout
+    while True:
+        async with db.transaction() as session:
+            rows = list(await session.scalars(select(DueWork).where(DueWork.id.in_(ids))))
+        if all(r.status not in (Status.PENDING, Status.RUNNING) for r in rows):
+            return rows
+        assert time.monotonic() < deadline, [(r.dedup_key, r.status) for r in rows]
+        await asyncio.sleep(0.2)
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+async def test_two_serve_replicas_ack_everything_and_run_each_due_item_once(
+    db: Database, database_url: str, crowd_fake: FakeSlack
+) -> None:
+    # Sweep intervals that differ, so neither replica's sweeps always come just before the
+    # other's (which would leave the other nothing to claim).
+    servers = [
+        start_server(server_env(crowd_fake, database_url, SWEEP_INTERVAL_SECONDS=interval))
+        for interval in ("0.5", "0.7")
+    ]
+    logs: list[str] = []
+    try:
+        balancer = RoundRobin([url for _, url in servers])
+        async with httpx.AsyncClient(transport=balancer, base_url="http://replicas") as http:
+            sender = SlackSender(http, signing_secret=SIGNING_SECRET, fake=crowd_fake, team_id=TEAM)
+            await create_program(
+                sender,
+                crowd_fake,
+                nudge_start="00:00",
+                nudge_end="23:59",
+                nudge_days=[str(d) for d in range(7)],
+            )
+            gate = asyncio.Semaphore(AT_ONCE)
+
+            async def one(user: str) -> None:
+                async with gate:
+                    await person_traffic(sender, crowd_fake, user)
+
+            await asyncio.gather(*(one(user) for user in CROWD))
+
+        async with db.transaction() as session:
+            pending = list(
+                await session.scalars(select(DueWork).where(DueWork.status == Status.PENDING))
+            )
+        nudges = {str(r.recipient_id): r for r in pending if r.kind == Kind.MENTEE_PREPARE}
+        assert set(nudges) == set(MENTEES), sorted(r.dedup_key for r in pending)
+        ids = [r.id for r in pending]
+        await release(db, ids)
+        rows = await wait_done(db, ids)
+    finally:
+        logs = [stop_server(process) for process, _ in servers]
+
+    statuses = [status for _, status, _, _ in balancer.acks]
+    per_replica = Counter(replica for replica, _, _, _ in balancer.acks)
+    max_ack, slowest = max((seconds, kind) for _, _, seconds, kind in balancer.acks)
+    counts = delivered(crowd_fake)
+    duplicates = sum(n - 1 for n in counts.values())
+    workers = Counter(r.claimed_by for r in rows)
+    refused = Counter(
+        (c.method, (c.response or {}).get("error")) for c in crowd_fake.calls if not c.ok
+    )
+    print(
+        f"\ntwo serve replicas: {len(statuses)} signed requests "
+        f"({per_replica[0]} + {per_replica[1]}), max ack {max_ack:.3f}s ({slowest}); "
+        f"{len(rows)} due items, claimed {dict(workers)}; "
+        f"{sum(counts.values())} keyed messages, duplicates {duplicates}; "
+        f"Slack calls refused {dict(refused)}"
+    )
+    assert not refused  # e.g. an expired trigger: a modal opened more than 3 s too late
+    assert set(statuses) == {200}, Counter(statuses)
+    assert max_ack < 3.0
+    assert {r.status for r in rows} == {Status.DONE}, [(r.dedup_key, r.last_error) for r in rows]
+    assert duplicates == 0, {k: n for k, n in counts.items() if n > 1}
+    # Each item sent its message(s) exactly once; each mentee's nudge went to that mentee.
+    assert {f"{r.dedup_key}#0" for r in rows} <= set(counts)
+    for mentee, row in nudges.items():
+        [call] = [c for c in keyed_posts(crowd_fake) if key_of(c) == f"{row.dedup_key}#0"]
+        assert call.args["channel"] in (mentee, dm_channel_id(mentee))
+        assert "While you wait for your mentor" in str(call.args["blocks"])
+    # Both schedulers did the work: each claimed some of it, and each logged its sweeps.
+    assert len(workers) == 2, workers
+    assert all('"msg": "sweep"' in log for log in logs)

@@ -18,7 +18,7 @@ from bot.ids import Callback
 from bot.web import build_asgi
 from storage.db import Database
 from tests.conftest import SIGNING_SECRET
-from tests.fakeslack import FakeSlack, SlackSender
+from tests.fakeslack import Call, FakeSlack, SlackSender
 
 PROGRAM_VALUES: dict[str, Any] = {
     "name": "Engineering mentoring",
@@ -65,8 +65,13 @@ async def open_modal(
 async def choose_role(
     sender: SlackSender, fake: FakeSlack, user: str, view: dict[str, Any], role: str
 ) -> dict[str, Any]:
-    """Pick a role in the join form: Slack sends block_actions and the app rebuilds the form."""
-    before = len(fake.calls_to("views.update"))
+    """Pick a role in the join form: Slack sends block_actions and the app rebuilds the form.
+    Waits for the update of this very modal, so people joining at once don't mix up."""
+
+    def this_view(call: Call) -> bool:
+        return call.ok and call.args.get("view_id") == view.get("id")
+
+    before = len([c for c in fake.calls_to("views.update") if this_view(c)])
     option = next(
         o
         for b in view["blocks"]
@@ -83,7 +88,7 @@ async def choose_role(
         values={k: v for k, v in sender.values_of(view).items() if k in ("program",)}
         | {"role": role},
     )
-    await fake.wait_for("views.update", count=before + 1)
+    await fake.wait_for("views.update", this_view, count=before + 1)
     updated = fake.open_view(user)
     assert updated is not None
     return updated
