@@ -42,6 +42,7 @@ def build_app(deps: Deps, transport: Transport = Transport.HTTP) -> AsyncApp:
             client=client,
             installation_store=store,
             user_facing_authorize_error_message=NOT_INSTALLED,
+            raise_error_for_unhandled_request=True,
             # Authorisation results are cached per token: no auth.test on every request.
             authorize=AsyncInstallationStoreAuthorize(  # type: ignore[arg-type]
                 logger=logging.getLogger("slack_bolt.authorize"),
@@ -70,6 +71,7 @@ def build_app(deps: Deps, transport: Transport = Transport.HTTP) -> AsyncApp:
             client=client,
             # Socket Mode requests are not signed; over HTTP verification is always on.
             request_verification_enabled=transport is Transport.HTTP,
+            raise_error_for_unhandled_request=True,
         )
     handlers.register(app, deps)
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -17,12 +18,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot import ics
+from bot import ics, inbound
 from bot.deps import Deps
 from storage.migrate import SchemaNotCurrent, check_current
 from storage.models import Meeting
 
 Hook = Callable[[], Awaitable[None]]
+log = logging.getLogger("mentorbot.web")
 
 
 def request_kind(body: bytes, content_type: str) -> str:
@@ -52,11 +54,21 @@ def build_asgi(
     async def slack_events(request: Request) -> Response:
         started = time.perf_counter()
         body = await request.body()
-        kind = request_kind(body, request.headers.get("content-type", ""))
-        response = await handler.handle(request)
+        content_type = request.headers.get("content-type", "")
+        kind = request_kind(body, content_type)
+        response = _refuse(body, content_type, request) or await handler.handle(request)
         metrics.ack_seconds.labels(kind).observe(time.perf_counter() - started)
         metrics.requests.labels(kind, str(response.status_code)).inc()
         return response
+
+    def _refuse(body: bytes, content_type: str, request: Request) -> Response | None:
+        """401 for what Slack didn't sign, 400 for a signed body Slack would never send."""
+        if not inbound.signed(deps.settings.slack_signing_secret or "", body, request.headers):
+            return Response("", status_code=401)
+        if (why := inbound.problem(body, content_type)) is not None:
+            log.warning("malformed request", extra={"problem": why, "bytes": len(body)})
+            return Response("", status_code=400)
+        return None
 
     async def oauth(request: Request) -> Response:
         return await handler.handle(request)

@@ -10,6 +10,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -35,6 +36,11 @@ async def on_error(
 ) -> BoltResponse | None:
     ref = str(context.get("request_id") or "-")
     kind = "command" if "command" in body else str(body.get("type") or "unknown")
+    if isinstance(error, BoltUnhandledRequestError):
+        # A button, form or event no listener knows (an old message, another app's ids):
+        # acknowledge it so Slack shows no error, and leave a note for operators.
+        log.warning("unhandled request", extra={"kind": kind})
+        return BoltResponse(status=200, body="")
     if isinstance(error, MentorbotError):
         message = error.message
         log.info("refused", extra={"kind": kind, "error": type(error).__name__})
@@ -123,5 +129,9 @@ async def _tell(
             await client.chat_postMessage(
                 channel=user_id, text=f":warning: {message}", blocks=error_blocks(message)
             )
+    except SlackApiError as exc:  # e.g. a user id that names nobody: nothing to tell
+        log.warning(
+            "could not tell the user about an error", extra={"error": exc.response.get("error")}
+        )
     except Exception:  # the error path must never raise
         log.exception("could not tell the user about an error")

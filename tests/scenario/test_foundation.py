@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from urllib.parse import urlencode
 
 import httpx
 from sqlalchemy import func, select
@@ -259,32 +258,6 @@ async def test_app_home_and_direct_messages(sender: SlackSender, fake: FakeSlack
     [reply] = await fake.wait_for("chat.postMessage")
     assert reply.args["thread_ts"] == "1700000000.000100"
     assert "/mentor help" in reply.args["text"] + json.dumps(reply.args["blocks"])
-
-
-async def test_forged_replayed_and_tampered_requests_get_401(
-    sender: SlackSender, fake: FakeSlack, http: httpx.AsyncClient
-) -> None:
-    body = urlencode(
-        {
-            "command": "/mentor",
-            "text": "help",
-            "user_id": "UADMIN",
-            "team_id": "T0001",
-            "response_url": fake.response_url(),
-        }
-    ).encode()
-    form = "application/x-www-form-urlencoded"
-    forged = await sender.post_raw(body, content_type=form, signature="v0=" + "0" * 64)
-    replayed = await sender.post_raw(body, content_type=form, timestamp=int(time.time()) - 301)
-    headers = sender.sign(body, int(time.time()))
-    tampered = await http.post(
-        "/slack/events",
-        content=body.replace(b"help", b"leave"),
-        headers={"Content-Type": form, **headers},
-    )
-    unsigned = await http.post("/slack/events", content=body, headers={"Content-Type": form})
-    assert [r.status_code for r in (forged, replayed, tampered, unsigned)] == [401] * 4
-    assert not fake.calls
 
 
 async def test_health_and_metrics(

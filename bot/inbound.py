@@ -1,0 +1,125 @@
+"""The gate in front of Bolt: is this request signed by Slack, and is its body shaped like
+something Slack sends?
+
+Bolt parses a body before it checks the signature, and its helpers assume Slack's shapes
+(``payload["user"]["id"]``, ``payload["event"].get(...)``). Anything else raised deep inside
+Bolt and became a 500 (or, with a timestamp that is not a number, reached our error handler
+as if it were a real request). So the HTTP endpoint checks the signature and the shape first,
+answering 401 or 400, and only what passes reaches Bolt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from slack_bolt.request.internals import parse_body
+
+# Fields Bolt (and our payload parsers) read, and the types Slack gives them. ``None`` is
+# always allowed (Slack sends ``"enterprise": null``).
+_FIELDS: dict[str, tuple[type, ...]] = {
+    "type": (str,),
+    "user": (str, dict),
+    "team": (str, dict),
+    "enterprise": (str, dict),
+    "channel": (str, dict),
+    "event": (dict,),
+    "view": (dict,),
+    "message": (dict,),
+    "previous_message": (dict,),
+    "container": (dict,),
+    "item": (dict,),
+    "assistant_thread": (dict,),
+    "function_data": (dict,),
+    "authorizations": (list,),
+    "actions": (list,),
+    "state": (dict,),
+}
+# Objects nested inside a payload that Bolt reads the same way.
+_NESTED = ("event", "message", "previous_message", "item", "assistant_thread")
+_MAX_DEPTH = 4
+_MAX_AGE = 5 * 60  # seconds: Slack's own rule against replays
+# What every slash command carries, as non-empty strings.
+_COMMAND = ("command", "user_id", "team_id", "response_url")
+
+
+def signed(secret: str, body: bytes, headers: Mapping[str, str]) -> bool:
+    """Whether Slack signed ``body`` with ``secret`` in the last five minutes (a timestamp
+    that isn't a whole number is simply unsigned, not an error)."""
+    timestamp = headers.get("x-slack-request-timestamp") or ""
+    signature = headers.get("x-slack-signature") or ""
+    if not secret or not timestamp.isdigit() or not signature:
+        return False
+    if abs(time.time() - int(timestamp)) > _MAX_AGE:
+        return False
+    base = b"v0:" + timestamp.encode() + b":" + body
+    expected = "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace"))
+
+
+def problem(body: bytes, content_type: str) -> str | None:
+    """Why ``body`` can't be a Slack request (``None`` when it can)."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "body is not UTF-8"
+    try:
+        parsed: Any = parse_body(text, content_type.split(";")[0].strip() or None)
+    except ValueError:  # json.JSONDecodeError included
+        return "body is not JSON"
+    if not isinstance(parsed, dict):
+        return "body is not an object"
+    if "command" in parsed and not all(
+        isinstance(parsed.get(k), str) and parsed[k] for k in _COMMAND
+    ):
+        return "command without its user, team or response URL"
+    if parsed.get("type") in ("view_submission", "view_closed"):
+        view = parsed.get("view")
+        if not (isinstance(view, dict) and isinstance(view.get("type"), str)):
+            return "view payload without a view"
+    return _shape(parsed, 0)
+
+
+def _shape(payload: dict[str, Any], depth: int) -> str | None:
+    if depth > _MAX_DEPTH:
+        return None
+    for key, kinds in _FIELDS.items():
+        value = payload.get(key)
+        if value is not None and not isinstance(value, kinds):
+            return f"{key} has the wrong type"
+    for key in ("user", "team", "enterprise", "channel"):
+        value = payload.get(key)
+        if isinstance(value, dict) and not isinstance(value.get("id", ""), str | None):
+            return f"{key}.id is not a string"
+    for key in ("authorizations", "actions"):
+        items = payload.get(key) or []
+        if not all(isinstance(item, dict) for item in items):
+            return f"{key} holds something other than objects"
+        for item in items:
+            if found := _shape(item, depth + 1):
+                return found
+    for key in _NESTED:
+        if isinstance(payload.get(key), dict) and (found := _shape(payload[key], depth + 1)):
+            return found
+    return _view(payload.get("view"))
+
+
+def _view(view: dict[str, Any] | None) -> str | None:
+    if view is None:
+        return None
+    state = view.get("state")
+    if state is not None and not (
+        isinstance(state, dict) and isinstance(state.get("values") or {}, dict)
+    ):
+        return "view.state is not an object"
+    values = (state or {}).get("values") or {}
+    for block in values.values():
+        if not isinstance(block, dict) or not all(isinstance(v, dict) for v in block.values()):
+            return "view.state.values is not objects of objects"
+    for key in ("callback_id", "id", "private_metadata", "type"):
+        if not isinstance(view.get(key, ""), str):
+            return f"view.{key} is not a string"
+    return None

@@ -1,0 +1,275 @@
+"""Requests that are not what Slack would send: forged, replayed, altered, malformed, oversized
+or naming listeners that don't exist. Each is refused (or ignored) cleanly, never with a 5xx,
+and nothing is written."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+
+from bot.ids import Callback
+from storage.db import Database
+from tests.fakeslack import FakeSlack, SlackSender
+from tests.scenario.flows import create_program, open_modal
+from tests.security.helpers import unchanged
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def _command(fake: FakeSlack, text: str = "help", user: str = "UADMIN") -> bytes:
+    return urlencode(
+        {
+            "command": "/mentor",
+            "text": text,
+            "user_id": user,
+            "team_id": "T0001",
+            "channel_id": "DUADMIN",
+            "response_url": fake.response_url(),
+            "trigger_id": "1.2.3",
+        }
+    ).encode()
+
+
+def _no_errors(caplog: pytest.LogCaptureFixture) -> None:
+    bad = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not bad, [f"{r.name}: {r.getMessage()}" for r in bad]
+
+
+async def test_forged_replayed_altered_and_unsigned_requests_get_401(
+    sender: SlackSender, fake: FakeSlack, http: httpx.AsyncClient, db: Database
+) -> None:
+    body = _command(fake)
+    now = int(time.time())
+    good = sender.sign(body, now)
+    async with unchanged(db, fake) as watch:
+        answers = [
+            # a signature made with another secret
+            await sender.post_raw(body, content_type=FORM, signature="v0=" + "0" * 64),
+            # a correctly signed request replayed after five minutes (or dated in the future)
+            await sender.post_raw(body, content_type=FORM, timestamp=now - 301),
+            await sender.post_raw(body, content_type=FORM, timestamp=now + 301),
+            # the body altered after signing
+            await http.post(
+                "/slack/events",
+                content=body.replace(b"help", b"leave"),
+                headers={"Content-Type": FORM, **good},
+            ),
+            # the signature of one timestamp sent with another
+            await http.post(
+                "/slack/events",
+                content=body,
+                headers={
+                    "Content-Type": FORM,
+                    "X-Slack-Signature": good["X-Slack-Signature"],
+                    "X-Slack-Request-Timestamp": str(now - 1),
+                },
+            ),
+            # no signature, an empty one, a timestamp that isn't a number
+            await http.post("/slack/events", content=body, headers={"Content-Type": FORM}),
+            await sender.post_raw(body, content_type=FORM, signature=""),
+            await http.post(
+                "/slack/events",
+                content=body,
+                headers={
+                    "Content-Type": FORM,
+                    "X-Slack-Signature": good["X-Slack-Signature"],
+                    "X-Slack-Request-Timestamp": "yesterday",
+                },
+            ),
+        ]
+    assert [r.status_code for r in answers] == [401] * len(answers)
+    assert watch.calls == []  # not even a lookup
+
+
+MALFORMED: list[tuple[str, bytes]] = [
+    (FORM, b""),
+    (FORM, b"%%%%"),
+    (FORM, b"payload=%E0%A4%A"),  # broken percent-encoding
+    (FORM, b"payload=\xff\xfe"),  # not UTF-8
+    (FORM, b"payload=not-json"),
+    (FORM, b"payload=" + urlencode({"x": "[1,2,3]"}).encode()[2:]),  # JSON, but a list
+    (FORM, b"payload=%22a+string%22"),
+    (FORM, b"payload=null"),
+    (FORM, b"payload=%7B%7D"),  # {}
+    (FORM, b"payload=%7B%22type%22%3A%22block_actions%22%7D"),  # no user, no actions
+    (FORM, b"command=%2Fmentor"),  # a command with nothing else
+    (FORM, b"command=%2Fmentor&text=join&user_id=&team_id="),
+    (FORM, b"command=%2Fother&text=help&user_id=UADMIN&team_id=T0001"),
+    ("application/json", b""),
+    ("application/json", b"{"),
+    ("application/json", b"[]"),
+    ("application/json", b"42"),
+    ("application/json", b'{"type": "event_callback"}'),
+    ("application/json", b'{"type": "event_callback", "event": "message"}'),
+    ("application/json", b'{"type": "event_callback", "event": {"type": "message"}}'),
+    ("application/json", b'{"type": "url_verification"}'),
+    ("text/plain", b"hello"),
+    ("multipart/form-data", b"--x\r\n\r\n--x--"),
+]
+
+
+def _payload(kind: str, **fields: Any) -> bytes:
+    return urlencode({"payload": json.dumps({"type": kind, **fields})}).encode()
+
+
+WRONG_TYPES: list[bytes] = [
+    _payload("block_actions", user="UADMIN", actions="program.new"),
+    _payload("block_actions", user={"id": 7}, actions=[None], team=[]),
+    _payload("block_actions", user={"id": "UADMIN"}, team={"id": "T0001"}, actions=["x"]),
+    _payload(
+        "block_actions",
+        user={"id": "UADMIN"},
+        team={"id": "T0001"},
+        actions=[{"action_id": "meeting.cancel", "value": {"id": 1}}],
+    ),
+    _payload(
+        "block_actions",
+        user={"id": "UADMIN"},
+        team={"id": "T0001"},
+        actions=[{"action_id": "meeting.cancel", "value": "1"}],
+        channel="DUADMIN",
+        view="modal",
+    ),
+    _payload(
+        "view_submission",
+        user={"id": "UADMIN"},
+        team={"id": "T0001"},
+        view={"callback_id": "program.form", "state": {"values": []}, "private_metadata": "{"},
+    ),
+    _payload(
+        "view_submission",
+        user={"id": "UADMIN"},
+        team={"id": "T0001"},
+        view={"callback_id": "goal.form", "state": "x", "private_metadata": "[1]"},
+    ),
+    _payload(
+        "view_submission",
+        user={"id": "UADMIN"},
+        team={"id": "T0001"},
+        view={
+            "callback_id": "meeting.form",
+            "state": {"values": {"when": {"field": {"type": "datetimepicker"}}}},
+            "private_metadata": '{"relationship_id": "1; DROP TABLE users"}',
+        },
+    ),
+    _payload("view_submission", user={"id": "UADMIN"}, team={"id": "T0001"}, view=None),
+    _payload("view_closed", user={"id": "UADMIN"}, team={"id": "T0001"}, view=[]),
+    _payload("shortcut", user={"id": "UADMIN"}, team={"id": "T0001"}, callback_id=5),
+    _payload("block_suggestion", user={"id": "UADMIN"}, team={"id": "T0001"}, action_id=[]),
+]
+
+
+@pytest.mark.parametrize(("content_type", "body"), MALFORMED)
+async def test_malformed_bodies_are_refused_without_a_5xx(
+    sender: SlackSender,
+    fake: FakeSlack,
+    db: Database,
+    caplog: pytest.LogCaptureFixture,
+    content_type: str,
+    body: bytes,
+) -> None:
+    async with unchanged(db, fake):
+        response = await sender.post_raw(body, content_type=content_type)
+        await _quiet(fake)
+    assert response.status_code < 500, response.text
+    _no_errors(caplog)
+
+
+@pytest.mark.parametrize("body", WRONG_TYPES)
+async def test_payloads_with_the_wrong_shapes_are_refused_without_a_5xx(
+    sender: SlackSender,
+    fake: FakeSlack,
+    db: Database,
+    caplog: pytest.LogCaptureFixture,
+    body: bytes,
+) -> None:
+    await sender.command("UADMIN", "help")  # the admin is known: looking them up writes nothing
+    await fake.wait_for("response_url")
+    seen = len(fake.calls)
+    async with unchanged(db, fake, allow=frozenset({"chat.postMessage"})):
+        response = await sender.post_raw(body, content_type=FORM)
+        await _quiet(fake)
+    assert response.status_code < 500, response.text
+    _no_errors(caplog)
+    # Whatever the app said went to the person who sent it, and only to them.
+    for call in fake.calls[seen:]:
+        if call.method == "chat.postMessage":
+            assert call.args["channel"] in ("UADMIN", "DUADMIN")
+
+
+async def _quiet(fake: FakeSlack, rounds: int = 20) -> None:
+    """Let work that runs after the acknowledgement finish (it has no other signal)."""
+    import asyncio
+
+    seen = -1
+    for _ in range(rounds):
+        if len(fake.calls) == seen:
+            return
+        seen = len(fake.calls)
+        await asyncio.sleep(0.05)
+
+
+async def test_unknown_action_and_callback_ids_are_acknowledged_and_ignored(
+    sender: SlackSender, fake: FakeSlack, db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    await create_program(sender, fake)
+    view = await open_modal(sender, fake, "UADMIN", "program new", Callback.PROGRAM_FORM)
+    async with unchanged(db, fake) as watch:
+        pressed = await sender.block_action("UADMIN", "no.such.action", value="1")
+        in_modal = await sender.block_action("UADMIN", "no.such.action", value="1", view=view)
+        submitted = await sender.view_submission(
+            "UADMIN", {**view, "callback_id": "no.such.form"}, {}
+        )
+        closed = await sender.view_closed("UADMIN", {**view, "callback_id": "no.such.form"})
+        await _quiet(fake)
+    assert [r.status_code for r in (pressed, in_modal, submitted, closed)] == [200] * 4
+    assert watch.calls == []
+    _no_errors(caplog)
+
+
+async def test_oversized_command_text_gets_a_friendly_answer(
+    sender: SlackSender, fake: FakeSlack, db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    await sender.command("UADMIN", "help")
+    await fake.wait_for("response_url")
+    async with unchanged(db, fake):
+        response = await sender.command("UADMIN", "join " + "x" * 100_000)
+        answer = await fake.wait_for("response_url", count=2)
+    assert response.status_code == 200
+    reply = json.dumps(answer[-1].args)
+    assert "x" * 3001 not in reply  # never echoed back whole
+    _no_errors(caplog)
+
+
+OVERSIZED: dict[str, str] = {
+    "name": "N" * 100_000,
+    "description": "D" * 100_000,
+    "skills": ", ".join(f"skill {i}" for i in range(20_000)),
+}
+
+
+@pytest.mark.parametrize("field", sorted(OVERSIZED))
+async def test_oversized_form_fields_are_field_errors(
+    sender: SlackSender,
+    fake: FakeSlack,
+    db: Database,
+    caplog: pytest.LogCaptureFixture,
+    field: str,
+) -> None:
+    from tests.scenario.flows import PROGRAM_VALUES
+
+    view = await open_modal(sender, fake, "UADMIN", "program new", Callback.PROGRAM_FORM)
+    async with unchanged(db, fake):
+        response = await sender.view_submission(
+            "UADMIN", view, {**PROGRAM_VALUES, field: OVERSIZED[field]}
+        )
+    assert response.status_code == 200
+    answer = response.json()
+    assert answer["response_action"] == "errors" and field in answer["errors"]
+    _no_errors(caplog)
