@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import InvalidInput, MentorbotError
+from bot.slackapi import slack_error_code
 from bot.views.notices import FORM_TOO_SLOW, GENERIC_ERROR, error_blocks, error_modal
 from handlers.context import DEPS_KEY
 
@@ -131,7 +132,7 @@ async def _tell(
             )
     except SlackApiError as exc:  # e.g. a user id that names nobody: nothing to tell
         log.warning(
-            "could not tell the user about an error", extra={"error": exc.response.get("error")}
+            "could not tell the user about an error", extra={"error": slack_error_code(exc)}
         )
     except Exception:  # the error path must never raise
         log.exception("could not tell the user about an error")

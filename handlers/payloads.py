@@ -12,14 +12,29 @@ from bot.errors import NotFound
 from bot.views.state import FormState, private_metadata
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    """``value`` if it is an object, else an empty one: a field of the wrong type is treated
+    as missing, and the services then refuse what is missing."""
+    return value if isinstance(value, dict) else {}
+
+
+def _str(value: Any) -> str:
+    """A string field, or "" when it is missing or not a string (never ``str(["x"])``)."""
+    return value if isinstance(value, str) else ""
+
+
 def _team(body: dict[str, Any]) -> str:
     team = body.get("team")
-    if isinstance(team, dict) and team.get("id"):
-        return str(team["id"])
-    user = body.get("user")
-    if isinstance(user, dict) and user.get("team_id"):
-        return str(user["team_id"])
-    return str(body.get("team_id") or "")
+    if isinstance(team, dict) and _str(team.get("id")):
+        return _str(team["id"])
+    user = _dict(body.get("user"))
+    if _str(user.get("team_id")):
+        return _str(user["team_id"])
+    return _str(body.get("team_id"))
+
+
+# Ids are 64-bit at most: a longer number can name no row (and PostgreSQL would reject it).
+MAX_ID_DIGITS = 18
 
 
 @dataclass(frozen=True)
@@ -33,11 +48,11 @@ class CommandRequest:
     @classmethod
     def parse(cls, body: dict[str, Any]) -> CommandRequest:
         return cls(
-            team_id=str(body.get("team_id") or ""),
-            user_id=str(body.get("user_id") or ""),
-            channel_id=str(body.get("channel_id") or ""),
-            text=" ".join(str(body.get("text") or "").split()),
-            trigger_id=str(body.get("trigger_id") or ""),
+            team_id=_str(body.get("team_id")),
+            user_id=_str(body.get("user_id")),
+            channel_id=_str(body.get("channel_id")),
+            text=" ".join(_str(body.get("text")).split()),
+            trigger_id=_str(body.get("trigger_id")),
         )
 
     def words(self) -> tuple[str, str]:
@@ -58,23 +73,26 @@ class ActionRequest:
 
     @classmethod
     def parse(cls, body: dict[str, Any]) -> ActionRequest:
-        action = (body.get("actions") or [{}])[0]
-        selected = action.get("selected_option") or {}
-        value = action.get("value") or selected.get("value") or ""
+        actions = body.get("actions")
+        action = _dict(actions[0]) if isinstance(actions, list) and actions else {}
+        value = _str(action.get("value")) or _str(_dict(action.get("selected_option")).get("value"))
         view = body.get("view") if isinstance(body.get("view"), dict) else None
-        channel = body.get("channel") or body.get("container") or {}
+        channel = _dict(body.get("channel")) or _dict(body.get("container"))
         return cls(
             team_id=_team(body),
-            user_id=str((body.get("user") or {}).get("id") or ""),
-            action_id=str(action.get("action_id") or ""),
-            value=str(value),
-            trigger_id=str(body.get("trigger_id") or ""),
+            user_id=_str(_dict(body.get("user")).get("id")),
+            action_id=_str(action.get("action_id")),
+            value=value,
+            trigger_id=_str(body.get("trigger_id")),
             view=view,
-            channel_id=channel.get("id") or channel.get("channel_id"),
+            channel_id=_str(channel.get("id")) or _str(channel.get("channel_id")) or None,
         )
 
     def int_value(self) -> int | None:
-        return int(self.value) if self.value.isdigit() else None
+        """The value as an id: ASCII digits only, and small enough to be a row's id."""
+        if self.value.isascii() and self.value.isdigit() and len(self.value) <= MAX_ID_DIGITS:
+            return int(self.value)
+        return None
 
     def id_of(self, what: str) -> int:
         """The id the button carries; a friendly "no longer exists" when it carries none."""
@@ -85,7 +103,7 @@ class ActionRequest:
 
     @property
     def state(self) -> FormState:
-        return FormState(((self.view or {}).get("state") or {}).get("values"))
+        return FormState(_dict(_dict(self.view).get("state")).get("values"))
 
 
 @dataclass(frozen=True)
@@ -99,17 +117,19 @@ class ViewRequest:
 
     @classmethod
     def parse(cls, body: dict[str, Any]) -> ViewRequest:
-        view = body.get("view") or {}
+        view = _dict(body.get("view"))
         return cls(
             team_id=_team(body),
-            user_id=str((body.get("user") or {}).get("id") or ""),
-            callback_id=str(view.get("callback_id") or ""),
-            view_id=str(view.get("id") or ""),
-            state=FormState((view.get("state") or {}).get("values")),
+            user_id=_str(_dict(body.get("user")).get("id")),
+            callback_id=_str(view.get("callback_id")),
+            view_id=_str(view.get("id")),
+            state=FormState(_dict(view.get("state")).get("values")),
             metadata=private_metadata(view),
         )
 
     def metadata_id(self, key: str) -> int | None:
         """An id the modal was opened with (checked again by the service, like any id)."""
         value = self.metadata.get(key)
-        return value if isinstance(value, int) else None
+        if isinstance(value, bool) or not isinstance(value, int):
+            return None
+        return value if 0 < value < 10**MAX_ID_DIGITS else None

@@ -78,6 +78,8 @@ class FormState:
 def private_metadata(view: dict[str, Any]) -> dict[str, Any]:
     """Decode ``private_metadata`` (untrusted: callers re-check what it names)."""
     raw = view.get("private_metadata") or "{}"
+    if not isinstance(raw, str):
+        return {}
     try:
         data = json.loads(raw)
     except (TypeError, ValueError):
