@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.errors import NotFound
-from bot.views.state import FormState, private_metadata
+from bot.views.state import FormState, as_id, private_metadata
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -31,10 +31,6 @@ def _team(body: dict[str, Any]) -> str:
     if _str(user.get("team_id")):
         return _str(user["team_id"])
     return _str(body.get("team_id"))
-
-
-# Ids are 64-bit at most: a longer number can name no row (and PostgreSQL would reject it).
-MAX_ID_DIGITS = 18
 
 
 @dataclass(frozen=True)
@@ -89,10 +85,8 @@ class ActionRequest:
         )
 
     def int_value(self) -> int | None:
-        """The value as an id: ASCII digits only, and small enough to be a row's id."""
-        if self.value.isascii() and self.value.isdigit() and len(self.value) <= MAX_ID_DIGITS:
-            return int(self.value)
-        return None
+        """The value as a row id (None when it can't be one)."""
+        return as_id(self.value)
 
     def id_of(self, what: str) -> int:
         """The id the button carries; a friendly "no longer exists" when it carries none."""
@@ -130,6 +124,13 @@ class ViewRequest:
     def metadata_id(self, key: str) -> int | None:
         """An id the modal was opened with (checked again by the service, like any id)."""
         value = self.metadata.get(key)
-        if isinstance(value, bool) or not isinstance(value, int):
-            return None
-        return value if 0 < value < 10**MAX_ID_DIGITS else None
+        return value if isinstance(value, int) and as_id(value) is not None else None
+
+
+def ids_in(value: str, count: int) -> list[int] | None:
+    """The first ``count`` ids of a value like ``"12:34:drop"``, or None if any isn't one."""
+    parts = value.split(":")
+    found = [as_id(p) for p in parts[:count]]
+    if len(found) < count or any(i is None for i in found):
+        return None
+    return [i for i in found if i is not None]

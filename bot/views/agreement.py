@@ -20,7 +20,7 @@ from bot.ids import Action, Callback
 from bot.ids import AgreementField as F
 from bot.text import escape, escape_truncated
 from bot.views import common as ui
-from bot.views.state import FormState
+from bot.views.state import FormState, whole
 from storage.enums import ActorRole, Cadence
 from storage.models import Agreement, Relationship
 
@@ -163,7 +163,7 @@ def parse_agreement_form(state: FormState) -> svc.Terms:
     assert cadence is not None and end_raw is not None
     return svc.Terms(
         cadence=cadence,
-        meeting_minutes=int(minutes) if minutes and minutes.isdigit() else 0,
+        meeting_minutes=whole(minutes) or 0,
         end_date=end_raw,
         channel=state.selected(F.CHANNEL) or "",
         channel_detail=state.text(F.CHANNEL_DETAIL).strip(),

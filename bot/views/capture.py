@@ -23,7 +23,7 @@ from bot.ids import CaptureField as F
 from bot.text import escape, escape_truncated, mention
 from bot.views import common as ui
 from bot.views.meetings import when
-from bot.views.state import FormState
+from bot.views.state import FormState, whole
 from storage.enums import ActionStatus, ActorRole, MeetingOutcome
 from storage.models import ActionItem, Meeting, MeetingNotes, Relationship, User
 
@@ -189,7 +189,7 @@ def parse_capture_form(state: FormState) -> svc.CaptureDraft:
         takeaways=state.text(F.TAKEAWAYS),
         actions=tuple(actions),
         next_starts_at=next_at,
-        next_minutes=int(minutes) if minutes and minutes.isdigit() else None,
+        next_minutes=whole(minutes),
     )
 
 

@@ -14,7 +14,7 @@ from bot import checkins as svc
 from bot.ids import Action, Callback
 from bot.text import escape
 from bot.views import common as ui
-from bot.views.state import FormState
+from bot.views.state import FormState, whole
 from storage.enums import ActorRole
 from storage.models import CheckIn, Relationship
 
@@ -72,7 +72,7 @@ def form(relationship: Relationship, row: CheckIn) -> View:
 def parse(state: FormState) -> tuple[int | None, str, bool]:
     raw = state.selected(svc.SCORE)
     return (
-        int(raw) if raw and raw.isdigit() else None,
+        whole(raw),
         state.text(svc.NOTE),
         "yes" in state.selected_many(svc.SHARE),
     )

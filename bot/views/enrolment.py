@@ -24,7 +24,7 @@ from bot.ids import Action, Callback
 from bot.ids import JoinField as F
 from bot.text import escape, escape_truncated, mention
 from bot.views import common as ui
-from bot.views.state import FormState
+from bot.views.state import FormState, as_id, whole
 from storage.enums import DepartmentPreference, EnrolmentRole, EnrolmentStatus
 from storage.models import Enrolment, Program
 
@@ -252,7 +252,7 @@ def parse_join_form(state: FormState, *, strict: bool = True) -> svc.EnrolmentDr
     problems are ignored instead of raised."""
     errors: dict[str, str] = {}
     program_raw = state.selected(F.PROGRAM)
-    program_id = int(program_raw) if program_raw and program_raw.isdigit() else 0
+    program_id = as_id(program_raw) or 0
     if not program_id:
         errors[F.PROGRAM] = "Choose a program."
     role_raw = state.selected(F.ROLE)
@@ -269,10 +269,10 @@ def parse_join_form(state: FormState, *, strict: bool = True) -> svc.EnrolmentDr
         target_role=state.text(F.TARGET_ROLE),
         skills_to_develop=tuple(s for s in state.selected_many(F.SKILLS_TO_DEVELOP) if s != "-"),
         expertise=tuple(s for s in state.selected_many(F.EXPERTISE) if s != "-"),
-        capacity=int(capacity_raw) if capacity_raw and capacity_raw.isdigit() else None,
+        capacity=whole(capacity_raw),
         department=state.text(F.DEPARTMENT),
         current_role=state.text(F.CURRENT_ROLE),
-        seniority=int(seniority_raw) if seniority_raw and seniority_raw.isdigit() else None,
+        seniority=whole(seniority_raw),
         location=state.text(F.LOCATION),
         manager_slack_id=state.user(F.MANAGER),
         department_preference=_enum(DepartmentPreference, pref_raw)

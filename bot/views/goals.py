@@ -20,7 +20,7 @@ from bot.ids import Action, Callback
 from bot.ids import GoalField as F
 from bot.text import escape, escape_truncated, mention
 from bot.views import common as ui
-from bot.views.state import FormState
+from bot.views.state import FormState, as_id, whole
 from storage.enums import ActorRole, GoalStatus
 from storage.models import Goal, GoalComment, Relationship
 
@@ -170,7 +170,7 @@ def parse_goal_form(state: FormState) -> tuple[svc.GoalDraft, int | None]:
         why=state.text(F.WHY),
         shout_out="yes" in state.selected_many(F.SHOUT_OUT),
     )
-    return draft, int(pair) if pair and pair.isdigit() else None
+    return draft, as_id(pair)
 
 
 def progress_form(goal: Goal) -> View:
@@ -199,7 +199,7 @@ def progress_form(goal: Goal) -> View:
 
 def parse_progress(state: FormState) -> int | None:
     raw = state.selected(F.PROGRESS)
-    return int(raw) if raw and raw.isdigit() else None
+    return whole(raw)
 
 
 def comment_form(goal: Goal) -> View:

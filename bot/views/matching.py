@@ -21,7 +21,7 @@ from bot.ids import MatchSettingsField as F
 from bot.matching_settings import MatchingSettings
 from bot.text import escape, escape_truncated
 from bot.views import common as ui
-from bot.views.state import FormState
+from bot.views.state import FormState, whole
 from storage.enums import MatchRunStatus
 from storage.models import Enrolment, MatchProposal, MatchRun
 
@@ -270,7 +270,7 @@ def parse_settings_form(state: FormState) -> MatchingSettings:
             department=values["department"],
             timezone=values["timezone"],
         ),
-        mentors_per_mentee=int(board) if board and board.isdigit() else 0,
+        mentors_per_mentee=whole(board) or 0,
         self_serve="on" in state.selected_many(F.SELF_SERVE),
         accept_reminder_days=int(values["reminder"]),
         accept_expiry_days=int(values["expiry"]),

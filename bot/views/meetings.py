@@ -25,7 +25,7 @@ from bot.ids import AgendaField as A
 from bot.ids import MeetingField as F
 from bot.text import escape, escape_truncated
 from bot.views import common as ui
-from bot.views.state import FormState
+from bot.views.state import FormState, as_id, whole
 from storage.enums import ActorRole, MeetingStatus
 from storage.models import Agenda, Goal, Meeting, Relationship
 
@@ -131,10 +131,10 @@ def parse_meeting_form(state: FormState) -> tuple[svc.MeetingDraft, int | None]:
     pair_raw = state.selected(F.PAIR)
     draft = svc.MeetingDraft(
         starts_at=starts,
-        minutes=int(minutes_raw) if minutes_raw and minutes_raw.isdigit() else None,
+        minutes=whole(minutes_raw),
         place=state.text(F.PLACE),
     )
-    return draft, int(pair_raw) if pair_raw and pair_raw.isdigit() else None
+    return draft, as_id(pair_raw)
 
 
 def _other(relationship: Relationship, role: ActorRole) -> str:
@@ -283,7 +283,7 @@ def parse_agenda_form(state: FormState) -> tuple[svc.Grow, int | None]:
         options=state.text(A.OPTIONS),
         way_forward=state.text(A.WAY_FORWARD),
     )
-    return grow, int(goal) if goal and goal.isdigit() else None
+    return grow, as_id(goal)
 
 
 def agenda_message(meeting: Meeting, agenda: Agenda) -> list[Block]:

@@ -26,7 +26,7 @@ from bot.ids import Action, Callback
 from bot.ids import ProgramField as F
 from bot.text import channel_link, escape, escape_truncated, human_list, mention
 from bot.views import common as ui
-from bot.views.state import FormState
+from bot.views.state import FormState, whole
 from storage.enums import Cadence
 from storage.models import Program
 
@@ -291,7 +291,7 @@ def parse_program_form(state: FormState) -> svc.ProgramDraft:
         celebration_channel_id=state.conversation(F.CELEBRATIONS),
         agenda_lead_hours=agenda_lead if agenda_lead is not None else 24,
         capture_lead_hours=capture_lead if capture_lead is not None else 1,
-        digest_weekday=int(day) if day and day.isdigit() else 0,
+        digest_weekday=whole(day) or 0,
         digest_time=digest_at or time(9, 0),
         checkin_first_days=first if first is not None else 30,
         checkin_every_days=every if every is not None else 60,

@@ -13,6 +13,29 @@ from typing import Any
 
 from bot.errors import InvalidInput
 
+# Row ids are PostgreSQL ``integer`` columns: a bigger number can name no row, and sending
+# one to the database fails the query instead of finding nothing.
+MAX_ID = 2**31 - 1
+_MAX_DIGITS = 9  # small whole numbers in forms (minutes, capacity…): at most this many
+
+
+def as_id(raw: object) -> int | None:
+    """A row id from a button value, a select's value or private metadata (all untrusted);
+    None when it cannot be one (not ASCII digits, zero, too big, a boolean)."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= 10:
+        raw = int(raw)
+    return raw if isinstance(raw, int) and 0 < raw <= MAX_ID else None
+
+
+def whole(raw: str | None) -> int | None:
+    """A small whole number typed or chosen in a form, else None (so "٣", "1e9" or a
+    5,000-digit number is "not a number" rather than an error, or an overflow later)."""
+    if raw and raw.isascii() and raw.isdigit() and len(raw) <= _MAX_DIGITS:
+        return int(raw)
+    return None
+
 
 class FormState:
     def __init__(self, values: dict[str, Any] | None) -> None:
@@ -69,10 +92,10 @@ class FormState:
         raw = self.text(block_id).strip()
         if not raw:
             return None
-        try:
-            return int(raw)
-        except ValueError:
-            raise InvalidInput.for_fields({block_id: message}) from None
+        number = whole(raw.lstrip("-"))
+        if number is None:
+            raise InvalidInput.for_fields({block_id: message})
+        return -number if raw.startswith("-") else number
 
 
 def private_metadata(view: dict[str, Any]) -> dict[str, Any]:

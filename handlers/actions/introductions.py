@@ -13,7 +13,7 @@ from bot.errors import NotAllowed, NotFound
 from bot.views import intro
 from bot.views.matching import requested
 from handlers.context import acting_user, deps_of
-from handlers.payloads import ActionRequest
+from handlers.payloads import ActionRequest, ids_in
 from storage.enums import ActorRole
 
 
@@ -60,8 +60,8 @@ async def request(
 ) -> None:
     await ack()
     req = ActionRequest.parse(body)
-    parts = req.value.split(":")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+    parts = ids_in(req.value, 2)
+    if parts is None or req.value.count(":") != 1:
         raise NotFound("That button is out of date. Run `/mentor find` again.")
     deps = deps_of(context)
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
@@ -70,8 +70,8 @@ async def request(
             session=session,
             clock=deps.clock,
             actor=actor,
-            program_id=int(parts[0]),
-            mentor_enrolment_id=int(parts[1]),
+            program_id=parts[0],
+            mentor_enrolment_id=parts[1],
         )
         mentor_name = relationship.mentor.display
     deps.kick()

@@ -11,7 +11,7 @@ from bot import matches
 from bot.errors import NotFound
 from bot.matching_settings import MatchingSettings
 from bot.views import matching as views
-from bot.views.state import private_metadata
+from bot.views.state import private_metadata, whole
 from handlers.context import acting_user, deps_of
 from handlers.matching import show_run, working
 from handlers.payloads import ActionRequest
@@ -19,10 +19,10 @@ from storage.repositories import enrolments as enrolment_repo
 
 
 def _ints(value: str, count: int) -> list[int]:
-    parts = value.split(":")
-    if len(parts) < count or not all(p.isdigit() for p in parts[:count]):
+    found = [whole(part) for part in value.split(":")[:count]]
+    if len(found) < count or None in found:
         raise NotFound("That button is out of date. Run `/mentor match` again.")
-    return [int(p) for p in parts[:count]]
+    return [n for n in found if n is not None]
 
 
 async def page(
@@ -56,7 +56,7 @@ async def pair(
         await matches.set_pair(
             session=session, actor=actor, run_id=run_id, proposal_id=proposal_id, action=action
         )
-    current = int(private_metadata(req.view or {}).get("page") or 0)
+    current = whole(str(private_metadata(req.view or {}).get("page") or 0)) or 0
     await show_run(
         deps,
         client,
@@ -75,6 +75,9 @@ async def resolve(
     [run_id] = _ints(req.value, 1)
     deps = deps_of(context)
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    async with deps.db.transaction() as session:
+        # Managers only, checked before anything is shown: a refusal changes nothing.
+        await matches.load_run(session=session, actor=actor, run_id=run_id)
     view_id = str((req.view or {}).get("id"))
     await client.views_update(view_id=view_id, view=working("Re-solving around your choices…"))
     await matches.resolve(db=deps.db, clock=deps.clock, actor=actor, run_id=run_id)

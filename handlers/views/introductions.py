@@ -18,13 +18,12 @@ async def decline(
     req = ViewRequest.parse(body)
     deps = deps_of(context)
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
-    relationship_id = req.metadata.get("relationship_id")
     async with deps.db.transaction() as session:
         await svc.decline(
             session=session,
             clock=deps.clock,
             actor=actor,
-            relationship_id=relationship_id if isinstance(relationship_id, int) else 0,
+            relationship_id=req.metadata_id("relationship_id") or 0,
             reason=req.state.text("reason"),
         )
     await ack()

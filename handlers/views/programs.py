@@ -21,8 +21,7 @@ async def submit_program(
     deps = deps_of(context)
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
     draft = parse_program_form(req.state)
-    raw_id = req.metadata.get("program_id")
-    program_id = raw_id if isinstance(raw_id, int) else None
+    program_id = req.metadata_id("program_id")
     # Validation errors raise InvalidInput before ack: the error handler answers with
     # response_action=errors, and the transaction rolls back so nothing is half-written.
     async with deps.db.transaction() as session:

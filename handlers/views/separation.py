@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import separation as svc
 from bot.errors import NotFound
 from bot.views.separation import parse_close, parse_extend
+from bot.views.state import as_id
 from handlers.context import begin_view
 
 
@@ -54,9 +55,7 @@ async def submit_end(
 ) -> None:
     req, deps, actor = await begin_view(body, context, client)
     chosen = req.state.selected("pair")
-    relationship_id = (
-        int(chosen) if chosen and chosen.isdigit() else req.metadata_id("relationship_id")
-    )
+    relationship_id = as_id(chosen) or req.metadata_id("relationship_id")
     if relationship_id is None:
         raise NotFound("Choose which mentoring relationship to end.")
     async with deps.db.transaction() as session:

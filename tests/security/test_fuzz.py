@@ -36,7 +36,7 @@ from bot.ids import (
 )
 from bot.views import agreement, checkins, enrolment, goals, matching, meetings, programs
 from bot.views import settings as settings_view
-from bot.views.state import FormState, private_metadata
+from bot.views.state import MAX_ID, FormState, as_id, private_metadata, whole
 from bot.web import request_kind
 from handlers.payloads import ActionRequest, CommandRequest, ViewRequest
 from storage.enums import ActorRole
@@ -389,3 +389,13 @@ async def test_signed_requests_never_get_a_5xx_or_a_logged_failure(
     # How deep the fuzz got (see --hypothesis-show-statistics).
     event(f"HTTP {response.status_code}")
     event("the app called Slack" if len(fake.calls) > seen else "no Slack call")
+
+
+@FUZZ
+@given(json_values | st.from_regex(r"[0-9٣]{0,14}", fullmatch=True))
+def test_ids_and_numbers_are_ascii_and_fit_the_database(raw: Any) -> None:
+    found = as_id(raw)
+    assert found is None or 0 < found <= MAX_ID
+    if isinstance(raw, str):
+        number = whole(raw)
+        assert number is None or (raw.isascii() and number < 10**9)
