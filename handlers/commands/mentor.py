@@ -21,7 +21,7 @@ from bot.commands import resolve, suggest
 from bot.deps import Deps
 from bot.matching_settings import MatchingSettings
 from bot.roles import roles_of
-from bot.text import escape_truncated
+from bot.text import escape, escape_truncated
 from bot.views import digest as digest_views
 from bot.views import matching as match_views
 from bot.views.agreement import agreements_overview
@@ -372,7 +372,7 @@ async def _digest(
         built = await digest_svc.build(session, program, deps.clock.now())
     blocks, overflow = digest_views.blocks(built)
     await respond(
-        text=f"Digest · {built.program_name}",
+        text=f"Digest · {escape(built.program_name)}",
         blocks=[b.to_dict() for b in blocks],
         response_type="ephemeral",
     )

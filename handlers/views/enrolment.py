@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import enrolment as enrolment_svc
 from bot.directory import FRESH_FOR
+from bot.text import escape
 from bot.views.enrolment import enrolled, parse_join_form
 from handlers.context import acting_user, deps_of
 from handlers.events.home import publish_home
@@ -31,7 +32,7 @@ async def submit_join(
     await ack()
     await client.chat_postMessage(
         channel=actor.slack_user_id,
-        text=f"You're in {enrolment.program.name}",
+        text=f"You're in {escape(enrolment.program.name)}",
         blocks=enrolled(enrolment, newly_joined=newly_joined),
     )
     await publish_home(deps, client, actor)

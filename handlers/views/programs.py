@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import programs as program_svc
 from bot.channels import ensure_member
+from bot.text import escape
 from bot.views.programs import channel_note, manager_added, parse_program_form, program_saved
 from handlers.context import acting_user, deps_of
 from handlers.payloads import ViewRequest
@@ -50,11 +51,11 @@ async def submit_program(
         hours=hours,
     )
     await client.chat_postMessage(
-        channel=actor.slack_user_id, text=f"{program.name} saved", blocks=blocks
+        channel=actor.slack_user_id, text=f"{escape(program.name)} saved", blocks=blocks
     )
     for manager in sorted(added - {actor.slack_user_id}):
         await client.chat_postMessage(
             channel=manager,
-            text=f"You're now a manager of {program.name}",
+            text=f"You're now a manager of {escape(program.name)}",
             blocks=manager_added(program, added_by=actor.slack_user_id),
         )

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.text import escape
 from bot.views import agreement as views
 from scheduling.models import DueWork
 from scheduling.registry import JobContext
@@ -38,14 +39,14 @@ async def notice(ctx: JobContext) -> None:
             agreement.channel_id
             or relationship.conversation_id
             or relationship.mentee.slack_user_id,
-            text=f":white_check_mark: {relationship.mentor.display} signed the agreement. "
+            text=f":white_check_mark: {escape(relationship.mentor.display)} signed the agreement. "
             "You're all set.",
             thread_ts=agreement.message_ts,
         )
     elif event == "suggested":
         ctx.dm(
             relationship.mentee.slack_user_id,
-            text=f"{relationship.mentor.display} suggested changes to your agreement",
+            text=f"{escape(relationship.mentor.display)} suggested changes to your agreement",
             blocks=views.suggestion_for_mentee(agreement, relationship),
         )
 

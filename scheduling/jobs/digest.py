@@ -4,6 +4,7 @@ when they are too long for a message), then plan next week's."""
 from __future__ import annotations
 
 from bot import digest
+from bot.text import escape
 from bot.views import digest as views
 from scheduling.registry import JobContext
 from storage.models import Program
@@ -20,7 +21,7 @@ async def weekly(ctx: JobContext) -> None:
     blocks, overflow = views.blocks(built)
     channel = program.digest_channel_id
     if channel:
-        ctx.post(channel, text=f"Weekly digest · {program.name}", blocks=blocks)
+        ctx.post(channel, text=f"Weekly digest · {escape(program.name)}", blocks=blocks)
         if overflow:
             ctx.upload(
                 channel,

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import checkins, health
 from bot import signals as sig
+from bot.text import escape
 from bot.views import alerts as views
 from bot.views import checkins as checkin_views
 from scheduling.models import DueWork
@@ -59,7 +60,7 @@ async def follow_up(ctx: JobContext) -> None:
         return
     ctx.dm(
         relationship.mentee.slack_user_id,
-        text=f"{relationship.mentor.display} would like to hear how things are going",
+        text=f"{escape(relationship.mentor.display)} would like to hear how things are going",
         blocks=views.follow_up_nudge(relationship),
     )
 
@@ -71,7 +72,7 @@ async def mentee_update(ctx: JobContext) -> None:
     text = str(ctx.work.payload.get("text") or "")
     ctx.to_pair(
         relationship,
-        text=f"Update from {relationship.mentee.display}",
+        text=f"Update from {escape(relationship.mentee.display)}",
         blocks=views.mentee_update(relationship, text),
     )
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import relationships as relationship_svc
 from bot.matches import waitlist_position
+from bot.text import escape
 from bot.views import intro
 from scheduling.models import DueWork
 from scheduling.registry import JobContext
@@ -28,8 +29,8 @@ async def send(ctx: JobContext) -> None:
     users = [relationship.mentee.slack_user_id, relationship.mentor.slack_user_id]
     ctx.group_dm(
         users,
-        text=f"A mentoring introduction: {relationship.mentee.display} and "
-        f"{relationship.mentor.display}",
+        text=f"A mentoring introduction: {escape(relationship.mentee.display)} and "
+        f"{escape(relationship.mentor.display)}",
         blocks=intro.introduction(relationship, mentee=mentee, mentor=mentor, now=ctx.clock.now()),
     )
 
@@ -53,7 +54,7 @@ async def remind(ctx: JobContext) -> None:
         return
     ctx.dm(
         relationship.mentor.slack_user_id,
-        text=f"{relationship.mentee.display} is waiting for your answer",
+        text=f"{escape(relationship.mentee.display)} is waiting for your answer",
         blocks=intro.reminder_for_mentor(relationship),
     )
 
@@ -105,7 +106,7 @@ async def _tell_mentee(ctx: JobContext, relationship: Relationship, event: str) 
     if event == "accepted":
         ctx.dm(
             mentee_id,
-            text=f"{relationship.mentor.display} accepted!",
+            text=f"{escape(relationship.mentor.display)} accepted!",
             blocks=intro.accepted_for_mentee(relationship),
         )
         return

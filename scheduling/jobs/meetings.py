@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import capture, ics
 from bot import meetings as svc
+from bot.text import escape
 from bot.views import meetings as views
 from scheduling.models import DueWork
 from scheduling.registry import JobContext
@@ -102,7 +103,7 @@ async def post_agenda(ctx: JobContext) -> None:
         return
     ctx.to_pair(
         meeting.pair,
-        text=f"{meeting.pair.mentee.display}'s agenda",
+        text=f"{escape(meeting.pair.mentee.display)}'s agenda",
         blocks=views.agenda_message(meeting, meeting.agenda),
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.text import escape
 from bot.views.nudges import not_in_channel as not_in_channel_blocks
 from scheduling.registry import JobContext
 from storage.repositories import programs as program_repo
@@ -20,6 +21,6 @@ async def not_in_channel(ctx: JobContext) -> None:
     for manager in program.managers:
         ctx.dm(
             manager.user.slack_user_id,
-            text=f"I'm not in the digest channel of {program.name}",
+            text=f"I'm not in the digest channel of {escape(program.name)}",
             blocks=not_in_channel_blocks(program.name, channel),
         )
