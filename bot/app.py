@@ -30,6 +30,13 @@ NOT_INSTALLED = (
 )
 
 
+def _bolt_logger() -> logging.Logger:
+    """Bolt's own logger, handed to it so that it inherits the level ``bot.logs.configure``
+    gives "slack_bolt". Left to itself, Bolt copies the root level onto it, and at DEBUG it
+    logs every acknowledgement's body: people's text and our replies to it."""
+    return logging.getLogger("slack_bolt.AsyncApp")
+
+
 def build_app(deps: Deps, transport: Transport = Transport.HTTP) -> AsyncApp:
     settings = deps.settings
     settings.check(transport)
@@ -43,6 +50,7 @@ def build_app(deps: Deps, transport: Transport = Transport.HTTP) -> AsyncApp:
             installation_store=store,
             user_facing_authorize_error_message=NOT_INSTALLED,
             raise_error_for_unhandled_request=True,
+            logger=_bolt_logger(),
             # Authorisation results are cached per token: no auth.test on every request.
             authorize=AsyncInstallationStoreAuthorize(  # type: ignore[arg-type]
                 logger=logging.getLogger("slack_bolt.authorize"),
@@ -72,6 +80,7 @@ def build_app(deps: Deps, transport: Transport = Transport.HTTP) -> AsyncApp:
             # Socket Mode requests are not signed; over HTTP verification is always on.
             request_verification_enabled=transport is Transport.HTTP,
             raise_error_for_unhandled_request=True,
+            logger=_bolt_logger(),
         )
     handlers.register(app, deps)
     return app
