@@ -9,7 +9,6 @@ listener cannot arrive without a row here (see the two coverage tests)."""
 from __future__ import annotations
 
 import ast
-import asyncio
 import json
 from dataclasses import dataclass
 from datetime import timedelta
@@ -37,7 +36,7 @@ from storage.models import (
 )
 from tests.fakeslack import FakeSlack, SlackSender
 from tests.scenario.test_matching_flow import accepted_pair
-from tests.security.helpers import unchanged
+from tests.security.helpers import settled, unchanged
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -295,16 +294,6 @@ async def _world(
     return ids
 
 
-async def _settled(fake: FakeSlack) -> None:
-    """Wait until the app has stopped calling Slack (work after the ack has no other end)."""
-    seen = -1
-    for _ in range(40):
-        if len(fake.calls) == seen:
-            return
-        seen = len(fake.calls)
-        await asyncio.sleep(0.05)
-
-
 REFUSED = ("only", "can't", "cannot", "not part", "isn't", "no longer", "aren't", "couldn't")
 
 
@@ -351,7 +340,7 @@ async def _press(
         response = await sender.block_action(
             press.actor, action_id, value=press.value.format(**world)
         )
-        await _settled(fake)
+        await settled(fake)
     said = [c for c in fake.calls[seen:] if c.method in ("response_url", "chat.postMessage")]
     problems = [] if response.status_code == 200 else [f"{what}: HTTP {response.status_code}"]
     if not said:
@@ -395,7 +384,7 @@ async def _submit(
     body = urlencode({"payload": json.dumps(payload)}).encode()
     async with unchanged(deps.db, fake, allow=frozenset({"chat.postMessage"})):
         response = await sender.post_raw(body, content_type="application/x-www-form-urlencoded")
-        await _settled(fake)
+        await settled(fake)
     if response.status_code != 200:
         return [f"{what}: HTTP {response.status_code}"]
     answer = response.json() if response.content else {}

@@ -17,7 +17,7 @@ from bot.ids import Callback
 from storage.db import Database
 from tests.fakeslack import FakeSlack, SlackSender
 from tests.scenario.flows import create_program, open_modal
-from tests.security.helpers import unchanged
+from tests.security.helpers import settled, unchanged
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -176,7 +176,7 @@ async def test_malformed_bodies_are_refused_without_a_5xx(
 ) -> None:
     async with unchanged(db, fake):
         response = await sender.post_raw(body, content_type=content_type)
-        await _quiet(fake)
+        await settled(fake)
     assert response.status_code < 500, response.text
     _no_errors(caplog)
 
@@ -194,25 +194,13 @@ async def test_payloads_with_the_wrong_shapes_are_refused_without_a_5xx(
     seen = len(fake.calls)
     async with unchanged(db, fake, allow=frozenset({"chat.postMessage"})):
         response = await sender.post_raw(body, content_type=FORM)
-        await _quiet(fake)
+        await settled(fake)
     assert response.status_code < 500, response.text
     _no_errors(caplog)
     # Whatever the app said went to the person who sent it, and only to them.
     for call in fake.calls[seen:]:
         if call.method == "chat.postMessage":
             assert call.args["channel"] in ("UADMIN", "DUADMIN")
-
-
-async def _quiet(fake: FakeSlack, rounds: int = 20) -> None:
-    """Let work that runs after the acknowledgement finish (it has no other signal)."""
-    import asyncio
-
-    seen = -1
-    for _ in range(rounds):
-        if len(fake.calls) == seen:
-            return
-        seen = len(fake.calls)
-        await asyncio.sleep(0.05)
 
 
 async def test_unknown_action_and_callback_ids_are_acknowledged_and_ignored(
@@ -227,7 +215,7 @@ async def test_unknown_action_and_callback_ids_are_acknowledged_and_ignored(
             "UADMIN", {**view, "callback_id": "no.such.form"}, {}
         )
         closed = await sender.view_closed("UADMIN", {**view, "callback_id": "no.such.form"})
-        await _quiet(fake)
+        await settled(fake)
     assert [r.status_code for r in (pressed, in_modal, submitted, closed)] == [200] * 4
     assert watch.calls == []
     _no_errors(caplog)
@@ -272,4 +260,24 @@ async def test_oversized_form_fields_are_field_errors(
     assert response.status_code == 200
     answer = response.json()
     assert answer["response_action"] == "errors" and field in answer["errors"]
+    _no_errors(caplog)
+
+
+@pytest.mark.parametrize("value", ["9999999999", "2147483648", "٣", "-1", "1e3", "0", "１"])
+async def test_ids_that_cannot_name_a_row_are_no_longer_there(
+    sender: SlackSender,
+    fake: FakeSlack,
+    db: Database,
+    caplog: pytest.LogCaptureFixture,
+    value: str,
+) -> None:
+    """Bigger than a PostgreSQL integer, or digits that aren't ASCII: "no longer exists",
+    never a database error."""
+    await sender.command("UMENTEE", "help")
+    await fake.wait_for("response_url")
+    async with unchanged(db, fake):
+        await sender.block_action("UMENTEE", "meeting.cancel", value=value)
+        [_, answer] = await fake.wait_for("response_url", count=2)
+        await settled(fake)
+    assert "no longer exists" in answer.args["text"]
     _no_errors(caplog)
