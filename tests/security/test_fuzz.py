@@ -41,6 +41,7 @@ from bot.web import request_kind
 from handlers.payloads import ActionRequest, CommandRequest, ViewRequest
 from storage.enums import ActorRole
 from tests.fakeslack import FakeSlack, SlackSender
+from tests.fakeslack.server import dm_channel_id
 
 FUZZ = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -310,8 +311,37 @@ def _interaction(kind: str, user: str, extra: dict[str, Any]) -> dict[str, Any]:
 @st.composite
 def signed_bodies(draw: st.DrawFn) -> tuple[bytes, str]:
     """Payloads shaped closely enough like Slack's to reach the listeners."""
-    kind = draw(st.sampled_from(["block_actions", "view_submission", "view_closed", "command"]))
+    kind = draw(
+        st.sampled_from(
+            ["block_actions", "view_submission", "view_closed", "command", "event_callback"]
+        )
+    )
     user = draw(USERS)
+    if kind == "event_callback":
+        event: dict[str, Any] = {
+            "type": draw(st.sampled_from(["message", "app_home_opened", "user_change"])),
+            "user": draw(USERS | json_values),
+            # A DM channel that exists, as it always does when Slack sends the event.
+            "channel": dm_channel_id(draw(st.sampled_from(["UADMIN", "UMENTEE", "UOTHER"]))),
+            "channel_type": draw(st.sampled_from(["im", "channel", "group"])),
+            "text": draw(st.text(max_size=200)),
+            "ts": "1772640000.000100",
+            "tab": "home",
+        }
+        if draw(st.booleans()):
+            event["thread_ts"] = draw(st.sampled_from(["1772640000.000001", "x", ""]))
+        if draw(st.booleans()):
+            event["subtype"] = draw(st.sampled_from(["bot_message", "message_changed", "x"]))
+        envelope = {
+            "type": "event_callback",
+            "team_id": "T0001",
+            "api_app_id": "A0001",
+            "event_id": f"Ev{draw(st.integers(0, 10**9))}",
+            "event_time": 1772640000,
+            "event": event,
+            "authorizations": [{"team_id": "T0001", "user_id": "UBOT0001", "is_bot": True}],
+        }
+        return json.dumps(envelope).encode(), "application/json"
     if kind == "command":
         form = {
             "command": "/mentor",
