@@ -57,7 +57,7 @@ def test_soak_bench_runs_a_short_quarter_and_every_check_passes() -> None:
         "mentee-led pairs alerted: 0",
         "people's steps refused: 0; failed Slack calls: 0",
         "RSS flat",
-        "traced Python memory flat",
+        "Python heap (blocks × 64 B) flat",
     ):
         assert f"PASS  {check}" in out, out
     assert "MISS" not in out and "result: all checks PASS" in out, out
