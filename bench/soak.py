@@ -818,6 +818,8 @@ async def report(soak: Soak, samples: list[tuple[int, float, float]], seconds: f
         f"≤ {TARGET_RUN_SECONDS / 60:.0f} min for the full quarter"
     )
     full = soak.args.days >= 90 and len(soak.pairs) >= 2500
+    by_kind = Counter(k.split(":", 1)[0] for k in ledger.delivered.elements())
+    print("delivered: " + ", ".join(f"{kind} {n:,}" for kind, n in by_kind.most_common()))
     print("wall time: " + ", ".join(f"{k} {v:.1f} s" for k, v in soak.spent.items()))
     print(
         f"due_work rows at the end: {await soak.count(DueWork):,} "
