@@ -730,6 +730,7 @@ def memory_flat(samples: list[tuple[int, float, float]], index: int) -> tuple[bo
 
 async def report(soak: Soak, samples: list[tuple[int, float, float]], seconds: float) -> bool:
     ledger, checks = soak.ledger, []
+    notes: list[str] = []  # figures printed but not judged on this run
     expected = soak.expected()
     missing = sorted(expected - set(ledger.delivered))
     doubled = sorted(k for k, n in ledger.delivered.items() if n > 1)
@@ -786,14 +787,17 @@ async def report(soak: Soak, samples: list[tuple[int, float, float]], seconds: f
             ledger.nudges_checked > 0 and not ledger.outside_hours,
         )
     )
-    checks.append(
-        (
-            f"drifting pairs alerted: {kinds[CHASING] + kinds[SILENT] - len(unalerted):,} of "
-            f"{kinds[CHASING] + kinds[SILENT]:,} (mentor_chasing for chasing pairs, mentee_silent "
-            f"for silent ones) · target all",
-            not unalerted,
-        )
+    # Silent pairs reach risk by day 12 and chasers by day 14 (see seed): judge from day 14.
+    alerting = soak.args.days >= 14
+    alerted = (
+        f"drifting pairs alerted: {kinds[CHASING] + kinds[SILENT] - len(unalerted):,} of "
+        f"{kinds[CHASING] + kinds[SILENT]:,} (mentor_chasing for chasing pairs, mentee_silent "
+        f"for silent ones) · target all"
     )
+    if alerting:
+        checks.append((alerted, not unalerted))
+    else:
+        notes.append(f"{alerted} (not judged before day 14)")
     checks.append(
         (
             f"mentee-led pairs alerted: {len(led_alerted)} of {kinds[LED]:,} · target 0",
@@ -830,7 +834,9 @@ async def report(soak: Soak, samples: list[tuple[int, float, float]], seconds: f
     for text, ok in checks:
         print(f"{verdict(ok)}  {text}")
     if not full:
-        print(f"INFO  {timing} (not judged on a smaller run)")
+        notes.append(f"{timing} (not judged on a smaller run)")
+    for text in notes:
+        print(f"INFO  {text}")
     for title, items in (
         ("missing", missing),
         ("doubled", doubled),
