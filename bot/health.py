@@ -203,18 +203,21 @@ async def _store(
 async def _episodes(
     session: AsyncSession, now: datetime, relationship: Relationship, assessment: sig.Assessment
 ) -> None:
+    # Both alerting signals' open episodes in one query (this runs daily for every pair);
+    # the newest per signal wins, as a lone episode always does.
+    rows = await session.scalars(
+        select(Alert)
+        .where(
+            Alert.relationship_id == relationship.id,
+            Alert.signal.in_([k.value for k in sig.ALERTING]),
+            Alert.cleared_at.is_(None),
+        )
+        .order_by(Alert.id)
+    )
+    open_episodes = {alert.signal: alert for alert in rows.all()}
     for kind in sorted(sig.ALERTING):
         signal = assessment.worst(kind)
-        episode = await session.scalar(
-            select(Alert)
-            .where(
-                Alert.relationship_id == relationship.id,
-                Alert.signal == kind.value,
-                Alert.cleared_at.is_(None),
-            )
-            .order_by(Alert.id.desc())
-            .limit(1)
-        )
+        episode = open_episodes.get(kind.value)
         if signal is None:
             if episode is not None:
                 episode.cleared_at = now

@@ -16,7 +16,7 @@ from bot.config import Settings, Transport
 from bot.deps import Deps
 from bot.web import build_asgi
 from scheduling.engine import SweepReport
-from scheduling.runner import SweepScheduler, build_sweeper, run_sweep
+from scheduling.runner import SweepScheduler, build_sweeper, plan_housekeeping, run_sweep
 from storage.db import Database
 from storage.migrate import check_current
 
@@ -50,6 +50,7 @@ async def serve_http(settings: Settings, *, host: str, scheduler: bool) -> None:
 
     async def startup() -> None:
         if sweeps is not None:
+            await plan_housekeeping(deps)
             sweeps.start()
 
     async def shutdown() -> None:
@@ -79,6 +80,7 @@ async def serve_socket(settings: Settings, *, scheduler: bool) -> None:
     handler = AsyncSocketModeHandler(app, settings.slack_app_token)
     log.info("connecting over Socket Mode", extra={"scheduler": scheduler})
     if sweeps is not None:
+        await plan_housekeeping(deps)
         sweeps.start()
     try:
         await handler.start_async()  # type: ignore[no-untyped-call]

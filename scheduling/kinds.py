@@ -57,3 +57,5 @@ class Kind(enum.StrEnum):
     # of an extension, a close or an early end (payload "event").
     WRAP_UP = "separation.wrap_up"
     SEPARATION_NOTICE = "separation.notice"
+    # Housekeeping: delete finished due work older than its retention, once a day.
+    PURGE = "housekeeping.purge"

@@ -15,6 +15,7 @@ from bot.slackapi import team_clients
 from scheduling import jobs
 from scheduling.delivery import SlackGateway
 from scheduling.engine import Sweeper, SweepReport, backlog
+from scheduling.jobs import housekeeping
 from scheduling.registry import Registry
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,13 @@ async def run_sweep(deps: Deps, sweeper: Sweeper) -> SweepReport:
     if report.claimed:
         log.info("sweep", extra={"summary": report.lines()[0]})
     return report
+
+
+async def plan_housekeeping(deps: Deps) -> None:
+    """Start the daily purge chain (each purge plans the next; the key names the date, so
+    restarts and replicas never double it). Called when a process starts sweeping."""
+    async with deps.db.transaction() as session:
+        await housekeeping.plan(session, deps.clock.now())
 
 
 class SweepScheduler:

@@ -8,6 +8,7 @@ from scheduling.jobs import (
     digest,
     engagement,
     goals,
+    housekeeping,
     introductions,
     meetings,
     notices,
@@ -57,3 +58,4 @@ def register(registry: Registry) -> None:
     registry.register(Kind.DIGEST_WEEKLY, digest.weekly)
     registry.register(Kind.WRAP_UP, separation.wrap_up)
     registry.register(Kind.SEPARATION_NOTICE, separation.notice)
+    registry.register(Kind.PURGE, housekeeping.purge)

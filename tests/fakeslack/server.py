@@ -599,6 +599,18 @@ class FakeSlack:
     def reset_calls(self) -> None:
         self.calls.clear()
 
+    def drain(self) -> list[Call]:
+        """Hand over every call recorded so far and forget them, with the messages and files
+        they left behind (channels, users and counters stay). A long run (``bench.soak``)
+        tallies and drains after each step, so the fake's memory stays flat."""
+        calls, self.calls = self.calls, []
+        for ws in self.workspaces.values():
+            ws.messages.clear()
+        self.uploaded_files.clear()
+        self._uploads.clear()
+        self._response_urls.clear()
+        return calls
+
     # ------------------------------------------------------------------ what people see
 
     def _teams(self, team_id: str | None) -> list[Workspace]:
