@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import os
 import random
+import signal
 import socket
 import statistics
 import subprocess
@@ -72,6 +73,7 @@ class Sample:
     kind: str
     seconds: float
     ok: bool
+    lag: float  # how late the generator sent it: large means the bench itself fell behind
 
 
 async def seed(db: Database, fake: FakeSlack, people: int) -> Seeded:
@@ -158,12 +160,13 @@ async def fire(
     send: Callable[[], Awaitable[httpx.Response]], kind: str, due: float, out: list[Sample]
 ) -> None:
     """Send one request and record its time to ack, counted from when it was due."""
+    lag = time.perf_counter() - due
     try:
         response = await send()
         ok = 200 <= response.status_code < 300
     except httpx.HTTPError:
         ok = False
-    out.append(Sample(kind, time.perf_counter() - due, ok))
+    out.append(Sample(kind, time.perf_counter() - due, ok, lag))
 
 
 async def open_loop(load: Load, rate: float, seconds: float) -> tuple[list[Sample], float]:
@@ -216,7 +219,11 @@ def report(
             f"p95 {pct(ms, 95) * 1000:7.1f} ms  p99 {pct(ms, 99) * 1000:7.1f} ms  "
             f"max {max(ms) * 1000:7.1f} ms  errors {errors}  {'PASS' if good else 'MISS'}"
         )
-    print(f"  throughput {len(samples) / elapsed:.1f} req/s over {elapsed:.1f} s")
+    lags = [s.lag for s in samples]
+    print(
+        f"  throughput {len(samples) / elapsed:.1f} req/s over {elapsed:.1f} s; "
+        f"load generator lag p99 {pct(lags, 99) * 1000:.1f} ms (counted in the latencies)"
+    )
     return met
 
 
@@ -227,7 +234,7 @@ def free_port() -> int:
 
 
 def start_server(
-    fake: FakeSlack, url: str, log: Path, profile: str | None
+    fake: FakeSlack, url: str, log: Path, profile: str | None, extra: list[str]
 ) -> tuple[subprocess.Popen[bytes], str]:
     """One ``mentorbot serve`` (scheduler on); its logs go to a file, never a full pipe."""
     port = free_port()
@@ -241,8 +248,9 @@ def start_server(
     )
     runner = [sys.executable, "-m"]
     if profile:
-        runner += ["pyinstrument", "-r", "html", "-o", profile, "-m"]
-    args = [*runner, "bot", "serve", "--port", str(port), "--host", "127.0.0.1"]
+        renderer = "html" if profile.endswith(".html") else "text"
+        runner += ["pyinstrument", "-r", renderer, "-o", profile, "-m"]
+    args = [*runner, "bot", "serve", "--port", str(port), "--host", "127.0.0.1", *extra]
     with log.open("wb") as out:
         process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=out)
     base = f"http://127.0.0.1:{port}"
@@ -257,6 +265,15 @@ def start_server(
             process.kill()
             raise SystemExit(f"mentorbot serve did not start:\n{log.read_text()}")
         time.sleep(0.2)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU the process has used (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def slack_call_lines(metrics: str) -> list[str]:
@@ -285,11 +302,14 @@ async def run(args: argparse.Namespace) -> bool:
             )
             with tempfile.TemporaryDirectory(prefix="mentorbot-ack-") as tmp:
                 log = Path(tmp) / "serve.log"
-                process, base = start_server(fake, url, log, args.profile)
+                process, base = start_server(
+                    fake, url, log, args.profile, ["--no-scheduler"] if args.no_scheduler else []
+                )
                 try:
-                    return await measure(args, fake, seeded, base)
+                    return await measure(args, fake, seeded, base, process.pid)
                 finally:
-                    process.terminate()
+                    # SIGINT: uvicorn stops gracefully, and pyinstrument writes its profile.
+                    process.send_signal(signal.SIGINT if args.profile else signal.SIGTERM)
                     process.wait(timeout=60)
                     if "Traceback" in log.read_text():
                         print("server log has tracebacks:\n" + log.read_text()[-4000:])
@@ -297,7 +317,9 @@ async def run(args: argparse.Namespace) -> bool:
         fake.stop_thread()
 
 
-async def measure(args: argparse.Namespace, fake: FakeSlack, seeded: Seeded, base: str) -> bool:
+async def measure(
+    args: argparse.Namespace, fake: FakeSlack, seeded: Seeded, base: str, pid: int
+) -> bool:
     pool = max(args.burst, int(args.rate * 3)) + 10
     limits = httpx.Limits(max_connections=pool, max_keepalive_connections=pool)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
@@ -306,13 +328,20 @@ async def measure(args: argparse.Namespace, fake: FakeSlack, seeded: Seeded, bas
         for _ in range(10):  # warm up: connections, the first auth.test, caches
             kind, send = load.next()
             await fire(send, kind, time.perf_counter(), [])
+        server_cpu, own_cpu = cpu_seconds(pid), time.process_time()
         samples, elapsed = await open_loop(load, args.rate, args.seconds)
+        server_cpu, own_cpu = cpu_seconds(pid) - server_cpu, time.process_time() - own_cpu
         steady = report(
             f"phase 1: open loop, {args.rate:g} req/s for {args.seconds:g} s "
             f"(target: p99 <= {P99_TARGET * 1000:.0f} ms, no errors)",
             samples,
             elapsed,
             lambda ms: pct(ms, 99) <= P99_TARGET,
+        )
+        print(
+            f"  CPU per request: server {server_cpu / len(samples) * 1000:.1f} ms, "
+            f"load generator and fake Slack {own_cpu / len(samples) * 1000:.1f} ms "
+            f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
         )
         await asyncio.sleep(1)
         samples, elapsed = await burst(load, args.burst)
@@ -345,7 +374,14 @@ def main() -> None:
     parser.add_argument(
         "--database-url", default=None, help="PostgreSQL server to create the database on"
     )
-    parser.add_argument("--profile", default=None, help="profile the server to this HTML file")
+    parser.add_argument(
+        "--profile",
+        default=None,
+        help="profile the server with pyinstrument into this file (.html or text)",
+    )
+    parser.add_argument(
+        "--no-scheduler", action="store_true", help="serve without sweeps (to compare)"
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args()
     if args.database_url:

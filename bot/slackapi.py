@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+import aiohttp
 from aiohttp import FormData
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
@@ -117,19 +118,33 @@ def web_client(
     *,
     rate_limit_retries: int = 3,
     on_call: CallRecorder | None = None,
+    session: aiohttp.ClientSession | None = None,
 ) -> MeteredWebClient:
     """A client on ``SLACK_API_URL`` that retries rate limits (honouring ``Retry-After``),
-    5xx answers and dropped connections, using slack-sdk's own retry handlers."""
+    5xx answers and dropped connections, using slack-sdk's own retry handlers. With
+    ``session`` (see :func:`http_session`) its calls reuse that session's connections."""
     return MeteredWebClient(
         token=token,
         base_url=settings.slack_api_url,
         timeout=settings.slack_timeout_seconds,  # type: ignore[arg-type]
+        session=session,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
             AsyncRateLimitErrorRetryHandler(max_retry_count=rate_limit_retries),
             AsyncServerErrorRetryHandler(max_retry_count=2),
         ],
         on_call=on_call,
+    )
+
+
+def http_session(settings: Settings) -> aiohttp.ClientSession:
+    """A connection pool for every Web API call of the process (call inside its event loop).
+    Without it slack-sdk opens a new session, and a new TCP connection, for each call: CPU
+    on the event loop that a busy server can't spare."""
+    # A shared session's timeout is the one slack-sdk's calls get (their own applies only to
+    # sessions they open themselves).
+    return aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=settings.slack_timeout_seconds)
     )
 
 
@@ -164,6 +179,7 @@ def team_clients(
     *,
     rate_limit_retries: int = 1,
     on_call: CallRecorder | None = None,
+    session: aiohttp.ClientSession | None = None,
 ) -> ClientFactory:
     """A client per workspace, for work that happens outside a Slack request: the bot token
     in single-workspace mode, the installed bot's token in OAuth mode (None if uninstalled).
@@ -177,6 +193,7 @@ def team_clients(
             settings.slack_bot_token,
             rate_limit_retries=rate_limit_retries,
             on_call=on_call,
+            session=session,
         )
 
         async def single_team(team_id: str) -> AsyncWebClient | None:
@@ -191,7 +208,11 @@ def team_clients(
         if bot is None or not bot.bot_token:
             return None
         return web_client(
-            settings, bot.bot_token, rate_limit_retries=rate_limit_retries, on_call=on_call
+            settings,
+            bot.bot_token,
+            rate_limit_retries=rate_limit_retries,
+            on_call=on_call,
+            session=session,
         )
 
     return per_team

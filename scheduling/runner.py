@@ -34,7 +34,9 @@ def build_sweeper(
         jobs.register(registry)
     # The clients count every call they make (bot.slackapi.MeteredWebClient), so the
     # gateway needs no counting of its own.
-    clients = team_clients(deps.settings, deps.db, on_call=deps.metrics.slack_call)
+    clients = team_clients(
+        deps.settings, deps.db, on_call=deps.metrics.slack_call, session=deps.http
+    )
     gateway = SlackGateway(clients)
     return Sweeper(
         db=deps.db,
