@@ -331,7 +331,7 @@ async def run(args: argparse.Namespace) -> bool:
                 f"people, {len(seeded.in_relationship) // 2} relationships"
             )
             with tempfile.TemporaryDirectory(prefix="mentorbot-ack-") as tmp:
-                log = Path(tmp) / "serve.log"
+                log = Path(args.log) if args.log else Path(tmp) / "serve.log"
                 process, base = start_server(
                     fake, url, log, args.profile, ["--no-scheduler"] if args.no_scheduler else []
                 )
@@ -415,6 +415,7 @@ def main() -> None:
     parser.add_argument(
         "--no-scheduler", action="store_true", help="serve without sweeps (to compare)"
     )
+    parser.add_argument("--log", default=None, help="keep the server's log in this file")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args()
     if args.database_url:
