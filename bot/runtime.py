@@ -33,7 +33,10 @@ async def _deps(settings: Settings, *, pooled: bool = False) -> Deps:
         await db.dispose()
         raise
     return Deps(
-        settings=settings, db=db, clock=SystemClock(), http=http_session(settings) if pooled else None
+        settings=settings,
+        db=db,
+        clock=SystemClock(),
+        http=http_session(settings) if pooled else None,
     )
 
 

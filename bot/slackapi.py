@@ -126,7 +126,7 @@ def web_client(
     return MeteredWebClient(
         token=token,
         base_url=settings.slack_api_url,
-        timeout=settings.slack_timeout_seconds,  # type: ignore[arg-type]
+        timeout=settings.slack_timeout_seconds,
         session=session,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
