@@ -40,7 +40,7 @@ def _bolt_logger() -> logging.Logger:
 def build_app(deps: Deps, transport: Transport = Transport.HTTP) -> AsyncApp:
     settings = deps.settings
     settings.check(transport)
-    client = web_client(settings, settings.slack_bot_token)
+    client = web_client(settings, settings.slack_bot_token, session=deps.http)
     if settings.oauth:
         assert settings.slack_client_id and settings.slack_client_secret
         store = installation_store(settings, deps.db)

@@ -57,5 +57,9 @@ class Metrics:
             registry=self.registry,
         )
 
+    def slack_call(self, method: str, outcome: str) -> None:
+        """Count one finished Web API call (see ``bot.slackapi.CallRecorder``)."""
+        self.slack_calls.labels(method, outcome).inc()
+
     def render(self) -> bytes:
         return generate_latest(self.registry)

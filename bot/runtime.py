@@ -14,6 +14,7 @@ from bot.app import build_app
 from bot.clock import ManualClock, SystemClock
 from bot.config import Settings, Transport
 from bot.deps import Deps
+from bot.slackapi import http_session
 from bot.web import build_asgi
 from scheduling.engine import SweepReport
 from scheduling.runner import SweepScheduler, build_sweeper, plan_housekeeping, run_sweep
@@ -23,14 +24,26 @@ from storage.migrate import check_current
 log = logging.getLogger(__name__)
 
 
-async def _deps(settings: Settings) -> Deps:
+async def _deps(settings: Settings, *, pooled: bool = False) -> Deps:
+    """``pooled``: a long-running process, whose Slack calls share one connection pool."""
     db = Database(settings.database_url)
     try:
         await check_current(db.engine)
     except BaseException:
         await db.dispose()
         raise
-    return Deps(settings=settings, db=db, clock=SystemClock())
+    return Deps(
+        settings=settings,
+        db=db,
+        clock=SystemClock(),
+        http=http_session(settings) if pooled else None,
+    )
+
+
+async def _close(deps: Deps) -> None:
+    if deps.http is not None:
+        await deps.http.close()
+    await deps.db.dispose()
 
 
 def _scheduler(deps: Deps, enabled: bool) -> SweepScheduler | None:
@@ -44,7 +57,7 @@ def _scheduler(deps: Deps, enabled: bool) -> SweepScheduler | None:
 
 
 async def serve_http(settings: Settings, *, host: str, scheduler: bool) -> None:
-    deps = await _deps(settings)
+    deps = await _deps(settings, pooled=True)
     app = build_app(deps, Transport.HTTP)
     sweeps = _scheduler(deps, scheduler)
 
@@ -56,7 +69,7 @@ async def serve_http(settings: Settings, *, host: str, scheduler: bool) -> None:
     async def shutdown() -> None:
         if sweeps is not None:
             sweeps.stop()
-        await deps.db.dispose()
+        await _close(deps)
 
     asgi = build_asgi(deps, app, on_startup=startup, on_shutdown=shutdown)
     config = uvicorn.Config(
@@ -74,7 +87,7 @@ async def serve_http(settings: Settings, *, host: str, scheduler: bool) -> None:
 async def serve_socket(settings: Settings, *, scheduler: bool) -> None:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-    deps = await _deps(settings)
+    deps = await _deps(settings, pooled=True)
     app = build_app(deps, Transport.SOCKET)
     sweeps = _scheduler(deps, scheduler)
     handler = AsyncSocketModeHandler(app, settings.slack_app_token)
@@ -87,7 +100,7 @@ async def serve_socket(settings: Settings, *, scheduler: bool) -> None:
     finally:
         if sweeps is not None:
             sweeps.stop()
-        await deps.db.dispose()
+        await _close(deps)
 
 
 async def tick(settings: Settings, *, at: datetime | None) -> SweepReport:

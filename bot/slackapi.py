@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
+import aiohttp
+from aiohttp import FormData
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -12,6 +16,8 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
+from slack_sdk.webhook import WebhookResponse
 
 from bot.config import Settings
 from storage.db import Database
@@ -26,23 +32,140 @@ def slack_error_code(exc: SlackApiError) -> str:
 
 
 ClientFactory = Callable[[str], Awaitable[AsyncWebClient | None]]
+# Told of every Web API call once it is over (after the client's own retries): the method,
+# and "ok" or what went wrong (Slack's error code, http_<status>, or the exception's name).
+CallRecorder = Callable[[str, str], None]
+
+
+def _ignore(method: str, outcome: str) -> None:
+    return None
+
+
+def failure_code(exc: BaseException) -> str:
+    """The label a failed call is counted under: ``http_<status>`` when Slack answered with an
+    HTTP error (429, 5xx), else Slack's error code, else the exception's name (a timeout)."""
+    if isinstance(exc, SlackApiError):
+        status = getattr(exc.response, "status_code", 200)
+        return f"http_{status}" if status != 200 else slack_error_code(exc)
+    return type(exc).__name__
+
+
+class MeteredWebClient(AsyncWebClient):
+    """An ``AsyncWebClient`` that reports every call's outcome, so /metrics counts the calls
+    listeners make through Bolt as well as the scheduler's (one hook for both)."""
+
+    def __init__(self, *args: Any, on_call: CallRecorder | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.on_call: CallRecorder = on_call or _ignore
+
+    async def api_call(
+        self,
+        api_method: str,
+        *,
+        http_verb: str = "POST",
+        files: dict[str, Any] | None = None,
+        data: dict[str, Any] | FormData | None = None,
+        params: dict[str, Any] | None = None,
+        json: dict[str, Any] | None = None,
+        headers: dict[str, Any] | None = None,
+        auth: dict[str, Any] | None = None,
+    ) -> AsyncSlackResponse:
+        try:
+            response = await super().api_call(
+                api_method,
+                http_verb=http_verb,
+                files=files,
+                data=data,
+                params=params,
+                json=json,
+                headers=headers,
+                auth=auth,
+            )
+        except BaseException as exc:
+            self.on_call(api_method, failure_code(exc))
+            raise
+        self.on_call(api_method, "ok")
+        return response
+
+
+class MeteredRespond(AsyncRespond):
+    """Bolt's ``respond()`` (a POST to the request's response_url), counted as the
+    ``response_url`` method: ``ok``, ``http_<status>`` or the exception's name."""
+
+    def __init__(self, *, response_url: str | None, on_call: CallRecorder, **kwargs: Any) -> None:
+        super().__init__(response_url=response_url, **kwargs)
+        self.on_call = on_call
+
+    async def __call__(  # type: ignore[override]
+        self,
+        text: str | dict[str, Any] = "",
+        blocks: Sequence[Any] | None = None,
+        **kwargs: Any,
+    ) -> WebhookResponse:
+        try:
+            response = await super().__call__(text, blocks, **kwargs)
+        except BaseException as exc:
+            self.on_call("response_url", failure_code(exc))
+            raise
+        status = response.status_code
+        self.on_call("response_url", "ok" if status == 200 else f"http_{status}")
+        return response
 
 
 def web_client(
-    settings: Settings, token: str | None = None, *, rate_limit_retries: int = 3
-) -> AsyncWebClient:
+    settings: Settings,
+    token: str | None = None,
+    *,
+    rate_limit_retries: int = 3,
+    on_call: CallRecorder | None = None,
+    session: aiohttp.ClientSession | None = None,
+) -> MeteredWebClient:
     """A client on ``SLACK_API_URL`` that retries rate limits (honouring ``Retry-After``),
-    5xx answers and dropped connections, using slack-sdk's own retry handlers."""
-    return AsyncWebClient(
+    5xx answers and dropped connections, using slack-sdk's own retry handlers. With
+    ``session`` (see :func:`http_session`) its calls reuse that session's connections."""
+    return MeteredWebClient(
         token=token,
         base_url=settings.slack_api_url,
-        timeout=settings.slack_timeout_seconds,  # type: ignore[arg-type]
+        timeout=settings.slack_timeout_seconds,
+        session=session,
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
             AsyncRateLimitErrorRetryHandler(max_retry_count=rate_limit_retries),
             AsyncServerErrorRetryHandler(max_retry_count=2),
         ],
+        on_call=on_call,
     )
+
+
+def http_session(settings: Settings) -> aiohttp.ClientSession:
+    """A connection pool for every Web API call of the process (call inside its event loop).
+    Without it slack-sdk opens a new session, and a new TCP connection, for each call: CPU
+    on the event loop that a busy server can't spare."""
+    # A shared session's timeout is the one slack-sdk's calls get (their own applies only to
+    # sessions they open themselves).
+    return aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=settings.slack_timeout_seconds)
+    )
+
+
+def metered_copy(client: AsyncWebClient, on_call: CallRecorder) -> MeteredWebClient:
+    """The same client (token, URL, retries, session), counting its calls. Bolt builds a
+    plain client for every request; listeners get this copy instead."""
+    copy = MeteredWebClient(
+        token=client.token,
+        base_url=client.base_url,
+        timeout=client.timeout,
+        ssl=client.ssl,
+        proxy=client.proxy,
+        session=client.session,
+        trust_env_in_session=client.trust_env_in_session,
+        headers=client.headers,
+        logger=client.logger,
+        retry_handlers=client.retry_handlers,
+        on_call=on_call,
+    )
+    copy.default_params = dict(client.default_params)  # the request's team_id, if any
+    return copy
 
 
 def installation_store(settings: Settings, db: Database) -> AsyncSQLAlchemyInstallationStore:
@@ -50,7 +173,14 @@ def installation_store(settings: Settings, db: Database) -> AsyncSQLAlchemyInsta
     return AsyncSQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=db.engine)
 
 
-def team_clients(settings: Settings, db: Database, *, rate_limit_retries: int = 1) -> ClientFactory:
+def team_clients(
+    settings: Settings,
+    db: Database,
+    *,
+    rate_limit_retries: int = 1,
+    on_call: CallRecorder | None = None,
+    session: aiohttp.ClientSession | None = None,
+) -> ClientFactory:
     """A client per workspace, for work that happens outside a Slack request: the bot token
     in single-workspace mode, the installed bot's token in OAuth mode (None if uninstalled).
 
@@ -59,7 +189,11 @@ def team_clients(settings: Settings, db: Database, *, rate_limit_retries: int = 
     """
     if not settings.oauth:
         single = web_client(
-            settings, settings.slack_bot_token, rate_limit_retries=rate_limit_retries
+            settings,
+            settings.slack_bot_token,
+            rate_limit_retries=rate_limit_retries,
+            on_call=on_call,
+            session=session,
         )
 
         async def single_team(team_id: str) -> AsyncWebClient | None:
@@ -73,6 +207,12 @@ def team_clients(settings: Settings, db: Database, *, rate_limit_retries: int = 
         bot = await store.async_find_bot(enterprise_id=None, team_id=team_id)
         if bot is None or not bot.bot_token:
             return None
-        return web_client(settings, bot.bot_token, rate_limit_retries=rate_limit_retries)
+        return web_client(
+            settings,
+            bot.bot_token,
+            rate_limit_retries=rate_limit_retries,
+            on_call=on_call,
+            session=session,
+        )
 
     return per_team

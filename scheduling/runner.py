@@ -33,12 +33,12 @@ def build_sweeper(
     if registry is None:
         registry = Registry()
         jobs.register(registry)
-    metrics = deps.metrics
-
-    def on_call(method: str, error: str) -> None:
-        metrics.slack_calls.labels(method, error).inc()
-
-    gateway = SlackGateway(team_clients(deps.settings, deps.db), on_call=on_call)
+    # The clients count every call they make (bot.slackapi.MeteredWebClient), so the
+    # gateway needs no counting of its own.
+    clients = team_clients(
+        deps.settings, deps.db, on_call=deps.metrics.slack_call, session=deps.http
+    )
+    gateway = SlackGateway(clients)
     return Sweeper(
         db=deps.db,
         clock=clock or deps.clock,

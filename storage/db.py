@@ -32,7 +32,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """An async engine configured for ``url``'s backend."""
     if not is_sqlite(url):
         return create_async_engine(
-            url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_recycle=1800
+            url, echo=echo, pool_pre_ping=True, pool_size=20, max_overflow=30, pool_recycle=1800
         )
     engine = create_async_engine(
         url,

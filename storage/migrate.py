@@ -8,6 +8,7 @@ only add, so an older replica keeps serving until it is replaced (docs/operation
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 
@@ -38,7 +39,11 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
+@functools.cache
 def head_revision() -> str:
+    """The newest migration. Cached: the scripts don't change under a running process, and
+    reading them from disk is blocking work /healthz would otherwise do on the event loop
+    at every probe."""
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None, "no migrations found"
     return head

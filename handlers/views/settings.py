@@ -16,13 +16,16 @@ from handlers.payloads import ViewRequest
 async def submit_settings(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
+    # The form is checked on its own (field errors go back in the ack), and saving cannot
+    # refuse it: so acknowledge before any database work, which under load can queue for a
+    # connection behind other requests' work past Slack's three seconds.
     req = ViewRequest.parse(body)
+    hours = parse_settings_form(req.state)
+    await ack()
     deps = deps_of(context)
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
-    hours = parse_settings_form(req.state)
     async with deps.db.transaction() as session:
         await people.set_working_hours(session=session, user=actor, hours=hours)
-    await ack()
     await client.chat_postMessage(
         channel=actor.slack_user_id, text="Nudge settings saved", blocks=settings_saved(hours)
     )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -62,3 +65,27 @@ def test_soak_bench_runs_a_short_quarter_and_every_check_passes() -> None:
         assert f"PASS  {check}" in out, out
     assert "MISS" not in out and "result: all checks PASS" in out, out
     assert "0 missing, 0 delivered twice or more" in out
+
+
+@pytest.mark.postgres
+def test_ack_latency_bench_runs_without_errors() -> None:
+    out = bench(
+        "bench.ack_latency",
+        "--rate",
+        "20",
+        "--seconds",
+        "2",
+        "--burst",
+        "20",
+        "--people",
+        "40",
+        "--database-url",
+        os.environ["TEST_DATABASE_URL"],
+    )
+    assert "phase 1: open loop, 20 req/s" in out and "phase 2: burst of 20" in out
+    for kind in ("command", "block_actions", "view_submission", "all"):
+        assert out.count(f"  {kind} ") == 2, out
+    assert "p99" in out and "throughput" in out
+    assert " errors 1" not in out and out.count(" errors 0 ") == 8, out
+    assert "auth.test: 1 " in out and "failed Slack calls in /metrics: none" in out
+    assert "Traceback" not in out

@@ -1,0 +1,114 @@
+"""/metrics through the front door: every Slack call the app makes is counted by method and
+outcome (listeners' calls through Bolt's client and respond(), and the scheduler's), acks
+are timed per kind, and sweeps report their duration, backlog and outcomes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+
+from bot.deps import Deps
+from bot.enrolment import save_enrolment
+from bot.ids import Action
+from scheduling.api import schedule
+from scheduling.kinds import Kind
+from scheduling.models import Delivery
+from scheduling.runner import build_sweeper, run_sweep
+from tests.fakeslack import FakeSlack, SlackSender
+from tests.service.helpers import make_program, mentee_draft, person
+
+
+async def metrics_with(http: httpx.AsyncClient, *lines: str, timeout: float = 5.0) -> str:
+    """/metrics once it has every one of ``lines`` (the app counts a call when its answer
+    arrives, a moment after the fake recorded it)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        text = (await http.get("/metrics")).text
+        missing = [line for line in lines if line not in text]
+        if not missing:
+            return text
+        assert time.monotonic() < deadline, f"not in /metrics: {missing}\n{text}"
+        await asyncio.sleep(0.05)
+
+
+async def test_listener_calls_are_counted_by_method_and_error(
+    sender: SlackSender, http: httpx.AsyncClient, fake: FakeSlack
+) -> None:
+    fake.fail("views.open", error="expired_trigger_id")
+    assert (await sender.command("UMENTEE", "settings")).status_code == 200
+    await fake.wait_for("views.open")
+    assert (await sender.command("UMENTEE", "settings")).status_code == 200
+    await fake.wait_for("views.open", count=2)
+    assert (await sender.command("UMENTEE", "help")).status_code == 200
+    await fake.wait_for("response_url", lambda c: "blocks" in c.args)
+
+    text = await metrics_with(
+        http,
+        'mentorbot_slack_api_calls_total{error="expired_trigger_id",method="views.open"} 1.0',
+        'mentorbot_slack_api_calls_total{error="ok",method="views.open"} 1.0',
+        'mentorbot_slack_api_calls_total{error="ok",method="users.info"} 1.0',
+        'mentorbot_slack_api_calls_total{error="ok",method="response_url"}',
+    )
+    # The person was looked up once (users.info), then served from the users table.
+    assert 'method="users.info"} 1.0' in text
+
+
+async def test_server_errors_are_counted_after_the_clients_retries(
+    sender: SlackSender, http: httpx.AsyncClient, fake: FakeSlack
+) -> None:
+    fake.fail("views.open", status=503, times=10)
+    await sender.block_action("UMENTEE", Action.SETTINGS_OPEN)
+    await fake.wait_for("views.open", count=3)  # the first try and slack-sdk's two retries
+    await metrics_with(
+        http, 'mentorbot_slack_api_calls_total{error="http_503",method="views.open"} 1.0'
+    )
+
+
+async def test_acks_are_timed_per_kind(
+    sender: SlackSender, http: httpx.AsyncClient, fake: FakeSlack
+) -> None:
+    await sender.command("UMENTEE", "help")
+    await sender.block_action("UMENTEE", Action.HELP)
+    await fake.wait_for("views.open")
+    text = await metrics_with(
+        http,
+        'mentorbot_ack_seconds_count{kind="command"} 1.0',
+        'mentorbot_ack_seconds_count{kind="block_actions"} 1.0',
+        'mentorbot_requests_total{kind="block_actions",status="200"} 1.0',
+    )
+    assert 'mentorbot_ack_seconds_bucket{kind="command",le="0.1"}' in text
+
+
+async def test_sweeps_report_duration_backlog_outcomes_and_their_slack_calls(
+    deps: Deps, http: httpx.AsyncClient, fake: FakeSlack
+) -> None:
+    clock = deps.clock
+    async with deps.db.transaction() as s:
+        admin = await person(s, clock, "UADMIN", admin=True)
+        mia = await person(s, clock, "UMENTEE")
+        program = await make_program(s, clock, admin)
+        enrolment, _ = await save_enrolment(
+            session=s, clock=clock, user=mia, draft=mentee_draft(program.id)
+        )
+        await schedule(
+            session=s,
+            now=clock.now(),
+            kind=Kind.MENTEE_PREPARE,
+            key="due-now",
+            team_id="T0001",
+            due_at=clock.now(),
+            delivery=Delivery.IMMEDIATE,
+            payload={"enrolment_id": enrolment.id},
+        )
+    report = await run_sweep(deps, build_sweeper(deps))
+    assert report.total("ran") >= 1
+    text = await metrics_with(
+        http,
+        "mentorbot_sweep_seconds_count 1.0",
+        f'mentorbot_due_work_total{{kind="{Kind.MENTEE_PREPARE}",outcome="ran"}} 1.0',
+        'mentorbot_slack_api_calls_total{error="ok",method="chat.postMessage"}',
+    )
+    backlog = next(line for line in text.splitlines() if line.startswith("mentorbot_due_backlog "))
+    assert float(backlog.split()[1]) >= 0
