@@ -341,3 +341,17 @@ async def test_the_program_sets_how_early_and_how_late_the_prompts_come(
     clock.set(datetime(2026, 3, 6, 9, 0, tzinfo=UTC))
     await sweep(deps)
     assert len(posts(fake, "UMIA", PROMPT)) == 1
+
+
+async def test_an_oversized_typed_reply_is_refused_kindly_and_nothing_is_stored(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    await held_meeting(sender, fake, deps, clock)
+    prompt = await capture_prompt(fake, deps, clock)
+    # Slack caps a message at 40,000 characters: about that, with an action line.
+    await reply(sender, prompt, "T" * 39_000 + "\n- call Sam by Friday", event_id="Ev0HUGE")
+    [answer] = await fake.wait_for(
+        "chat.postMessage", lambda c: c.args.get("thread_ts") == prompt.response["ts"]
+    )
+    assert "keep replies to 4000 characters" in answer.args["text"]
+    assert await notes_and_actions(deps) == ([], [])
