@@ -153,43 +153,6 @@ BLOCK_IDS = sorted(
     }
 )
 states = st.dictionaries(
-    st.sampled_from(
-        [
-            "type",
-            "value",
-            "selected_option",
-            "selected_options",
-            "selected_user",
-            "selected_users",
-            "selected_conversation",
-            "selected_channel",
-            "selected_time",
-            "selected_date",
-            "selected_date_time",
-        ]
-    ),
-    json_values
-    | st.fixed_dictionaries({"value": json_values})
-    | st.lists(st.fixed_dictionaries({"value": json_values}), max_size=3)
-    | st.from_regex(r"-?\d{1,30}", fullmatch=True),
-    max_size=4,
-)
-BLOCK_IDS = sorted(
-    {
-        *(m.value for m in __import__("bot.ids", fromlist=["x"]).ProgramField),
-        *(m.value for m in __import__("bot.ids", fromlist=["x"]).JoinField),
-        *(m.value for m in __import__("bot.ids", fromlist=["x"]).SettingsField),
-        *(m.value for m in __import__("bot.ids", fromlist=["x"]).MatchSettingsField),
-        *(m.value for m in __import__("bot.ids", fromlist=["x"]).AgreementField),
-        *(m.value for m in __import__("bot.ids", fromlist=["x"]).MeetingField),
-        *(m.value for m in __import__("bot.ids", fromlist=["x"]).AgendaField),
-        *(m.value for m in __import__("bot.ids", fromlist=["x"]).GoalField),
-        "score",
-        "note",
-        "private",
-    }
-)
-states = st.dictionaries(
     st.sampled_from(BLOCK_IDS),
     st.dictionaries(st.just("field"), element_states, min_size=1, max_size=1) | json_values,
     max_size=12,
