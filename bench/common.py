@@ -47,15 +47,16 @@ async def postgres_reachable() -> bool:
 
 
 @asynccontextmanager
-async def migrated_database(kind: str) -> AsyncIterator[str]:
-    """A fresh, migrated database (``sqlite`` or ``postgres``), dropped afterwards."""
+async def migrated_database(kind: str, base: str | None = None) -> AsyncIterator[str]:
+    """A fresh, migrated database (``sqlite`` or ``postgres``), dropped afterwards; on
+    PostgreSQL it is created on the server ``base`` names (default :func:`pg_base`)."""
     if kind == "sqlite":
         with tempfile.TemporaryDirectory(prefix="mentorbot-bench-") as tmp:
             url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
             await upgrade(url)
             yield url
         return
-    base = pg_base()
+    base = base or pg_base()
     name = f"mentorbot_bench_{os.getpid()}_{secrets.token_hex(3)}"
     await _admin(base, f'CREATE DATABASE "{name}"')
     url = make_url(base).set(database=name).render_as_string(hide_password=False)

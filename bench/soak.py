@@ -34,17 +34,15 @@ import argparse
 import asyncio
 import heapq
 import itertools
-import os
 import random
 import re
 import resource
 import sys
-import tempfile
 import time
 import tracemalloc
 from collections import Counter, defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from datetime import time as wall
@@ -53,9 +51,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.engine import make_url
 
-from bench.common import _admin
+from bench.common import migrated_database
 from bot import capture, checkins, digest, followups, meetings
 from bot.clock import ManualClock
 from bot.config import Settings
@@ -67,7 +64,6 @@ from scheduling.models import Delivery, DueWork, Status
 from scheduling.runner import build_sweeper, plan_housekeeping, run_sweep
 from storage.db import Database
 from storage.enums import ActorRole, Cadence, GoalStatus, RelationshipStatus
-from storage.migrate import upgrade
 from storage.models import (
     ActivityEvent,
     Alert,
@@ -692,25 +688,10 @@ def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
 
-@asynccontextmanager
-async def scratch(database_url: str | None) -> AsyncIterator[str]:
+def scratch(database_url: str | None) -> AbstractAsyncContextManager[str]:
     """A fresh, migrated database: SQLite in a temporary directory, or a scratch database on
     the PostgreSQL server ``database_url`` names (dropped afterwards)."""
-    if not database_url:
-        with tempfile.TemporaryDirectory(prefix="mentorbot-soak-") as tmp:
-            url = f"sqlite+aiosqlite:///{Path(tmp) / 'soak.db'}"
-            await upgrade(url)
-            yield url
-        return
-    name = f"mentorbot_soak_{os.getpid()}"
-    await _admin(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await _admin(database_url, f'CREATE DATABASE "{name}"')
-    url = make_url(database_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        await upgrade(url)
-        yield url
-    finally:
-        await _admin(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return migrated_database("postgres" if database_url else "sqlite", database_url)
 
 
 def memory_flat(samples: list[tuple[int, float, float]], index: int) -> tuple[bool, str]:
