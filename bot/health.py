@@ -381,14 +381,16 @@ async def prepare(session: AsyncSession, pairs: Sequence[tuple[int, str]], now: 
     the relationships, their facts, their open alert episodes, and their stored health (into
     the session, where :func:`_store` finds it without a query). A relationship outside its
     team, or gone, is left out (there is nothing to evaluate)."""
-    teams = dict(pairs)
+    teams: dict[int, set[str]] = defaultdict(set)
+    for relationship_id, team_id in pairs:
+        teams[relationship_id].add(team_id)
     batch = Batch(now=now)
     for ids in _chunks(list(teams)):
         # The managers load too, but once per query here, not once per relationship, and the
         # batch's other jobs in this session find complete programs.
         found = await session.scalars(select(Relationship).where(Relationship.id.in_(ids)))
         for relationship in found.all():
-            if teams.get(relationship.id) == relationship.team_id:
+            if relationship.team_id in teams[relationship.id]:
                 batch.relationships[relationship.id] = relationship
     live = [r for r in batch.relationships.values() if r.status in LIVE]
     batch.facts = await facts_for(session, live, now)
@@ -420,10 +422,20 @@ async def evaluate(
         current = await session.get(RelationshipHealth, relationship.id)
         await _store(session, now, relationship, assessment, current)
         await _episodes(session, now, relationship, assessment)
-    else:
+        await _plan_tomorrow(session, now, relationship)
+        return assessment
+    # Nothing below reads what these ORM changes write (new episodes are flushed at once), so
+    # the batch's health and episode updates flush together, in one executemany, at the next
+    # query outside this block instead of one statement before each evaluation's insert.
+    with session.no_autoflush:
         assessment = sig.assess(preloaded.facts, now, settings)
         await _store(session, now, relationship, assessment, preloaded.health)
         await _episodes(session, now, relationship, assessment, preloaded.open_alerts)
+        await _plan_tomorrow(session, now, relationship)
+    return assessment
+
+
+async def _plan_tomorrow(session: AsyncSession, now: datetime, relationship: Relationship) -> None:
     tomorrow = now + DAILY
     await schedule(
         session=session,
@@ -436,7 +448,6 @@ async def evaluate(
         due_at=tomorrow,
         delivery=Delivery.IMMEDIATE,
     )
-    return assessment
 
 
 async def _store(
