@@ -13,11 +13,15 @@ nothing until the snooze ends.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defaultload
 
 from bot import signals as sig
 from scheduling.api import schedule
@@ -50,6 +54,9 @@ LIVE = (
 )
 DAILY = timedelta(days=1)
 RECENT_MEETINGS = 5
+RECENT_CHECKINS = 4
+# Ids per IN (...) list when reading many relationships at once (well inside SQLite's limit).
+CHUNK = 500
 
 
 def settings_of(program: Program) -> sig.Settings:
@@ -98,7 +105,7 @@ async def facts_of(
                 Meeting.status == MeetingStatus.HELD,
                 Meeting.starts_at <= now,
             )
-            .order_by(Meeting.starts_at.desc())
+            .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
             .limit(RECENT_MEETINGS)
         )
     ).all()
@@ -126,8 +133,8 @@ async def facts_of(
                 CheckIn.answered_at.is_not(None),
                 CheckIn.score.is_not(None),
             )
-            .order_by(CheckIn.answered_at.desc())
-            .limit(4)
+            .order_by(CheckIn.answered_at.desc(), CheckIn.id.desc())
+            .limit(RECENT_CHECKINS)
         )
     ).all()
     return sig.Facts(
@@ -146,17 +153,289 @@ async def facts_of(
     )
 
 
+def _base_facts(relationship: Relationship) -> sig.Facts:
+    return sig.Facts(
+        accepted_at=relationship.accepted_at or relationship.created_at,
+        agreement_signed_at=relationship.agreement_signed_at,
+        first_meeting_at=relationship.first_meeting_at,
+    )
+
+
+def _chunks(ids: Sequence[int]) -> list[list[int]]:
+    ordered = sorted(set(ids))
+    return [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)]
+
+
+async def facts_for(
+    session: AsyncSession, relationships: Sequence[Relationship], now: datetime
+) -> dict[int, sig.Facts]:
+    """:func:`facts_of` for many relationships at once, in a few aggregated queries per
+    program window (``WHERE relationship_id IN (...)``) instead of five per relationship: the
+    daily evaluation of every live pair is most of a sweep's work. Gives exactly the Facts
+    :func:`facts_of` gives for each relationship (tests/service/test_health_batch.py)."""
+    by_window: dict[int, list[Relationship]] = defaultdict(list)
+    for relationship in relationships:
+        by_window[settings_of(relationship.program).window_days].append(relationship)
+    facts: dict[int, sig.Facts] = {}
+    for window_days, group in by_window.items():
+        start = now - timedelta(days=window_days)
+        for ids in _chunks([r.id for r in group]):
+            facts.update(await _facts_chunk(session, [r for r in group if r.id in ids], now, start))
+    return facts
+
+
+async def _facts_chunk(
+    session: AsyncSession, relationships: list[Relationship], now: datetime, start: datetime
+) -> dict[int, sig.Facts]:
+    ids = [r.id for r in relationships]
+    events = await _events_of(session, ids, now, start)
+    quiet = [i for i in ids if not any(sig.is_mentee_initiative(e) for e in events[i])]
+    earlier = await _earlier_initiatives(session, quiet, start)
+    meetings = await _recent_meetings(session, ids, now)
+    overdue = await _overdue_counts(session, ids)
+    checkins = await _recent_checkins(session, ids)
+    return {
+        r.id: replace(
+            _base_facts(r),
+            events=events[r.id],
+            meetings=meetings[r.id],
+            mentee_actions_overdue=overdue.get(r.id, 0),
+            earlier_mentee_initiative=earlier.get(r.id),
+            checkins=checkins[r.id],
+        )
+        for r in relationships
+    }
+
+
+async def _events_of(
+    session: AsyncSession, ids: list[int], now: datetime, start: datetime
+) -> dict[int, list[sig.Event]]:
+    rows = await session.execute(
+        select(
+            ActivityEvent.relationship_id,
+            ActivityEvent.kind,
+            ActivityEvent.actor_role,
+            ActivityEvent.occurred_at,
+        )
+        .where(
+            ActivityEvent.relationship_id.in_(ids),
+            ActivityEvent.occurred_at >= start,
+            ActivityEvent.occurred_at <= now,
+        )
+        .order_by(ActivityEvent.relationship_id, ActivityEvent.occurred_at, ActivityEvent.id)
+    )
+    events: dict[int, list[sig.Event]] = {i: [] for i in ids}
+    for rid, kind, role, at in rows.all():
+        events[int(rid or 0)].append(sig.Event(kind, role, at))
+    return events
+
+
+async def _earlier_initiatives(
+    session: AsyncSession, ids: list[int], start: datetime
+) -> dict[int, datetime]:
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(ActivityEvent.relationship_id, func.max(ActivityEvent.occurred_at))
+        .where(
+            ActivityEvent.relationship_id.in_(ids),
+            ActivityEvent.actor_role == ActorRole.MENTEE,
+            ActivityEvent.kind.in_(sig.MENTEE_INITIATIVE),
+            ActivityEvent.occurred_at < start,
+        )
+        .group_by(ActivityEvent.relationship_id)
+    )
+    return {rid: at for rid, at in rows.all() if rid is not None and at is not None}
+
+
+async def _recent_meetings(
+    session: AsyncSession, ids: list[int], now: datetime
+) -> dict[int, list[sig.MeetingFact]]:
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=Meeting.relationship_id,
+            order_by=(Meeting.starts_at.desc(), Meeting.id.desc()),
+        )
+        .label("rank")
+    )
+    held = (
+        select(Meeting.id, Meeting.relationship_id, Meeting.starts_at, Meeting.outcome, rank)
+        .where(
+            Meeting.relationship_id.in_(ids),
+            Meeting.status == MeetingStatus.HELD,
+            Meeting.starts_at <= now,
+        )
+        .subquery()
+    )
+    rows = await session.execute(
+        select(held.c.relationship_id, held.c.starts_at, held.c.outcome, Agenda.id)
+        .outerjoin(Agenda, Agenda.meeting_id == held.c.id)
+        .where(held.c.rank <= RECENT_MEETINGS)
+        .order_by(held.c.relationship_id, held.c.rank)
+    )
+    meetings: dict[int, list[sig.MeetingFact]] = {i: [] for i in ids}
+    for rid, starts, outcome, agenda_id in rows.all():
+        meetings[rid].append(
+            sig.MeetingFact(
+                starts_at=starts,
+                held=outcome not in (MeetingOutcome.RESCHEDULED, MeetingOutcome.CANCELLED),
+                had_agenda=agenda_id is not None,
+            )
+        )
+    return meetings
+
+
+async def _overdue_counts(session: AsyncSession, ids: list[int]) -> dict[int, int]:
+    rows = await session.execute(
+        select(ActionItem.relationship_id, func.count(ActionItem.id))
+        .where(
+            ActionItem.relationship_id.in_(ids),
+            ActionItem.status == ActionStatus.OPEN,
+            ActionItem.owner_role == ActorRole.MENTEE,
+            ActionItem.overdue_at.is_not(None),
+        )
+        .group_by(ActionItem.relationship_id)
+    )
+    return {rid: int(n) for rid, n in rows.all()}
+
+
+async def _recent_checkins(session: AsyncSession, ids: list[int]) -> dict[int, list[sig.CheckIn]]:
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=CheckIn.relationship_id,
+            order_by=(CheckIn.answered_at.desc(), CheckIn.id.desc()),
+        )
+        .label("rank")
+    )
+    answered = (
+        select(CheckIn.relationship_id, CheckIn.role, CheckIn.score, CheckIn.answered_at, rank)
+        .where(
+            CheckIn.relationship_id.in_(ids),
+            CheckIn.answered_at.is_not(None),
+            CheckIn.score.is_not(None),
+        )
+        .subquery()
+    )
+    rows = await session.execute(
+        select(
+            answered.c.relationship_id, answered.c.role, answered.c.score, answered.c.answered_at
+        )
+        .where(answered.c.rank <= RECENT_CHECKINS)
+        .order_by(answered.c.relationship_id, answered.c.rank)
+    )
+    checkins: dict[int, list[sig.CheckIn]] = {i: [] for i in ids}
+    for rid, role, score, at in rows.all():
+        if score is not None and at is not None:
+            checkins[rid].append(sig.CheckIn(role, score, at))
+    return checkins
+
+
+@dataclass(frozen=True)
+class Preloaded:
+    """One relationship's reads from a :class:`Batch`."""
+
+    facts: sig.Facts
+    open_alerts: list[Alert]
+    health: RelationshipHealth | None
+
+
+@dataclass
+class Batch:
+    """Many evaluations' reads, done up front in a few queries (see :func:`prepare`).
+
+    Each relationship's preloaded state is handed out once (:meth:`take`): evaluating it
+    changes its open episodes and stored health, so a second evaluation of the same
+    relationship in the batch reads them afresh."""
+
+    now: datetime
+    relationships: dict[int, Relationship] = field(default_factory=dict)
+    facts: dict[int, sig.Facts] = field(default_factory=dict)
+    open_alerts: dict[int, list[Alert]] = field(default_factory=dict)
+    health: dict[int, RelationshipHealth] = field(default_factory=dict)
+
+    def take(self, relationship_id: int) -> Preloaded | None:
+        facts = self.facts.pop(relationship_id, None)
+        alerts = self.open_alerts.pop(relationship_id, None)
+        health = self.health.pop(relationship_id, None)
+        if facts is None or alerts is None:
+            return None
+        return Preloaded(facts, alerts, health)
+
+
+async def load(session: AsyncSession, *, team_id: str, relationship_id: int) -> Relationship | None:
+    """One relationship for evaluation, only if it belongs to ``team_id``: its program,
+    mentor and mentee come joined, but not the program's managers (one more query for every
+    evaluation), which evaluation never reads. For a transaction of its own: a program left
+    without its managers in a shared session would fail to lazy-load them later (asyncio)."""
+    return await session.scalar(
+        select(Relationship)
+        .where(Relationship.id == relationship_id, Relationship.team_id == team_id)
+        .options(defaultload(Relationship.program).lazyload(Program.managers))
+    )
+
+
+async def prepare(session: AsyncSession, pairs: Sequence[tuple[int, str]], now: datetime) -> Batch:
+    """Read what evaluating each (relationship id, team id) needs, for all of them at once:
+    the relationships, their facts, their open alert episodes, and their stored health (into
+    the session, where :func:`_store` finds it without a query). A relationship outside its
+    team, or gone, is left out (there is nothing to evaluate)."""
+    teams: dict[int, set[str]] = defaultdict(set)
+    for relationship_id, team_id in pairs:
+        teams[relationship_id].add(team_id)
+    batch = Batch(now=now)
+    for ids in _chunks(list(teams)):
+        # The managers load too, but once per query here, not once per relationship, and the
+        # batch's other jobs in this session find complete programs.
+        found = await session.scalars(select(Relationship).where(Relationship.id.in_(ids)))
+        for relationship in found.all():
+            if relationship.team_id in teams[relationship.id]:
+                batch.relationships[relationship.id] = relationship
+    live = [r for r in batch.relationships.values() if r.status in LIVE]
+    batch.facts = await facts_for(session, live, now)
+    for ids in _chunks([r.id for r in live]):
+        batch.open_alerts.update({i: [] for i in ids})
+        alerts = await session.scalars(_open_alerts_query(ids).order_by(Alert.id))
+        for alert in alerts.all():
+            batch.open_alerts[alert.relationship_id].append(alert)
+        stored = await session.scalars(
+            select(RelationshipHealth).where(RelationshipHealth.relationship_id.in_(ids))
+        )
+        batch.health.update({h.relationship_id: h for h in stored.all()})
+    return batch
+
+
 async def evaluate(
-    session: AsyncSession, now: datetime, relationship: Relationship
+    session: AsyncSession, now: datetime, relationship: Relationship, batch: Batch | None = None
 ) -> sig.Assessment | None:
     """Assess the relationship, store its health, run its alert episodes and plan the next
-    daily check. None for a relationship that isn't live."""
+    daily check. None for a relationship that isn't live. With a :class:`Batch` prepared for
+    it, its reads come from the batch instead of the database."""
     if relationship.status not in LIVE:
         return None
     settings = settings_of(relationship.program)
-    assessment = sig.assess(await facts_of(session, relationship, now, settings), now, settings)
-    await _store(session, now, relationship, assessment)
-    await _episodes(session, now, relationship, assessment)
+    preloaded = batch.take(relationship.id) if batch is not None else None
+    if preloaded is None:
+        facts = await facts_of(session, relationship, now, settings)
+        assessment = sig.assess(facts, now, settings)
+        current = await session.get(RelationshipHealth, relationship.id)
+        await _store(session, now, relationship, assessment, current)
+        await _episodes(session, now, relationship, assessment)
+        await _plan_tomorrow(session, now, relationship)
+        return assessment
+    # Nothing below reads what these ORM changes write (new episodes are flushed at once), so
+    # the batch's health and episode updates flush together, in one executemany, at the next
+    # query outside this block instead of one statement before each evaluation's insert.
+    with session.no_autoflush:
+        assessment = sig.assess(preloaded.facts, now, settings)
+        await _store(session, now, relationship, assessment, preloaded.health)
+        await _episodes(session, now, relationship, assessment, preloaded.open_alerts)
+        await _plan_tomorrow(session, now, relationship)
+    return assessment
+
+
+async def _plan_tomorrow(session: AsyncSession, now: datetime, relationship: Relationship) -> None:
     tomorrow = now + DAILY
     await schedule(
         session=session,
@@ -169,13 +448,15 @@ async def evaluate(
         due_at=tomorrow,
         delivery=Delivery.IMMEDIATE,
     )
-    return assessment
 
 
 async def _store(
-    session: AsyncSession, now: datetime, relationship: Relationship, assessment: sig.Assessment
+    session: AsyncSession,
+    now: datetime,
+    relationship: Relationship,
+    assessment: sig.Assessment,
+    current: RelationshipHealth | None,
 ) -> None:
-    current = await session.get(RelationshipHealth, relationship.id)
     signals = [s.to_json() for s in assessment.signals]
     if current is None:
         values: dict[str, Any] = {
@@ -200,21 +481,27 @@ async def _store(
     current.evaluated_at = now
 
 
-async def _episodes(
-    session: AsyncSession, now: datetime, relationship: Relationship, assessment: sig.Assessment
-) -> None:
-    # Both alerting signals' open episodes in one query (this runs daily for every pair);
-    # the newest per signal wins, as a lone episode always does.
-    rows = await session.scalars(
-        select(Alert)
-        .where(
-            Alert.relationship_id == relationship.id,
-            Alert.signal.in_([k.value for k in sig.ALERTING]),
-            Alert.cleared_at.is_(None),
-        )
-        .order_by(Alert.id)
+def _open_alerts_query(ids: Sequence[int]) -> Select[Alert]:
+    return select(Alert).where(
+        Alert.relationship_id.in_(ids),
+        Alert.signal.in_([k.value for k in sig.ALERTING]),
+        Alert.cleared_at.is_(None),
     )
-    open_episodes = {alert.signal: alert for alert in rows.all()}
+
+
+async def _episodes(
+    session: AsyncSession,
+    now: datetime,
+    relationship: Relationship,
+    assessment: sig.Assessment,
+    preloaded: list[Alert] | None = None,
+) -> None:
+    # Both alerting signals' open episodes in one query (this runs daily for every pair),
+    # unless a batch read them already; the newest per signal wins, as a lone episode does.
+    if preloaded is None:
+        rows = await session.scalars(_open_alerts_query([relationship.id]).order_by(Alert.id))
+        preloaded = list(rows.all())
+    open_episodes = {alert.signal: alert for alert in preloaded}
     for kind in sorted(sig.ALERTING):
         signal = assessment.worst(kind)
         episode = open_episodes.get(kind.value)

@@ -7,9 +7,11 @@
 2. **Gate** nudges (``Delivery.WORKING_HOURS``): outside the recipient's window, or while
    they are paused, the row goes back to pending with ``not_before`` at the next opening.
 3. **Plan**: run each row's handler. The whole batch runs in one transaction (one commit for
-   a thousand rows); if any handler raises, the batch is rolled back and re-run one row per
-   transaction so the others still succeed. The plan (the messages to send) is stored in the
-   row in the same transaction as the handler's changes, and only while the lease is ours.
+   a thousand rows); a kind with a prepare hook reads what all its rows need first, in a few
+   queries (the daily signals evaluation of every pair); if any handler raises, the batch is
+   rolled back and re-run one row per transaction so the others still succeed. The plan (the
+   messages to send) is stored in the row in the same transaction as the handler's changes,
+   and only while the lease is ours.
 4. **Deliver** the planned messages with no database transaction open, recording each one as
    Slack accepts it. Transient failures put the row back with backoff (honouring
    ``Retry-After``); permanent ones fail it with the reason.
@@ -291,7 +293,7 @@ class Sweeper:
             return []
         try:
             async with self.db.transaction() as session:
-                plans = {row.id: await self._run_handler(session, row) for row in rows}
+                plans = await self._run_batch(session, rows)
                 await self._store_plans(session, rows, plans, now)
         except LeaseLost:
             log.warning("lease lost while planning a batch; retrying row by row")
@@ -326,11 +328,38 @@ class Sweeper:
                 planned.append(row)
         return planned
 
-    async def _run_handler(self, session: AsyncSession, row: DueWork) -> list[dict[str, Any]]:
+    async def _run_batch(
+        self, session: AsyncSession, rows: Sequence[DueWork]
+    ) -> dict[int, list[dict[str, Any]]]:
+        """Run every row's handler. The rows of a kind with a prepare hook run first, each kind
+        together right after its hook: nothing else runs between the hook's reads and their
+        use, so the handlers see what they would have read themselves."""
+        plans: dict[int, list[dict[str, Any]]] = {}
+        for kind in sorted(kinds_of(rows)):
+            hook = self.registry.prepare(kind)
+            if hook is None:
+                continue
+            group = [row for row in rows if row.kind == kind]
+            prepared = await hook(session, group, self.clock.now())
+            for row in group:
+                plans[row.id] = await self._run_handler(session, row, prepared)
+        for row in rows:
+            if row.id not in plans:
+                plans[row.id] = await self._run_handler(session, row)
+        return plans
+
+    async def _run_handler(
+        self, session: AsyncSession, row: DueWork, prepared: object | None = None
+    ) -> list[dict[str, Any]]:
         handler = self.registry.get(row.kind)
         assert handler is not None
         ctx = JobContext(
-            work=row, session=session, clock=self.clock, slack=self.gateway, settings=self.settings
+            work=row,
+            session=session,
+            clock=self.clock,
+            slack=self.gateway,
+            settings=self.settings,
+            prepared=prepared,
         )
         await handler(ctx)
         planned_at = time.time()

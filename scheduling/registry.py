@@ -9,8 +9,9 @@ database changes and its plan commit together, and a retry never plans twice.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,6 +43,9 @@ class JobContext:
     slack: SlackGateway
     outbox: list[dict[str, Any]] = field(default_factory=list)
     settings: Settings | None = None  # for links to the app itself (calendar files)
+    # What the kind's prepare hook read for the whole batch this row is planned in (None
+    # when the row runs on its own, as on a retry): the handler must work without it.
+    prepared: object | None = None
 
     async def subject(self, model: type[RowT], key: str) -> RowT | None:
         """The row the payload's ``key`` names, if it still exists in this work's team."""
@@ -123,27 +127,43 @@ Handler = Callable[[JobContext], Awaitable[None]]
 # Runs in the transaction that completes a row, once every planned message is resolved:
 # record what delivery produced (a conversation id, a message ts). Must be idempotent.
 DeliveredHook = Callable[[AsyncSession, DueWork, list[dict[str, Any]]], Awaitable[None]]
+# Runs once for all the rows of its kind in a batch, in the batch's transaction, just before
+# their handlers: reads what they all need in a few queries instead of a few per row. Gets the
+# rows and the clock's now; what it returns is each row's JobContext.prepared. It must only
+# read, so that a handler that ignores it behaves the same.
+PrepareHook = Callable[[AsyncSession, Sequence[DueWork], datetime], Awaitable[object]]
 
 
 class Registry:
     def __init__(self) -> None:
         self._handlers: dict[str, Handler] = {}
         self._hooks: dict[str, DeliveredHook] = {}
+        self._prepare: dict[str, PrepareHook] = {}
 
     def register(
-        self, kind: str, handler: Handler, *, on_delivered: DeliveredHook | None = None
+        self,
+        kind: str,
+        handler: Handler,
+        *,
+        on_delivered: DeliveredHook | None = None,
+        prepare: PrepareHook | None = None,
     ) -> None:
         if kind in self._handlers:
             raise ValueError(f"a handler for {kind!r} is already registered")
         self._handlers[kind] = handler
         if on_delivered is not None:
             self._hooks[kind] = on_delivered
+        if prepare is not None:
+            self._prepare[kind] = prepare
 
     def get(self, kind: str) -> Handler | None:
         return self._handlers.get(kind)
 
     def on_delivered(self, kind: str) -> DeliveredHook | None:
         return self._hooks.get(kind)
+
+    def prepare(self, kind: str) -> PrepareHook | None:
+        return self._prepare.get(kind)
 
     @property
     def kinds(self) -> list[str]:

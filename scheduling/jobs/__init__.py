@@ -49,7 +49,9 @@ def register(registry: Registry) -> None:
     registry.register(Kind.ACTION_DUE, capture.due)
     registry.register(Kind.ACTION_OVERDUE, capture.overdue)
     registry.register(Kind.AGENDA_ITEMS, meetings.mentor_items)
-    registry.register(Kind.SIGNALS_EVAL, engagement.evaluate)
+    registry.register(
+        Kind.SIGNALS_EVAL, engagement.evaluate, prepare=engagement.prepare_evaluations
+    )
     registry.register(Kind.ALERT_POST, engagement.post_alert, on_delivered=engagement.alert_posted)
     registry.register(Kind.ACCOUNTABILITY, engagement.accountability)
     registry.register(Kind.FOLLOW_UP_NUDGE, engagement.follow_up)

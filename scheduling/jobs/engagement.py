@@ -3,6 +3,8 @@ send the mentee the accountability DM, the mentor's follow-up nudge and the ment
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,10 +20,28 @@ from storage.enums import ActorRole
 from storage.models import Alert
 
 
+async def prepare_evaluations(
+    session: AsyncSession, rows: Sequence[DueWork], now: datetime
+) -> health.Batch:
+    """Read every evaluation's facts in the batch at once (see :func:`health.prepare`)."""
+    pairs = [(r.relationship_id, r.team_id) for r in rows if r.relationship_id is not None]
+    return await health.prepare(session, pairs, now)
+
+
 async def evaluate(ctx: JobContext) -> None:
-    relationship = await ctx.relationship()
-    if relationship is not None:
-        await health.evaluate(ctx.session, ctx.clock.now(), relationship)
+    batch = ctx.prepared if isinstance(ctx.prepared, health.Batch) else None
+    rid = ctx.work.relationship_id
+    if rid is None:
+        return
+    if batch is None:
+        # On its own (a retry): its own transaction, so it may skip the managers.
+        alone = await health.load(ctx.session, team_id=ctx.work.team_id, relationship_id=rid)
+        if alone is not None:
+            await health.evaluate(ctx.session, ctx.clock.now(), alone)
+        return
+    relationship = batch.relationships.get(rid)
+    if relationship is not None and relationship.team_id == ctx.work.team_id:
+        await health.evaluate(ctx.session, batch.now, relationship, batch)
 
 
 async def post_alert(ctx: JobContext) -> None:

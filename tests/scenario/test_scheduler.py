@@ -4,10 +4,11 @@ chosen instants (as `mentorbot tick --at` does), and the fake Slack shows what w
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import ManualClock
 from bot.deps import Deps
@@ -423,3 +424,46 @@ async def test_rate_limits_wait_for_retry_after_without_using_up_attempts(
         clock.set(work.not_before)
     assert work.status is Status.DONE and work.attempts == 1
     assert len([c for c in fake.calls_to("chat.postMessage") if c.ok]) == 1
+
+
+async def test_a_prepare_hook_reads_once_for_its_kind_before_the_other_rows(
+    deps: Deps, clock: ManualClock, fake: FakeSlack
+) -> None:
+    """A kind's prepare hook runs once per batch, before its rows, which run together and get
+    what it returned; without it (a failing hook, a retry) each row runs on its own."""
+    order: list[str] = []
+    registry = Registry()
+    fail = [True]
+
+    async def prepare(session: AsyncSession, rows: Sequence[DueWork], now: datetime) -> object:
+        order.append(f"prepare {len(rows)}")
+        if fail[0]:
+            fail[0] = False
+            raise RuntimeError("prepare failed")
+        return {row.id for row in rows}
+
+    async def batched(ctx: JobContext) -> None:
+        prepared = ctx.prepared if isinstance(ctx.prepared, set) else set()
+        seen = "with" if ctx.work.id in prepared else "without"
+        order.append(f"{ctx.work.dedup_key} {seen}")
+
+    async def plain(ctx: JobContext) -> None:
+        order.append(ctx.work.dedup_key)
+
+    registry.register("test.plain", plain)
+    registry.register("test.batched", batched, prepare=prepare)
+    sweeper = build_sweeper(deps, registry=registry)
+    for kind, key in (("test.plain", "p1"), ("test.batched", "b1"), ("test.batched", "b2")):
+        await add(deps, kind, key)
+    await sweeper.sweep()
+    # The failing hook rolled the batch back; each row then ran on its own, without it.
+    # (Rows come back from the claim in no particular order.)
+    assert order[0] == "prepare 2"
+    assert sorted(order[1:]) == ["b1 without", "b2 without", "p1"]
+    order.clear()
+    for kind, key in (("test.plain", "p2"), ("test.batched", "b3"), ("test.batched", "b4")):
+        await add(deps, kind, key)
+    await sweeper.sweep()
+    assert order[0] == "prepare 2" and order[3] == "p2"
+    assert sorted(order[1:3]) == ["b3 with", "b4 with"]
+    assert {r.status for r in await rows(deps.db)} == {Status.DONE}
