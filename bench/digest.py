@@ -335,14 +335,14 @@ async def run(kind: str, n: int) -> int:
                         assert one is not None
                         await activity.record(
                             session,
-                            rel,
+                            one,
                             actor=None,
                             role=ActorRole.MENTEE,
                             kind="agenda_written",
                             now=NOW,
                         )
                         await session.flush()
-                        await health.evaluate(session, NOW, rel)
+                        await health.evaluate(session, NOW, one)
                     per_event.append(time.perf_counter() - t0)
                 per_queries.append(len(seen))
             median = statistics.median(per_event) * 1000
