@@ -73,7 +73,7 @@ def serve(
     _configure_logs(settings)
     from bot.runtime import serve_http
 
-    _run(serve_http(settings, host=host, scheduler=not no_scheduler))
+    _run(serve_http(settings, host=host, scheduler=not no_scheduler), fast_loop=True)
 
 
 @cli.command()
@@ -87,7 +87,7 @@ def socket(
     _configure_logs(settings)
     from bot.runtime import serve_socket
 
-    _run(serve_socket(settings, scheduler=not no_scheduler))
+    _run(serve_socket(settings, scheduler=not no_scheduler), fast_loop=True)
 
 
 @cli.command()
@@ -147,9 +147,20 @@ def demo(
         markdown.write_text(text, encoding="utf-8")
 
 
-def _run(coro: Coroutine[Any, Any, T]) -> T:
+def _run(coro: Coroutine[Any, Any, T], *, fast_loop: bool = False) -> T:
+    """Run ``coro`` to completion; ``fast_loop``: on uvloop where it is installed (the
+    long-running servers: it serves the same load with less CPU than asyncio's own loop)."""
+    factory = None
+    if fast_loop:
+        try:
+            import uvloop
+
+            factory = uvloop.new_event_loop
+        except ImportError:  # e.g. on Windows: asyncio's loop works, a little slower
+            pass
     try:
-        return asyncio.run(coro)
+        with asyncio.Runner(loop_factory=factory) as runner:
+            return runner.run(coro)
     except (ConfigError, SchemaNotCurrent) as exc:
         fail(str(exc))
     except KeyboardInterrupt:

@@ -58,18 +58,36 @@ def signed(secret: str, body: bytes, headers: Mapping[str, str]) -> bool:
     return SignatureVerifier(secret).is_valid(text, timestamp, signature)
 
 
-def problem(body: bytes, content_type: str) -> str | None:
-    """Why ``body`` can't be a Slack request (``None`` when it can)."""
+def inspect(body: bytes, content_type: str) -> tuple[str, str | None]:
+    """From one parse of ``body``: its kind, a low-cardinality label for metrics (``command``,
+    ``block_actions``, ``event:message``…, or ``malformed``), and why it can't be a Slack
+    request (``None`` when it can)."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        return "body is not UTF-8"
+        return "malformed", "body is not UTF-8"
     try:
         parsed: Any = parse_body(text, content_type.split(";")[0].strip() or None)
     except ValueError:  # json.JSONDecodeError included
-        return "body is not JSON"
+        return "malformed", "body is not JSON"
     if not isinstance(parsed, dict):
-        return "body is not an object"
+        return "malformed", "body is not an object"
+    return _kind(parsed), problem(parsed)
+
+
+def _kind(parsed: dict[str, Any]) -> str:
+    if "command" in parsed:
+        return "command"
+    kind = parsed.get("type")
+    if kind == "event_callback":
+        event = parsed.get("event")
+        inner = event.get("type") if isinstance(event, dict) else None
+        return f"event:{inner if isinstance(inner, str) else 'unknown'}"
+    return kind if isinstance(kind, str) else "unknown"
+
+
+def problem(parsed: dict[str, Any]) -> str | None:
+    """Why a parsed body can't be a Slack request (``None`` when it can)."""
     if "command" in parsed and not all(
         isinstance(parsed.get(k), str) and parsed[k] for k in _COMMAND
     ):

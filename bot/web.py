@@ -4,12 +4,10 @@ metrics for operators."""
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from urllib.parse import parse_qs
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
@@ -27,24 +25,6 @@ Hook = Callable[[], Awaitable[None]]
 log = logging.getLogger("mentorbot.web")
 
 
-def request_kind(body: bytes, content_type: str) -> str:
-    """A low-cardinality label for a Slack request: command, block_actions, event:message…"""
-    try:
-        if content_type.startswith("application/json"):
-            data = json.loads(body)
-            if data.get("type") == "event_callback":
-                return f"event:{data.get('event', {}).get('type', 'unknown')}"
-            return str(data.get("type", "unknown"))
-        form = parse_qs(body.decode("utf-8", "replace"))
-        if "command" in form:
-            return "command"
-        if "payload" in form:
-            return str(json.loads(form["payload"][0]).get("type", "unknown"))
-    except (ValueError, AttributeError, TypeError):
-        return "malformed"
-    return "unknown"
-
-
 def build_asgi(
     deps: Deps, app: AsyncApp, *, on_startup: Hook | None = None, on_shutdown: Hook | None = None
 ) -> Starlette:
@@ -54,19 +34,18 @@ def build_asgi(
     async def slack_events(request: Request) -> Response:
         started = time.perf_counter()
         body = await request.body()
-        content_type = request.headers.get("content-type", "")
-        kind = request_kind(body, content_type)
-        response = _refuse(body, content_type, request) or await handler.handle(request)
+        kind, problem = inbound.inspect(body, request.headers.get("content-type", ""))
+        response = _refuse(body, problem, request) or await handler.handle(request)
         metrics.ack_seconds.labels(kind).observe(time.perf_counter() - started)
         metrics.requests.labels(kind, str(response.status_code)).inc()
         return response
 
-    def _refuse(body: bytes, content_type: str, request: Request) -> Response | None:
+    def _refuse(body: bytes, problem: str | None, request: Request) -> Response | None:
         """401 for what Slack didn't sign, 400 for a signed body Slack would never send."""
         if not inbound.signed(deps.settings.slack_signing_secret or "", body, request.headers):
             return Response("", status_code=401)
-        if (why := inbound.problem(body, content_type)) is not None:
-            log.warning("malformed request", extra={"problem": why, "bytes": len(body)})
+        if problem is not None:
+            log.warning("malformed request", extra={"problem": problem, "bytes": len(body)})
             return Response("", status_code=400)
         return None
 

@@ -37,7 +37,6 @@ from bot.ids import (
 from bot.views import agreement, checkins, enrolment, goals, matching, meetings, programs
 from bot.views import settings as settings_view
 from bot.views.state import MAX_ID, FormState, as_id, private_metadata, whole
-from bot.web import request_kind
 from handlers.payloads import ActionRequest, CommandRequest, ViewRequest
 from storage.enums import ActorRole
 from tests.fakeslack import FakeSlack, SlackSender
@@ -197,8 +196,8 @@ def test_reply_parsers_never_raise(text: str, today: date) -> None:
 @FUZZ
 @given(st.binary(max_size=300) | st.text(max_size=300).map(str.encode), st.text(max_size=40))
 def test_the_gate_and_the_metrics_label_never_raise(body: bytes, content_type: str) -> None:
-    inbound.problem(body, content_type)
-    request_kind(body, content_type)
+    kind, _ = inbound.inspect(body, content_type)
+    assert isinstance(kind, str) and kind
     inbound.signed("secret-secret", body, {"x-slack-request-timestamp": content_type})
 
 

@@ -1,7 +1,12 @@
 import json
 from urllib.parse import urlencode
 
-from bot.web import request_kind
+from bot.inbound import inspect
+
+
+def request_kind(body: bytes, content_type: str) -> str:
+    return inspect(body, content_type)[0]
+
 
 FORM = "application/x-www-form-urlencoded"
 
