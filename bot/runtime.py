@@ -5,6 +5,7 @@ Each refuses to start on an un-migrated or outdated schema (:class:`SchemaNotCur
 
 from __future__ import annotations
 
+import gc
 import logging
 from datetime import datetime
 
@@ -56,12 +57,21 @@ def _scheduler(deps: Deps, enabled: bool) -> SweepScheduler | None:
     return sweeps
 
 
+def _freeze_startup_objects() -> None:
+    """Move everything loaded at start-up (modules, the app, the solver's bindings) out of
+    the garbage collector's sight: a full collection then walks only what requests created,
+    instead of pausing the event loop for hundreds of milliseconds under load."""
+    gc.collect()
+    gc.freeze()
+
+
 async def serve_http(settings: Settings, *, host: str, scheduler: bool) -> None:
     deps = await _deps(settings, pooled=True)
     app = build_app(deps, Transport.HTTP)
     sweeps = _scheduler(deps, scheduler)
 
     async def startup() -> None:
+        _freeze_startup_objects()
         if sweeps is not None:
             await plan_housekeeping(deps)
             sweeps.start()
@@ -92,6 +102,7 @@ async def serve_socket(settings: Settings, *, scheduler: bool) -> None:
     sweeps = _scheduler(deps, scheduler)
     handler = AsyncSocketModeHandler(app, settings.slack_app_token)
     log.info("connecting over Socket Mode", extra={"scheduler": scheduler})
+    _freeze_startup_objects()
     if sweeps is not None:
         await plan_housekeeping(deps)
         sweeps.start()
