@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -55,6 +56,10 @@ async def main(url: str, worker: str, mode: str, at: str, marker: str = "") -> N
     deps = Deps(settings=settings, db=Database(url), clock=ManualClock(datetime.fromisoformat(at)))
     sweeper = build_sweeper(deps, registry=registry, worker_id=worker)
     sweeper.batch_size = 1 if mode == "crash" else 50
+    # Racing workers start sweeping at one agreed instant, whatever their start-up took
+    # (otherwise the first one up can finish the work before the other has imported).
+    if start_at := os.environ.get("SWEEP_START_AT"):
+        await asyncio.sleep(max(0.0, float(start_at) - time.time()))
     try:
         while (await sweeper.sweep()).claimed:
             pass

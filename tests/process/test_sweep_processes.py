@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import subprocess
 import sys
@@ -45,8 +46,9 @@ async def _prepare(db: Database, count: int, kind: str) -> None:
 
 
 def _worker(
-    url: str, worker: str, mode: str, at: datetime, marker: str = ""
+    url: str, worker: str, mode: str, at: datetime, marker: str = "", *, start_at: float = 0
 ) -> subprocess.Popen[str]:
+    env = dict(os.environ, SWEEP_START_AT=str(start_at)) if start_at else None
     return subprocess.Popen(
         [
             sys.executable,
@@ -59,6 +61,7 @@ def _worker(
             marker,
         ],
         cwd=ROOT,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -70,7 +73,8 @@ async def test_two_replicas_race_over_1000_rows_and_each_runs_once(
     db: Database, database_url: str
 ) -> None:
     await _prepare(db, 1000, "test.record")
-    workers = [_worker(database_url, f"w{i}", "race", NOW) for i in range(2)]
+    start_at = time.time() + 8  # both are up by then, even on a loaded machine
+    workers = [_worker(database_url, f"w{i}", "race", NOW, start_at=start_at) for i in range(2)]
     for w in workers:
         _, err = await asyncio.to_thread(w.communicate, timeout=120)
         assert w.returncode == 0, err
