@@ -234,30 +234,11 @@ async def test_serve_runs_the_scheduler_every_interval(
     from datetime import UTC, datetime
 
     from bot.clock import ManualClock
-    from bot.enrolment import save_enrolment
-    from scheduling.api import schedule
-    from scheduling.kinds import Kind
-    from scheduling.models import Delivery
-    from tests.service.helpers import make_program, mentee_draft, person
+    from tests.service.helpers import mentee_with_a_nudge_due_now
 
     clock = ManualClock(datetime.now(UTC))
     async with db.transaction() as s:
-        admin = await person(s, clock, "UADMIN", admin=True)
-        mia = await person(s, clock, "UMENTEE")
-        program = await make_program(s, clock, admin)
-        enrolment, _ = await save_enrolment(
-            session=s, clock=clock, user=mia, draft=mentee_draft(program.id)
-        )
-        await schedule(
-            session=s,
-            now=clock.now(),
-            kind=Kind.MENTEE_PREPARE,
-            key="due-now",
-            team_id="T0001",
-            due_at=clock.now(),
-            delivery=Delivery.IMMEDIATE,
-            payload={"enrolment_id": enrolment.id},
-        )
+        await mentee_with_a_nudge_due_now(s, clock)
     process, _ = start_server(server_env(threaded_fake, database_url, SWEEP_INTERVAL_SECONDS="0.5"))
     try:
         [dm] = await threaded_fake.wait_for(

@@ -10,14 +10,11 @@ import time
 import httpx
 
 from bot.deps import Deps
-from bot.enrolment import save_enrolment
 from bot.ids import Action
-from scheduling.api import schedule
 from scheduling.kinds import Kind
-from scheduling.models import Delivery
 from scheduling.runner import build_sweeper, run_sweep
 from tests.fakeslack import FakeSlack, SlackSender
-from tests.service.helpers import make_program, mentee_draft, person
+from tests.service.helpers import mentee_with_a_nudge_due_now
 
 
 async def metrics_with(http: httpx.AsyncClient, *lines: str, timeout: float = 5.0) -> str:
@@ -86,22 +83,7 @@ async def test_sweeps_report_duration_backlog_outcomes_and_their_slack_calls(
 ) -> None:
     clock = deps.clock
     async with deps.db.transaction() as s:
-        admin = await person(s, clock, "UADMIN", admin=True)
-        mia = await person(s, clock, "UMENTEE")
-        program = await make_program(s, clock, admin)
-        enrolment, _ = await save_enrolment(
-            session=s, clock=clock, user=mia, draft=mentee_draft(program.id)
-        )
-        await schedule(
-            session=s,
-            now=clock.now(),
-            kind=Kind.MENTEE_PREPARE,
-            key="due-now",
-            team_id="T0001",
-            due_at=clock.now(),
-            delivery=Delivery.IMMEDIATE,
-            payload={"enrolment_id": enrolment.id},
-        )
+        await mentee_with_a_nudge_due_now(s, clock)
     report = await run_sweep(deps, build_sweeper(deps))
     assert report.total("ran") >= 1
     text = await metrics_with(

@@ -8,8 +8,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import programs as program_svc
 from bot.clock import Clock
-from bot.enrolment import EnrolmentDraft
+from bot.enrolment import EnrolmentDraft, save_enrolment
 from bot.hours import WorkingHours
+from scheduling.api import schedule
+from scheduling.kinds import Kind
+from scheduling.models import Delivery
 from storage.enums import Cadence, EnrolmentRole
 from storage.models import Program, User
 from storage.repositories import users as user_repo
@@ -89,3 +92,24 @@ def mentor_draft(program_id: int, **changes: object) -> EnrolmentDraft:
     }
     values.update(changes)
     return EnrolmentDraft(**values)  # type: ignore[arg-type]
+
+
+async def mentee_with_a_nudge_due_now(session: AsyncSession, clock: Clock) -> None:
+    """A program with one enrolled mentee (UMENTEE) whose preparation nudge is due at once:
+    the smallest real work a sweep can run and deliver."""
+    admin = await person(session, clock, "UADMIN", admin=True)
+    mia = await person(session, clock, "UMENTEE")
+    program = await make_program(session, clock, admin)
+    enrolment, _ = await save_enrolment(
+        session=session, clock=clock, user=mia, draft=mentee_draft(program.id)
+    )
+    await schedule(
+        session=session,
+        now=clock.now(),
+        kind=Kind.MENTEE_PREPARE,
+        key="due-now",
+        team_id="T0001",
+        due_at=clock.now(),
+        delivery=Delivery.IMMEDIATE,
+        payload={"enrolment_id": enrolment.id},
+    )
