@@ -10,9 +10,9 @@ new key.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import Table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduling.models import Delivery, DueWork, Status
@@ -36,29 +36,66 @@ async def schedule(
     recipient_id: str | None = None,
     payload: dict[str, Any] | None = None,
 ) -> None:
-    values = {
-        "kind": kind,
-        "team_id": team_id,
-        "program_id": program_id,
-        "relationship_id": relationship_id,
-        "recipient_id": recipient_id,
-        "delivery": delivery,
-        "payload": payload or {},
-        "due_at": due_at,
-        "not_before": due_at,
-        "status": Status.PENDING,
-        "attempts": 0,
-        "last_error": None,
-        "outbox": None,
-        "updated_at": now,
-    }
-    stmt = insert(session, DueWork).values(dedup_key=key, created_at=now, **values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["dedup_key"],
-        set_=values,
-        where=DueWork.status.in_(_REARMABLE),
+    await session.execute(
+        _upsert(session),
+        {
+            "dedup_key": key,
+            "created_at": now,
+            "kind": kind,
+            "team_id": team_id,
+            "program_id": program_id,
+            "relationship_id": relationship_id,
+            "recipient_id": recipient_id,
+            "delivery": delivery,
+            "payload": payload or {},
+            "due_at": due_at,
+            "not_before": due_at,
+            "status": Status.PENDING,
+            "attempts": 0,
+            "last_error": None,
+            "outbox": None,
+            "updated_at": now,
+        },
     )
-    await session.execute(stmt)
+
+
+# Everything but the key and the creation time is re-armed on conflict.
+_REARMED = (
+    "kind",
+    "team_id",
+    "program_id",
+    "relationship_id",
+    "recipient_id",
+    "delivery",
+    "payload",
+    "due_at",
+    "not_before",
+    "status",
+    "attempts",
+    "last_error",
+    "outbox",
+    "updated_at",
+)
+_UPSERTS: dict[str, Any] = {}
+
+
+def _upsert(session: AsyncSession) -> Any:
+    """The upsert statement, built once per dialect over the Core table and executed with
+    parameters: building a fresh ORM insert with literal values on every call (and hashing
+    its cache key) cost more than running it, and the daily evaluation schedules one row
+    per relationship."""
+    dialect = session.get_bind().dialect.name
+    stmt = _UPSERTS.get(dialect)
+    if stmt is None:
+        table = cast(Table, DueWork.__table__)
+        base = insert(session, table)
+        stmt = base.on_conflict_do_update(
+            index_elements=[table.c.dedup_key],
+            set_={name: base.excluded[name] for name in _REARMED},
+            where=table.c.status.in_(_REARMABLE),
+        )
+        _UPSERTS[dialect] = stmt
+    return stmt
 
 
 async def reschedule(*, session: AsyncSession, now: datetime, key: str, due_at: datetime) -> bool:
