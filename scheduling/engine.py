@@ -54,8 +54,9 @@ from scheduling.models import Delivery, DueWork, Status
 from scheduling.registry import JobContext, PermanentJobError, Registry
 from scheduling.windows import next_opening
 from storage.db import Database
-from storage.models import Program, User
+from storage.models import Program, Relationship, User
 
+_CHUNK = 500  # ids per IN (...) list
 log = logging.getLogger(__name__)
 
 NOT_IN_CHANNEL_KIND = Kind.NOT_IN_CHANNEL
@@ -335,17 +336,22 @@ class Sweeper:
         together right after its hook: nothing else runs between the hook's reads and their
         use, so the handlers see what they would have read themselves."""
         plans: dict[int, list[dict[str, Any]]] = {}
-        for kind in sorted(kinds_of(rows)):
-            hook = self.registry.prepare(kind)
-            if hook is None:
-                continue
-            group = [row for row in rows if row.kind == kind]
-            prepared = await hook(session, group, self.clock.now())
-            for row in group:
-                plans[row.id] = await self._run_handler(session, row, prepared)
-        for row in rows:
-            if row.id not in plans:
-                plans[row.id] = await self._run_handler(session, row)
+        # Held in the session for the batch: its identity map keeps unchanged objects weakly.
+        session.info["batch_relationships"] = await _load_relationships(session, rows)
+        try:
+            for kind in sorted(kinds_of(rows)):
+                hook = self.registry.prepare(kind)
+                if hook is None:
+                    continue
+                group = [row for row in rows if row.kind == kind]
+                prepared = await hook(session, group, self.clock.now())
+                for row in group:
+                    plans[row.id] = await self._run_handler(session, row, prepared)
+            for row in rows:
+                if row.id not in plans:
+                    plans[row.id] = await self._run_handler(session, row)
+        finally:
+            session.info.pop("batch_relationships", None)
         return plans
 
     async def _run_handler(
@@ -434,8 +440,9 @@ class Sweeper:
         self, row: DueWork, now: datetime, report: SweepReport, *, suspect: bool
     ) -> None:
         outbox = [dict(m) for m in row.outbox or []]
+        hook = self.registry.on_delivered(row.kind)
         for message in outbox:
-            if message.get("delivered") or message.get("error"):
+            if not _pending(message):
                 continue
             key = f"{row.dedup_key}#{message['index']}"
             try:
@@ -496,7 +503,7 @@ class Sweeper:
                 if exc.code in UNREACHABLE_TEAM_ERRORS:
                     # The rest of this row's messages can't go either: don't try each one.
                     for rest in outbox:
-                        if not rest.get("delivered") and not rest.get("error"):
+                        if _pending(rest):
                             rest["error"] = exc.code
                 await self._record(row, outbox, now)
                 await self._after_permanent(row, message, exc, now)
@@ -507,12 +514,16 @@ class Sweeper:
                 await self._fail_or_retry(row, now, report, err.code, retry_after=err.retry_after)
                 return
             message.update(delivered=True, ts=sent.ts, channel_id=sent.channel)
+            if hook is None and not any(_pending(m) for m in outbox):
+                # The last message: finishing the row (below) records it in the same write.
+                # A kind with an on-delivered hook records first, so a failing hook can't
+                # lose the record that the message went.
+                break
             try:
                 await self._record(row, outbox, now)
             except LeaseLost:
                 return
         errors = [m["error"] for m in outbox if m.get("error")]
-        hook = self.registry.on_delivered(row.kind)
         async with self.db.transaction() as session:
             if hook is not None:
                 await hook(session, row, outbox)
@@ -682,6 +693,24 @@ async def backlog(db: Database, now: datetime) -> int:
             .where(DueWork.status == Status.PENDING, DueWork.not_before <= now)
         )
     return int(count or 0)
+
+
+async def _load_relationships(session: AsyncSession, rows: Sequence[DueWork]) -> list[Relationship]:
+    """Load the relationships a batch's rows are about into the session in one query per
+    chunk (with their programs and people), so each handler's ``ctx.relationship()`` finds
+    its own without a query of its own."""
+    ids = sorted({r.relationship_id for r in rows if r.relationship_id is not None})
+    loaded: list[Relationship] = []
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        found = await session.scalars(select(Relationship).where(Relationship.id.in_(chunk)))
+        loaded.extend(found.all())
+    return loaded
+
+
+def _pending(message: dict[str, Any]) -> bool:
+    """A planned message not yet delivered and not given up on."""
+    return not message.get("delivered") and not message.get("error")
 
 
 def kinds_of(rows: Iterable[DueWork]) -> set[str]:

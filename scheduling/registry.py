@@ -21,7 +21,6 @@ from bot.config import Settings
 from scheduling.delivery import SlackGateway
 from scheduling.models import DueWork
 from storage.models import Relationship
-from storage.repositories import relationships as rel_repo
 
 
 class _TeamRow(Protocol):
@@ -59,11 +58,10 @@ class JobContext:
         """The relationship this work is about, if it still exists in this work's team."""
         if self.work.relationship_id is None:
             return None
-        return await rel_repo.get(
-            session=self.session,
-            team_id=self.work.team_id,
-            relationship_id=self.work.relationship_id,
-        )
+        # By primary key: found in the session without a query when the sweep preloaded the
+        # batch's relationships (scheduling.engine), else loaded as a select would.
+        found = await self.session.get(Relationship, self.work.relationship_id)
+        return found if found is not None and found.team_id == self.work.team_id else None
 
     def dm(self, user_id: str, *, text: str, blocks: list[Any] | None = None) -> None:
         """Plan a direct message to a person (posted to their user id: Slack opens the DM)."""
