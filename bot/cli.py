@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
@@ -147,19 +147,22 @@ def demo(
         markdown.write_text(text, encoding="utf-8")
 
 
+def fast_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's event loop where it is installed: the long-running servers (and the soak,
+    which runs the app as they do) serve the same load with less CPU than on asyncio's own
+    loop. None (asyncio's loop, a little slower) where it isn't, e.g. on Windows."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
 def _run(coro: Coroutine[Any, Any, T], *, fast_loop: bool = False) -> T:
     """Run ``coro`` to completion; ``fast_loop``: on uvloop where it is installed (the
-    long-running servers: it serves the same load with less CPU than asyncio's own loop)."""
-    factory = None
-    if fast_loop:
-        try:
-            import uvloop
-
-            factory = uvloop.new_event_loop
-        except ImportError:  # e.g. on Windows: asyncio's loop works, a little slower
-            pass
+    long-running servers)."""
     try:
-        with asyncio.Runner(loop_factory=factory) as runner:
+        with asyncio.Runner(loop_factory=fast_loop_factory() if fast_loop else None) as runner:
             return runner.run(coro)
     except (ConfigError, SchemaNotCurrent) as exc:
         fail(str(exc))

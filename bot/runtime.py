@@ -57,7 +57,7 @@ def _scheduler(deps: Deps, enabled: bool) -> SweepScheduler | None:
     return sweeps
 
 
-def _freeze_startup_objects() -> None:
+def freeze_startup_objects() -> None:
     """Move everything loaded at start-up (modules, the app, the solver's bindings) out of
     the garbage collector's sight: a full collection then walks only what requests created,
     instead of pausing the event loop for hundreds of milliseconds under load."""
@@ -71,7 +71,7 @@ async def serve_http(settings: Settings, *, host: str, scheduler: bool) -> None:
     sweeps = _scheduler(deps, scheduler)
 
     async def startup() -> None:
-        _freeze_startup_objects()
+        freeze_startup_objects()
         if sweeps is not None:
             await plan_housekeeping(deps)
             sweeps.start()
@@ -102,7 +102,7 @@ async def serve_socket(settings: Settings, *, scheduler: bool) -> None:
     sweeps = _scheduler(deps, scheduler)
     handler = AsyncSocketModeHandler(app, settings.slack_app_token)
     log.info("connecting over Socket Mode", extra={"scheduler": scheduler})
-    _freeze_startup_objects()
+    freeze_startup_objects()
     if sweeps is not None:
         await plan_housekeeping(deps)
         sweeps.start()
