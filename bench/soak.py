@@ -17,6 +17,9 @@ It checks, from the fake's recorded calls and the database (never from what the 
 assumes): every expected prompt delivered exactly once, and no prompt a mentee-led pair
 should never get; every nudge inside its recipient's working hours in their time zone;
 every drifting pair alerted (``mentor_chasing`` or ``mentee_silent``) and no mentee-led pair;
+no channel sent more in a simulated hour than Slack's one post a second allows (the app's own
+per-channel pacing works in wall time, where a simulated hour lasts half a second, so the soak
+lets posts through and checks the rate instead);
 memory flat (RSS and Python's heap, sampled every simulated week: live allocated blocks by
 default, exact tracemalloc bytes with ``--tracemalloc``, which makes the run about 7x slower);
 the total and per-day time.

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defaultload
 
 from bot import signals as sig
-from scheduling.api import schedule
+from scheduling.api import schedule, schedule_many, work
 from scheduling.kinds import Kind
 from scheduling.models import Delivery
 from storage.enums import (
@@ -354,6 +354,9 @@ class Batch:
     facts: dict[int, sig.Facts] = field(default_factory=dict)
     open_alerts: dict[int, list[Alert]] = field(default_factory=dict)
     health: dict[int, RelationshipHealth] = field(default_factory=dict)
+    # Tomorrow's evaluations, planned by the batch's evaluations and written together by
+    # :func:`finish` (one statement for the batch instead of one per relationship).
+    tomorrow: list[dict[str, Any]] = field(default_factory=list)
 
     def take(self, relationship_id: int) -> Preloaded | None:
         facts = self.facts.pop(relationship_id, None)
@@ -416,7 +419,7 @@ async def evaluate(
         return None
     settings = settings_of(relationship.program)
     preloaded = batch.take(relationship.id) if batch is not None else None
-    if preloaded is None:
+    if batch is None or preloaded is None:
         facts = await facts_of(session, relationship, now, settings)
         assessment = sig.assess(facts, now, settings)
         current = await session.get(RelationshipHealth, relationship.id)
@@ -431,14 +434,23 @@ async def evaluate(
         assessment = sig.assess(preloaded.facts, now, settings)
         await _store(session, now, relationship, assessment, preloaded.health)
         await _episodes(session, now, relationship, assessment, preloaded.open_alerts)
-        await _plan_tomorrow(session, now, relationship)
+        batch.tomorrow.append(_tomorrow(now, relationship))
     return assessment
 
 
+async def finish(session: AsyncSession, batch: Batch) -> None:
+    """Write what a batch's evaluations planned: tomorrow's evaluation of each, together."""
+    await schedule_many(session, batch.tomorrow)
+    batch.tomorrow.clear()
+
+
 async def _plan_tomorrow(session: AsyncSession, now: datetime, relationship: Relationship) -> None:
+    await schedule_many(session, [_tomorrow(now, relationship)])
+
+
+def _tomorrow(now: datetime, relationship: Relationship) -> dict[str, Any]:
     tomorrow = now + DAILY
-    await schedule(
-        session=session,
+    return work(
         now=now,
         kind=Kind.SIGNALS_EVAL,
         key=f"signals:relationship:{relationship.id}:day:{tomorrow.date().isoformat()}",

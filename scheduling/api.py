@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, update
+from sqlalchemy import Table, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduling.models import Delivery, DueWork, Status
@@ -38,25 +38,61 @@ async def schedule(
 ) -> None:
     await session.execute(
         _upsert(session),
-        {
-            "dedup_key": key,
-            "created_at": now,
-            "kind": kind,
-            "team_id": team_id,
-            "program_id": program_id,
-            "relationship_id": relationship_id,
-            "recipient_id": recipient_id,
-            "delivery": delivery,
-            "payload": payload or {},
-            "due_at": due_at,
-            "not_before": due_at,
-            "status": Status.PENDING,
-            "attempts": 0,
-            "last_error": None,
-            "outbox": None,
-            "updated_at": now,
-        },
+        work(
+            now=now,
+            kind=kind,
+            key=key,
+            team_id=team_id,
+            due_at=due_at,
+            delivery=delivery,
+            program_id=program_id,
+            relationship_id=relationship_id,
+            recipient_id=recipient_id,
+            payload=payload,
+        ),
     )
+
+
+def work(
+    *,
+    now: datetime,
+    kind: str,
+    key: str,
+    team_id: str,
+    due_at: datetime,
+    delivery: Delivery = Delivery.WORKING_HOURS,
+    program_id: int | None = None,
+    relationship_id: int | None = None,
+    recipient_id: str | None = None,
+    payload: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The row :func:`schedule` writes, for :func:`schedule_many`."""
+    return {
+        "dedup_key": key,
+        "created_at": now,
+        "kind": kind,
+        "team_id": team_id,
+        "program_id": program_id,
+        "relationship_id": relationship_id,
+        "recipient_id": recipient_id,
+        "delivery": delivery,
+        "payload": payload or {},
+        "due_at": due_at,
+        "not_before": due_at,
+        "status": Status.PENDING,
+        "attempts": 0,
+        "last_error": None,
+        "outbox": None,
+        "updated_at": now,
+    }
+
+
+async def schedule_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """:func:`schedule` for many rows (made with :func:`work`) in one executemany. A key
+    given twice is scheduled once, as its last row says (as two calls would leave it)."""
+    by_key = {row["dedup_key"]: row for row in rows}
+    if by_key:
+        await session.execute(_upsert(session), list(by_key.values()))
 
 
 # Everything but the key and the creation time is re-armed on conflict.
@@ -92,7 +128,8 @@ def _upsert(session: AsyncSession) -> Any:
         stmt = base.on_conflict_do_update(
             index_elements=[table.c.dedup_key],
             set_={name: base.excluded[name] for name in _REARMED},
-            where=table.c.status.in_(_REARMABLE),
+            # Not IN (...): an expanding parameter can't be used with executemany.
+            where=or_(*(table.c.status == status for status in _REARMABLE)),
         )
         _UPSERTS[dialect] = stmt
     return stmt

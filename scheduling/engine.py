@@ -334,7 +334,8 @@ class Sweeper:
     ) -> dict[int, list[dict[str, Any]]]:
         """Run every row's handler. The rows of a kind with a prepare hook run first, each kind
         together right after its hook: nothing else runs between the hook's reads and their
-        use, so the handlers see what they would have read themselves."""
+        use, so the handlers see what they would have read themselves. The kind's finish hook,
+        if any, then writes what they queued for the group."""
         plans: dict[int, list[dict[str, Any]]] = {}
         # Held in the session for the batch: its identity map keeps unchanged objects weakly.
         session.info["batch_relationships"] = await _load_relationships(session, rows)
@@ -347,6 +348,9 @@ class Sweeper:
                 prepared = await hook(session, group, self.clock.now())
                 for row in group:
                     plans[row.id] = await self._run_handler(session, row, prepared)
+                finish = self.registry.finish(kind)
+                if finish is not None:
+                    await finish(session, prepared)
             for row in rows:
                 if row.id not in plans:
                     plans[row.id] = await self._run_handler(session, row)

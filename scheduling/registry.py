@@ -130,6 +130,10 @@ DeliveredHook = Callable[[AsyncSession, DueWork, list[dict[str, Any]]], Awaitabl
 # rows and the clock's now; what it returns is each row's JobContext.prepared. It must only
 # read, so that a handler that ignores it behaves the same.
 PrepareHook = Callable[[AsyncSession, Sequence[DueWork], datetime], Awaitable[object]]
+# Runs once right after those handlers, in the same transaction, with what the prepare hook
+# returned: writes what the handlers queued on it for the whole group (one statement instead
+# of one per row). A row run on its own (prepared is None) writes for itself.
+FinishHook = Callable[[AsyncSession, object], Awaitable[None]]
 
 
 class Registry:
@@ -137,6 +141,7 @@ class Registry:
         self._handlers: dict[str, Handler] = {}
         self._hooks: dict[str, DeliveredHook] = {}
         self._prepare: dict[str, PrepareHook] = {}
+        self._finish: dict[str, FinishHook] = {}
 
     def register(
         self,
@@ -145,14 +150,19 @@ class Registry:
         *,
         on_delivered: DeliveredHook | None = None,
         prepare: PrepareHook | None = None,
+        finish: FinishHook | None = None,
     ) -> None:
         if kind in self._handlers:
             raise ValueError(f"a handler for {kind!r} is already registered")
+        if finish is not None and prepare is None:
+            raise ValueError("a finish hook needs the prepare hook whose result it writes")
         self._handlers[kind] = handler
         if on_delivered is not None:
             self._hooks[kind] = on_delivered
         if prepare is not None:
             self._prepare[kind] = prepare
+        if finish is not None:
+            self._finish[kind] = finish
 
     def get(self, kind: str) -> Handler | None:
         return self._handlers.get(kind)
@@ -162,6 +172,9 @@ class Registry:
 
     def prepare(self, kind: str) -> PrepareHook | None:
         return self._prepare.get(kind)
+
+    def finish(self, kind: str) -> FinishHook | None:
+        return self._finish.get(kind)
 
     @property
     def kinds(self) -> list[str]:

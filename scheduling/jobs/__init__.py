@@ -50,7 +50,10 @@ def register(registry: Registry) -> None:
     registry.register(Kind.ACTION_OVERDUE, capture.overdue)
     registry.register(Kind.AGENDA_ITEMS, meetings.mentor_items)
     registry.register(
-        Kind.SIGNALS_EVAL, engagement.evaluate, prepare=engagement.prepare_evaluations
+        Kind.SIGNALS_EVAL,
+        engagement.evaluate,
+        prepare=engagement.prepare_evaluations,
+        finish=engagement.finish_evaluations,
     )
     registry.register(Kind.ALERT_POST, engagement.post_alert, on_delivered=engagement.alert_posted)
     registry.register(Kind.ACCOUNTABILITY, engagement.accountability)

@@ -28,6 +28,12 @@ async def prepare_evaluations(
     return await health.prepare(session, pairs, now)
 
 
+async def finish_evaluations(session: AsyncSession, prepared: object) -> None:
+    """Write what the batch's evaluations planned (see :func:`health.finish`)."""
+    if isinstance(prepared, health.Batch):
+        await health.finish(session, prepared)
+
+
 async def evaluate(ctx: JobContext) -> None:
     batch = ctx.prepared if isinstance(ctx.prepared, health.Batch) else None
     rid = ctx.work.relationship_id

@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -450,20 +451,27 @@ async def test_a_prepare_hook_reads_once_for_its_kind_before_the_other_rows(
     async def plain(ctx: JobContext) -> None:
         order.append(ctx.work.dedup_key)
 
+    async def finish(session: AsyncSession, prepared: object) -> None:
+        assert isinstance(prepared, set)
+        order.append(f"finish {len(prepared)}")
+
     registry.register("test.plain", plain)
-    registry.register("test.batched", batched, prepare=prepare)
+    with pytest.raises(ValueError, match="prepare hook"):
+        registry.register("test.batched", batched, finish=finish)
+    registry.register("test.batched", batched, prepare=prepare, finish=finish)
     sweeper = build_sweeper(deps, registry=registry)
     for kind, key in (("test.plain", "p1"), ("test.batched", "b1"), ("test.batched", "b2")):
         await add(deps, kind, key)
     await sweeper.sweep()
-    # The failing hook rolled the batch back; each row then ran on its own, without it.
-    # (Rows come back from the claim in no particular order.)
+    # The failing hook rolled the batch back; each row then ran on its own, without it (and
+    # without the finish hook: each writes for itself). Rows come back in no particular order.
     assert order[0] == "prepare 2"
     assert sorted(order[1:]) == ["b1 without", "b2 without", "p1"]
     order.clear()
     for kind, key in (("test.plain", "p2"), ("test.batched", "b3"), ("test.batched", "b4")):
         await add(deps, kind, key)
     await sweeper.sweep()
-    assert order[0] == "prepare 2" and order[3] == "p2"
+    # The finish hook runs once, right after the group's rows.
+    assert order[0] == "prepare 2" and order[3:] == ["finish 2", "p2"]
     assert sorted(order[1:3]) == ["b3 with", "b4 with"]
     assert {r.status for r in await rows(deps.db)} == {Status.DONE}

@@ -236,6 +236,8 @@ async def evaluate_all(db: Database, ids: list[int], now: datetime, *, batched: 
             rel = await health.load(session, team_id=TEAM, relationship_id=rid)
             assert rel is not None
             await health.evaluate(session, now, rel, batch)
+        if batch is not None:
+            await health.finish(session, batch)  # as the sweep does after the batch's rows
 
 
 async def test_a_batch_stores_the_same_health_alerts_and_work(
@@ -287,6 +289,20 @@ async def test_a_sweep_evaluates_a_batch_in_a_few_queries(
     # health, its open episodes' evidence.
     reads = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
     assert len(reads) <= 40, len(reads)  # alerts raised yesterday are delivered too
+    # Tomorrow's evaluations are written together, after the batch (health.finish).
+    plans = [s for s in seen if s.lstrip().upper().startswith("INSERT INTO DUE_WORK")]
+    assert len(plans) < len(ids) // 2, len(plans)
+    tomorrow = (NOW + timedelta(days=2)).date().isoformat()
+    async with db.transaction() as session:
+        planned = await session.scalars(
+            select(DueWork.relationship_id).where(DueWork.dedup_key.like(f"%:day:{tomorrow}"))
+        )
+        live = await session.scalars(
+            select(Relationship.id).where(
+                Relationship.id.in_(ids), Relationship.status.in_(health.LIVE)
+            )
+        )
+        assert sorted(planned.all()) == sorted(live.all())
     async with db.transaction() as session:
         live = await session.scalar(
             select(RelationshipHealth.relationship_id).where(
