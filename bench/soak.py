@@ -21,7 +21,8 @@ no channel sent more in a simulated hour than Slack's one post a second allows (
 per-channel pacing works in wall time, where a simulated hour lasts half a second, so the soak
 lets posts through and checks the rate instead);
 memory flat (RSS and Python's heap, sampled every simulated week: live allocated blocks by
-default, exact tracemalloc bytes with ``--tracemalloc``, which makes the run about 7x slower);
+default, exact tracemalloc bytes with ``--tracemalloc``, which makes the run about 7x slower
+and prints the lines that allocated what grew after the warm-up);
 the total and per-day time.
 
     python -m bench.soak [--users 10000] [--relationships 2500] [--days 90]
@@ -572,6 +573,7 @@ class Soak:
     async def run(self) -> list[tuple[int, float, float]]:
         """Tick hour by hour; returns (week, RSS MB, traced MB) samples."""
         samples: list[tuple[int, float, float]] = []
+        baseline: tracemalloc.Snapshot | None = None  # with --tracemalloc: after the warm-up
         ticks = self.args.days * 24
         week_started = time.perf_counter()
         for tick in range(ticks + 1):
@@ -597,6 +599,8 @@ class Soak:
                     else "  start       "
                 )
                 week_started = time.perf_counter()
+                if tracemalloc.is_tracing() and tick // (7 * 24) == WARM_UP_WEEKS:
+                    baseline = tracemalloc.take_snapshot()
                 print(
                     f"  week {tick // 168:>2}: {pace}, RSS {samples[-1][1]:7.1f} MB, "
                     f"{HEAP} {samples[-1][2]:6.1f} MB (less the simulation's own record, "
@@ -604,6 +608,8 @@ class Soak:
                     f"due_work {await self.count(DueWork):>9,}",
                     flush=True,
                 )
+        if baseline is not None:
+            print_growth(baseline, tracemalloc.take_snapshot())
         return samples
 
     def ledger_mb(self) -> float:
@@ -708,6 +714,16 @@ def traced_mb() -> float:
     if tracemalloc.is_tracing():
         return tracemalloc.get_traced_memory()[0] / 2**20
     return sys.getallocatedblocks() * 64 / 2**20
+
+
+def print_growth(before: tracemalloc.Snapshot, after: tracemalloc.Snapshot) -> None:
+    """Where the traced memory grew since the warm-up: the lines that allocated most of what
+    is still alive (to find what a "memory flat" miss is made of)."""
+    print("traced memory growth since the warm-up, by the line that allocated it:")
+    own = [tracemalloc.Filter(False, tracemalloc.__file__)]  # the snapshots themselves
+    growth = after.filter_traces(own).compare_to(before.filter_traces(own), "lineno")
+    for stat in growth[:12]:
+        print(f"  {stat.size_diff / 2**20:+7.2f} MB {stat.count_diff:+9,} blocks  {stat.traceback}")
 
 
 def verdict(ok: bool) -> str:

@@ -475,3 +475,34 @@ async def test_a_prepare_hook_reads_once_for_its_kind_before_the_other_rows(
     assert order[0] == "prepare 2" and order[3:] == ["finish 2", "p2"]
     assert sorted(order[1:3]) == ["b3 with", "b4 with"]
     assert {r.status for r in await rows(deps.db)} == {Status.DONE}
+
+
+async def test_every_delivered_message_is_recorded_in_the_finished_row(
+    deps: Deps, clock: ManualClock, fake: FakeSlack
+) -> None:
+    """The last message of a row is recorded by the write that finishes the row (no separate
+    record), and with an on-delivered hook it is recorded before the hook runs: either way the
+    finished row says what went, with each message's ts."""
+    registry = Registry()
+    hooked: list[list[bool]] = []
+
+    async def two(ctx: JobContext) -> None:
+        ctx.dm("UMENTEE", text="first")
+        ctx.dm("UMENTOR", text="second")
+
+    async def seen(session: AsyncSession, work: DueWork, outbox: list[dict[str, object]]) -> None:
+        hooked.append([bool(m.get("delivered")) for m in outbox])
+
+    registry.register("test.two", two)
+    registry.register("test.hooked", two, on_delivered=seen)
+    await add(deps, "test.two", "plain")
+    await add(deps, "test.hooked", "hooked")
+    report = await build_sweeper(deps, registry=registry).sweep()
+    assert report.total("sent") == 4
+    assert hooked == [[True, True]]  # the hook sees both messages delivered
+    assert len([c for c in fake.calls_to("chat.postMessage") if c.ok]) == 4
+    for work in await rows(deps.db):
+        assert work.status is Status.DONE
+        outbox = work.outbox or []
+        assert [m["delivered"] for m in outbox] == [True, True]
+        assert all(m["ts"] and m["channel_id"] for m in outbox)

@@ -302,7 +302,7 @@ async def test_a_sweep_evaluates_a_batch_in_a_few_queries(
                 Relationship.id.in_(ids), Relationship.status.in_(health.LIVE)
             )
         )
-        assert sorted(planned.all()) == sorted(live.all())
+        assert sorted(rid or 0 for rid in planned.all()) == sorted(live.all())
     async with db.transaction() as session:
         live = await session.scalar(
             select(RelationshipHealth.relationship_id).where(
