@@ -506,3 +506,32 @@ async def test_every_delivered_message_is_recorded_in_the_finished_row(
         outbox = work.outbox or []
         assert [m["delivered"] for m in outbox] == [True, True]
         assert all(m["ts"] and m["channel_id"] for m in outbox)
+
+
+async def test_the_working_hours_gate_reuses_one_compiled_statement_whatever_the_batch(
+    deps: Deps, clock: ManualClock, fake: FakeSlack
+) -> None:
+    """Looking up a batch's recipients is one statement shape for any number of people: a
+    shape per batch size would add an entry (holding every clause) to SQLAlchemy's compiled
+    cache for each size, memory that grew for weeks in the soak."""
+    registry = recording_registry([])
+    sweeper = build_sweeper(deps, registry=registry)
+    cache = deps.db.engine.sync_engine._compiled_cache
+    assert cache is not None
+    sizes = []
+    for batch, people in enumerate((["UMENTEE", "UMENTOR"], ["UADMIN", "UMENTEE", "UMENTOR"])):
+        now = clock.now()
+        async with deps.db.transaction() as s:
+            for person in people:
+                await schedule(
+                    session=s,
+                    now=now,
+                    kind="test.dm",
+                    key=f"nudge:{batch}:{person}",
+                    team_id="T0001",
+                    due_at=now,
+                    recipient_id=person,
+                )
+        await sweeper.sweep()
+        sizes.append(len(cache))
+    assert sizes[1] == sizes[0], sizes
