@@ -27,6 +27,7 @@ from bot import signals as sig
 from scheduling.api import schedule, schedule_many, work
 from scheduling.kinds import Kind
 from scheduling.models import Delivery
+from storage.db import id_chunks
 from storage.enums import (
     ActionStatus,
     ActorRole,
@@ -55,8 +56,6 @@ LIVE = (
 DAILY = timedelta(days=1)
 RECENT_MEETINGS = 5
 RECENT_CHECKINS = 4
-# Ids per IN (...) list when reading many relationships at once (well inside SQLite's limit).
-CHUNK = 500
 
 
 def settings_of(program: Program) -> sig.Settings:
@@ -161,11 +160,6 @@ def _base_facts(relationship: Relationship) -> sig.Facts:
     )
 
 
-def _chunks(ids: Sequence[int]) -> list[list[int]]:
-    ordered = sorted(set(ids))
-    return [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)]
-
-
 async def facts_for(
     session: AsyncSession, relationships: Sequence[Relationship], now: datetime
 ) -> dict[int, sig.Facts]:
@@ -179,7 +173,7 @@ async def facts_for(
     facts: dict[int, sig.Facts] = {}
     for window_days, group in by_window.items():
         start = now - timedelta(days=window_days)
-        for ids in _chunks([r.id for r in group]):
+        for ids in id_chunks([r.id for r in group]):
             facts.update(await _facts_chunk(session, [r for r in group if r.id in ids], now, start))
     return facts
 
@@ -388,7 +382,7 @@ async def prepare(session: AsyncSession, pairs: Sequence[tuple[int, str]], now: 
     for relationship_id, team_id in pairs:
         teams[relationship_id].add(team_id)
     batch = Batch(now=now)
-    for ids in _chunks(list(teams)):
+    for ids in id_chunks(list(teams)):
         # The managers load too, but once per query here, not once per relationship, and the
         # batch's other jobs in this session find complete programs.
         found = await session.scalars(select(Relationship).where(Relationship.id.in_(ids)))
@@ -397,7 +391,7 @@ async def prepare(session: AsyncSession, pairs: Sequence[tuple[int, str]], now: 
                 batch.relationships[relationship.id] = relationship
     live = [r for r in batch.relationships.values() if r.status in LIVE]
     batch.facts = await facts_for(session, live, now)
-    for ids in _chunks([r.id for r in live]):
+    for ids in id_chunks([r.id for r in live]):
         batch.open_alerts.update({i: [] for i in ids})
         alerts = await session.scalars(_open_alerts_query(ids).order_by(Alert.id))
         for alert in alerts.all():

@@ -53,10 +53,9 @@ from scheduling.kinds import Kind
 from scheduling.models import Delivery, DueWork, Status
 from scheduling.registry import JobContext, PermanentJobError, Registry
 from scheduling.windows import next_opening
-from storage.db import Database
+from storage.db import Database, id_chunks
 from storage.models import Program, Relationship, User
 
-_CHUNK = 500  # ids per IN (...) list
 log = logging.getLogger(__name__)
 
 NOT_IN_CHANNEL_KIND = Kind.NOT_IN_CHANNEL
@@ -700,11 +699,9 @@ async def _load_relationships(session: AsyncSession, rows: Sequence[DueWork]) ->
     """Load the relationships a batch's rows are about into the session in one query per
     chunk (with their programs and people), so each handler's ``ctx.relationship()`` finds
     its own without a query of its own."""
-    ids = sorted({r.relationship_id for r in rows if r.relationship_id is not None})
     loaded: list[Relationship] = []
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        found = await session.scalars(select(Relationship).where(Relationship.id.in_(chunk)))
+    for ids in id_chunks(r.relationship_id for r in rows if r.relationship_id is not None):
+        found = await session.scalars(select(Relationship).where(Relationship.id.in_(ids)))
         loaded.extend(found.all())
     return loaded
 

@@ -9,7 +9,7 @@ connection is replaced rather than failing the next request.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -22,6 +22,15 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.pool import AsyncAdaptedQueuePool
+
+# Ids per IN (...) list when reading many rows at once (well inside SQLite's variable limit).
+IN_CHUNK = 500
+
+
+def id_chunks(ids: Iterable[int]) -> list[list[int]]:
+    """The distinct ``ids``, sorted, in lists of at most :data:`IN_CHUNK`."""
+    ordered = sorted(set(ids))
+    return [ordered[i : i + IN_CHUNK] for i in range(0, len(ordered), IN_CHUNK)]
 
 
 def is_sqlite(url: str) -> bool:
