@@ -51,17 +51,19 @@ class JobContext:
         raw = self.work.payload.get(key)
         if not isinstance(raw, int | str) or not str(raw).isdigit():
             return None
-        row = await self.session.get(model, int(raw))
-        return row if row is not None and row.team_id == self.work.team_id else None
+        return await self._in_team(model, int(raw))
 
     async def relationship(self) -> Relationship | None:
-        """The relationship this work is about, if it still exists in this work's team."""
+        """The relationship this work is about, if it still exists in this work's team. By
+        primary key: found in the session without a query when the sweep preloaded the
+        batch's relationships (scheduling.engine)."""
         if self.work.relationship_id is None:
             return None
-        # By primary key: found in the session without a query when the sweep preloaded the
-        # batch's relationships (scheduling.engine), else loaded as a select would.
-        found = await self.session.get(Relationship, self.work.relationship_id)
-        return found if found is not None and found.team_id == self.work.team_id else None
+        return await self._in_team(Relationship, self.work.relationship_id)
+
+    async def _in_team(self, model: type[RowT], row_id: int) -> RowT | None:
+        row = await self.session.get(model, row_id)
+        return row if row is not None and row.team_id == self.work.team_id else None
 
     def dm(self, user_id: str, *, text: str, blocks: list[Any] | None = None) -> None:
         """Plan a direct message to a person (posted to their user id: Slack opens the DM)."""
