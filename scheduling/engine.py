@@ -12,8 +12,10 @@
    rolled back and re-run one row per transaction so the others still succeed. The plan (the
    messages to send) is stored in the row in the same transaction as the handler's changes,
    and only while the lease is ours.
-4. **Deliver** the planned messages with no database transaction open, recording each one as
-   Slack accepts it. Transient failures put the row back with backoff (honouring
+4. **Deliver** the planned messages with no database transaction open. A message to the
+   managers' channel is recorded as Slack accepts it; rows whose messages can be looked up
+   again (DMs, the pair's group DM) are recorded and closed together when the batch is
+   delivered. Transient failures put the row back with backoff (honouring
    ``Retry-After``); permanent ones fail it with the reason.
 
 docs/scheduling.md explains the guarantees and the crash window.
@@ -382,13 +384,25 @@ class Sweeper:
     ) -> None:
         """Record each plan, or mark the row done if it planned nothing; only rows we still
         hold. Raises :class:`LeaseLost` (rolling the batch back) if any row was taken over."""
-        finished = [row.id for row in rows if not plans[row.id]]
         owned = DueWork.claimed_by == self.worker_id
-        running = DueWork.status == Status.RUNNING
-        if finished:
-            result = await session.execute(
+        held = 0
+        for ids in id_chunks(row.id for row in rows):
+            # Locks what we still hold (PostgreSQL; SQLite's BEGIN IMMEDIATE already holds
+            # the database), so the writes below can't race a takeover and need no rowcount
+            # each: an executemany's rowcount isn't reliable on every driver.
+            found = await session.scalars(
+                select(DueWork.id)
+                .where(DueWork.id.in_(ids), owned, DueWork.status == Status.RUNNING)
+                .with_for_update()
+            )
+            held += len(found.all())
+        if held != len(rows):
+            raise LeaseLost()
+        finished = [row.id for row in rows if not plans[row.id]]
+        for ids in id_chunks(finished):
+            await session.execute(
                 update(DueWork)
-                .where(DueWork.id.in_(finished), owned, running)
+                .where(DueWork.id.in_(ids), owned)
                 .values(
                     status=Status.DONE,
                     attempts=DueWork.attempts + 1,
@@ -399,27 +413,25 @@ class Sweeper:
                 )
                 .execution_options(synchronize_session=False)
             )
-            if result.rowcount != len(finished):  # type: ignore[attr-defined]
-                raise LeaseLost()
-        for row in rows:
-            plan = plans[row.id]
-            if not plan:
-                continue
-            result = await session.execute(
-                update(DueWork)
-                .where(DueWork.id == row.id, owned, running)
+        stored = [{"row_id": row.id, "plan": plans[row.id]} for row in rows if plans[row.id]]
+        if stored:
+            table = cast(Table, DueWork.__table__)
+            # One executemany for every planned row.
+            await session.execute(
+                update(table)
+                .where(table.c.id == bindparam("row_id"), table.c.claimed_by == self.worker_id)
                 .values(
-                    outbox=plan,
-                    attempts=DueWork.attempts + 1,
+                    outbox=bindparam("plan"),
+                    attempts=table.c.attempts + 1,
                     updated_at=now,
                     lease_until=now + self.lease,
-                )
-                .execution_options(synchronize_session=False)
+                ),
+                stored,
             )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
-                raise LeaseLost()
-            row.outbox = plan
-            row.attempts += 1
+        for row in rows:
+            if plans[row.id]:
+                row.outbox = plans[row.id]
+                row.attempts += 1
 
     # ------------------------------------------------------------------ deliver
 
@@ -429,18 +441,32 @@ class Sweeper:
         if not rows:
             return
         limit = asyncio.Semaphore(self.concurrency)
+        delivered: list[_Delivered] = []
 
         async def one(row: DueWork) -> None:
             async with limit:
-                await self._deliver_row(row, now, report, suspect=suspect)
+                await self._deliver_row(row, now, report, suspect=suspect, delivered=delivered)
 
-        await asyncio.gather(*(one(row) for row in rows))
+        try:
+            await asyncio.gather(*(one(row) for row in rows))
+        finally:
+            await self._finish_delivered(delivered, now, report)
 
     async def _deliver_row(
-        self, row: DueWork, now: datetime, report: SweepReport, *, suspect: bool
+        self,
+        row: DueWork,
+        now: datetime,
+        report: SweepReport,
+        *,
+        suspect: bool,
+        delivered: list[_Delivered],
     ) -> None:
         outbox = [dict(m) for m in row.outbox or []]
         hook = self.registry.on_delivered(row.kind)
+        # Every message of a replayable row can be checked for before it is sent again (or is
+        # an idempotent edit), so its delivery needn't be recorded message by message: the
+        # batch's one closing write records it, and a crash before that only costs lookups.
+        replayable = all(_replayable(m) for m in outbox)
         for message in outbox:
             if not _pending(message):
                 continue
@@ -514,6 +540,8 @@ class Sweeper:
                 await self._fail_or_retry(row, now, report, err.code, retry_after=err.retry_after)
                 return
             message.update(delivered=True, ts=sent.ts, channel_id=sent.channel)
+            if replayable:
+                continue
             if hook is None and not any(_pending(m) for m in outbox):
                 # The last message: finishing the row (below) records it in the same write.
                 # A kind with an on-delivered hook records first, so a failing hook can't
@@ -523,14 +551,81 @@ class Sweeper:
                 await self._record(row, outbox, now)
             except LeaseLost:
                 return
-        errors = [m["error"] for m in outbox if m.get("error")]
+        if replayable:
+            delivered.append(_Delivered(row, outbox))
+            return
         async with self.db.transaction() as session:
             if hook is not None:
                 await hook(session, row, outbox)
-            status = Status.FAILED if errors else Status.DONE
-            await self._finish(session, row, now, status, ", ".join(errors) or None, outbox=outbox)
-        if errors:
-            report.kinds[row.kind].failed += 1
+            await self._finish_delivery(session, [_Delivered(row, outbox)], now)
+        _count_failed(report, [_Delivered(row, outbox)])
+
+    async def _finish_delivered(
+        self, delivered: list[_Delivered], now: datetime, report: SweepReport
+    ) -> None:
+        """Close the replayable rows a batch delivered, with their on-delivered hooks, in one
+        transaction; if a hook fails, row by row so one bad row doesn't hold up the rest."""
+        if not delivered:
+            return
+        try:
+            async with self.db.transaction() as session:
+                for done in delivered:
+                    hook = self.registry.on_delivered(done.row.kind)
+                    if hook is not None:
+                        await hook(session, done.row, done.outbox)
+                await self._finish_delivery(session, delivered, now)
+            _count_failed(report, delivered)
+            return
+        except Exception:
+            log.warning("finishing a batch's deliveries failed; row by row", exc_info=True)
+        for done in delivered:
+            hook = self.registry.on_delivered(done.row.kind)
+            try:
+                async with self.db.transaction() as session:
+                    if hook is not None:
+                        await hook(session, done.row, done.outbox)
+                    await self._finish_delivery(session, [done], now)
+            except Exception:
+                # Left running: when its lease expires it is claimed again, each message is
+                # found in its conversation, and the hook runs again.
+                log.warning(
+                    "finishing a delivery failed",
+                    exc_info=True,
+                    extra={"kind": done.row.kind, "work": done.row.id},
+                )
+            else:
+                _count_failed(report, [done])
+
+    async def _finish_delivery(
+        self, session: AsyncSession, delivered: Sequence[_Delivered], now: datetime
+    ) -> None:
+        """Mark delivered rows done (or failed, naming the messages' errors), recording their
+        outboxes; one executemany, each row still guarded by our claim."""
+        table = cast(Table, DueWork.__table__)
+        values = []
+        for done in delivered:
+            errors = [m["error"] for m in done.outbox if m.get("error")]
+            values.append(
+                {
+                    "row_id": done.row.id,
+                    "status": Status.FAILED if errors else Status.DONE,
+                    "reason": ", ".join(errors) or None,
+                    "outbox": done.outbox,
+                }
+            )
+        await session.execute(
+            update(table)
+            .where(table.c.id == bindparam("row_id"), table.c.claimed_by == self.worker_id)
+            .values(
+                status=bindparam("status"),
+                last_error=bindparam("reason"),
+                outbox=bindparam("outbox"),
+                finished_at=now,
+                updated_at=now,
+                lease_until=None,
+            ),
+            values,
+        )
 
     async def _record(self, row: DueWork, outbox: list[dict[str, Any]], now: datetime) -> None:
         async with self.db.transaction() as session:
@@ -662,7 +757,6 @@ class Sweeper:
         status: Status,
         reason: str | None,
         *,
-        outbox: list[dict[str, Any]] | None = None,
         attempts: int | None = None,
     ) -> None:
         values: dict[str, Any] = {
@@ -672,8 +766,6 @@ class Sweeper:
             "updated_at": now,
             "lease_until": None,
         }
-        if outbox is not None:
-            values["outbox"] = outbox
         if attempts is not None:
             values["attempts"] = attempts
         await session.execute(
@@ -704,6 +796,32 @@ async def _load_relationships(session: AsyncSession, rows: Sequence[DueWork]) ->
         found = await session.scalars(select(Relationship).where(Relationship.id.in_(ids)))
         loaded.extend(found.all())
     return loaded
+
+
+@dataclass(frozen=True)
+class _Delivered:
+    """A row whose planned messages are all resolved (sent, or failed for good)."""
+
+    row: DueWork
+    outbox: list[dict[str, Any]]
+
+
+def _count_failed(report: SweepReport, delivered: Iterable[_Delivered]) -> None:
+    for done in delivered:
+        if any(m.get("error") for m in done.outbox):
+            report.kinds[done.row.kind].failed += 1
+
+
+def _replayable(message: dict[str, Any]) -> bool:
+    """Whether sending ``message`` again after an interruption is safe: an edit is idempotent,
+    and a post to a DM or to the pair's group DM is looked up first (docs/scheduling.md)."""
+    if message.get("op") == "update":
+        return True
+    if message.get("op") == "upload":
+        return False
+    return str(message.get("channel") or "").startswith(("U", "W")) or bool(
+        message.get("checkable")
+    )
 
 
 def _pending(message: dict[str, Any]) -> bool:

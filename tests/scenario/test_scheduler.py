@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import ManualClock
@@ -535,3 +535,75 @@ async def test_the_working_hours_gate_reuses_one_compiled_statement_whatever_the
         await sweeper.sweep()
         sizes.append(len(cache))
     assert sizes[1] == sizes[0], sizes
+
+
+async def test_dm_deliveries_close_together_and_a_failing_hook_holds_back_only_its_row(
+    deps: Deps, clock: ManualClock, fake: FakeSlack
+) -> None:
+    """Messages that can be looked up before being sent again (DMs, the pair's group DM)
+    are recorded and their rows closed together once the batch is delivered: one write for
+    all. A post to a channel, which can't be looked up, is closed on its own as soon as it is
+    delivered. If one row's on-delivered hook fails, the others still close; that row stays
+    leased, and once the lease expires the next sweep finds its message in the DM, runs the
+    hook again, and sends nothing twice."""
+    registry = Registry()
+    hooked: list[str] = []
+    broken = {"dm6"}
+
+    async def dm(ctx: JobContext) -> None:
+        ctx.dm(str(ctx.work.recipient_id), text=f"hello {ctx.work.dedup_key}")
+
+    async def channel(ctx: JobContext) -> None:
+        ctx.post("CLEADS", text="an alert")
+
+    async def hook(session: AsyncSession, work: DueWork, outbox: list[dict[str, object]]) -> None:
+        if work.dedup_key in broken:
+            raise RuntimeError("hook failed")
+        hooked.append(work.dedup_key)
+
+    registry.register("test.dm", dm, on_delivered=hook)
+    registry.register("test.channel", channel, on_delivered=hook)
+    people = [f"UP{i:03d}" for i in range(8)]
+    for i, person in enumerate(people):
+        fake.add_user("T0001", person, name=f"p{i}")
+    fake.add_members("T0001", "CLEADS", fake.workspaces["T0001"].bot_user_id)
+    for i in range(5):
+        await add(deps, "test.dm", f"dm{i}", recipient_id=people[i])
+    await add(deps, "test.channel", "alert")
+    closing: list[tuple[bool, int]] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        if statement.startswith("UPDATE due_work") and "finished_at=" in statement:
+            closing.append((executemany, len(parameters) if executemany else 1))
+
+    sync_engine = deps.db.engine.sync_engine
+    event.listen(sync_engine, "before_cursor_execute", count)
+    try:
+        await build_sweeper(deps, registry=registry, worker_id="first").sweep()
+    finally:
+        event.remove(sync_engine, "before_cursor_execute", count)
+    assert closing == [(False, 1), (True, 5)]  # the alert alone, then the five DMs at once
+    assert sorted(hooked) == ["alert", "dm0", "dm1", "dm2", "dm3", "dm4"]
+    for work in await rows(deps.db):
+        assert work.status is Status.DONE
+        assert [bool(m["delivered"]) for m in work.outbox or []] == [True]
+
+    hooked.clear()
+    for i in range(5, 8):
+        await add(deps, "test.dm", f"dm{i}", recipient_id=people[i])
+    await build_sweeper(deps, registry=registry, worker_id="second").sweep()
+    by_key = {r.dedup_key: r for r in await rows(deps.db)}
+    # The batch rolled back at the failing hook, then each row closed on its own (the hooks
+    # before the failing one ran twice, the first time rolled back).
+    assert sorted(set(hooked)) == ["dm5", "dm7"]
+    assert by_key["dm5"].status is Status.DONE and by_key["dm7"].status is Status.DONE
+    assert by_key["dm6"].status is Status.RUNNING  # left to its lease
+    broken.clear()
+    hooked.clear()
+    clock.advance(minutes=6)
+    await build_sweeper(deps, registry=registry, worker_id="third").sweep()
+    assert hooked == ["dm6"]
+    assert all(r.status is Status.DONE for r in await rows(deps.db))
+    for person in people:
+        assert len(dms_to(fake, person)) == 1
+    assert fake.calls_to("conversations.history")  # it looked before sending again
