@@ -21,7 +21,6 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import defaultload
 
 from bot import signals as sig
 from scheduling.api import schedule, schedule_many, work
@@ -362,14 +361,12 @@ class Batch:
 
 
 async def load(session: AsyncSession, *, team_id: str, relationship_id: int) -> Relationship | None:
-    """One relationship for evaluation, only if it belongs to ``team_id``: its program,
-    mentor and mentee come joined, but not the program's managers (one more query for every
-    evaluation), which evaluation never reads. For a transaction of its own: a program left
-    without its managers in a shared session would fail to lazy-load them later (asyncio)."""
+    """One relationship for evaluation, only if it belongs to ``team_id`` (its program,
+    mentor and mentee come joined)."""
     return await session.scalar(
-        select(Relationship)
-        .where(Relationship.id == relationship_id, Relationship.team_id == team_id)
-        .options(defaultload(Relationship.program).lazyload(Program.managers))
+        select(Relationship).where(
+            Relationship.id == relationship_id, Relationship.team_id == team_id
+        )
     )
 
 
@@ -382,13 +379,19 @@ async def prepare(session: AsyncSession, pairs: Sequence[tuple[int, str]], now: 
     for relationship_id, team_id in pairs:
         teams[relationship_id].add(team_id)
     batch = Batch(now=now)
-    for ids in id_chunks(list(teams)):
-        # The managers load too, but once per query here, not once per relationship, and the
-        # batch's other jobs in this session find complete programs.
-        found = await session.scalars(select(Relationship).where(Relationship.id.in_(ids)))
-        for relationship in found.all():
-            if relationship.team_id in teams[relationship.id]:
-                batch.relationships[relationship.id] = relationship
+    # Relationships already in the session (a sweep loads its batch's) aren't read again.
+    held: list[Relationship] = []
+    for relationship_id in teams:
+        found = session.identity_map.get(session.identity_key(Relationship, relationship_id))
+        if isinstance(found, Relationship):
+            held.append(found)
+    missing = set(teams) - {r.id for r in held}
+    for ids in id_chunks(missing):
+        read = await session.scalars(select(Relationship).where(Relationship.id.in_(ids)))
+        held.extend(read.all())
+    for relationship in held:
+        if relationship.team_id in teams[relationship.id]:
+            batch.relationships[relationship.id] = relationship
     live = [r for r in batch.relationships.values() if r.status in LIVE]
     batch.facts = await facts_for(session, live, now)
     for ids in id_chunks([r.id for r in live]):

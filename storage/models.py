@@ -142,8 +142,11 @@ class Program(Base):
     updated_at: Mapped[datetime]
     archived_at: Mapped[datetime | None]
 
+    # Not loaded with the program: a relationship's program comes joined on every read of a
+    # relationship, and few of them need the managers (a query each). Code that does asks
+    # for them (storage.repositories.programs loads them); reading them unasked raises.
     managers: Mapped[list[ProgramManager]] = relationship(
-        back_populates="program", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="program", cascade="all, delete-orphan", lazy="raise_on_sql"
     )
 
 

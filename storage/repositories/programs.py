@@ -6,27 +6,36 @@ from collections.abc import Sequence
 
 from sqlalchemy import case, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from storage.enums import EnrolmentRole, EnrolmentStatus
 from storage.models import Enrolment, Program, ProgramManager
+
+# Programs read here come with their managers (not loaded by default: storage/models.py).
+_WITH_MANAGERS = selectinload(Program.managers)
 
 
 async def get(*, session: AsyncSession, team_id: str, program_id: int) -> Program | None:
     """The program, only if it belongs to ``team_id`` (ids from payloads are never trusted)."""
     return await session.scalar(
-        select(Program).where(Program.id == program_id, Program.team_id == team_id)
+        select(Program)
+        .where(Program.id == program_id, Program.team_id == team_id)
+        .options(_WITH_MANAGERS)
     )
 
 
 async def by_name(*, session: AsyncSession, team_id: str, name: str) -> Program | None:
     return await session.scalar(
-        select(Program).where(Program.team_id == team_id, Program.name_key == name_key(name))
+        select(Program)
+        .where(Program.team_id == team_id, Program.name_key == name_key(name))
+        .options(_WITH_MANAGERS)
     )
 
 
 async def active(*, session: AsyncSession, team_id: str) -> Sequence[Program]:
     rows = await session.scalars(
         select(Program)
+        .options(_WITH_MANAGERS)
         .where(Program.team_id == team_id, Program.archived_at.is_(None))
         .order_by(Program.name_key)
     )

@@ -7,6 +7,7 @@ import time
 
 import httpx
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from bot.ids import Action, Callback
 from storage.db import Database
@@ -113,7 +114,7 @@ async def test_admin_creates_a_program_after_a_bad_submission(
     assert "Engineering mentoring" in creator and "I joined <#CLEADS>" in creator
     assert "made you a manager" in "\n".join(walk_text(by_channel["UMENTOR"].args["blocks"]))
     async with db.transaction() as s:
-        program = await s.scalar(select(Program))
+        program = await s.scalar(select(Program).options(selectinload(Program.managers)))
     assert program is not None and program.skills == ["SQL", "Public speaking", "Budgeting"]
     assert {m.user.slack_user_id for m in program.managers} == {"UADMIN", "UMENTOR"}
 

@@ -36,11 +36,11 @@ from storage.models import (
     Alert,
     CheckIn,
     Meeting,
-    Program,
     Relationship,
     RelationshipHealth,
     User,
 )
+from storage.repositories import programs as program_repo
 from storage.repositories import relationships as rel_repo
 from tests.service.helpers import make_program, person
 
@@ -316,19 +316,38 @@ async def test_a_sweep_evaluates_a_batch_in_a_few_queries(
         assert {w.status for w in done.all()} == {Status.DONE}
 
 
-async def test_managers_still_load_after_a_batch_in_the_same_session(
+async def test_a_job_after_the_batch_in_the_same_session_gets_the_managers_it_asks_for(
     db: Database, clock: ManualClock
 ) -> None:
-    """The batch skips the managers; another job in the same transaction still gets them."""
+    """A relationship's program comes without its managers (a query each time, rarely
+    needed); a job in the same transaction that needs them asks the programs repository."""
     ids = await build(db, clock, count=4)
     async with db.transaction() as session:
         batch = await health.prepare(session, [(i, TEAM) for i in ids], NOW)
         assert batch.relationships
         rel = await rel_repo.get(session=session, team_id=TEAM, relationship_id=ids[0])
         assert rel is not None
-        program = await session.get(Program, rel.program_id)
+        program = await program_repo.get(session=session, team_id=TEAM, program_id=rel.program_id)
         assert program is rel.program
-        assert [m.user.slack_user_id for m in rel.program.managers] == ["UADMIN"]
+        assert [m.user.slack_user_id for m in program.managers] == ["UADMIN"]
+
+
+async def test_the_batch_uses_the_relationships_already_in_the_session(
+    db: Database, clock: ManualClock
+) -> None:
+    """A sweep loads its batch's relationships first: preparing the evaluation doesn't read
+    them again (and reads the ones not loaded yet)."""
+    ids = await build(db, clock, count=4)
+    async with db.transaction() as session:
+        found = await session.scalars(select(Relationship).where(Relationship.id.in_(ids[:3])))
+        held = found.all()  # the session's identity map holds objects weakly
+        assert len(held) == 3
+        for wanted, expected_reads in ((ids[:3], 0), (ids, 1)):
+            with statements(db) as seen:
+                batch = await health.prepare(session, [(i, TEAM) for i in wanted], NOW)
+            assert sorted(batch.relationships) == sorted(wanted)
+            reads = [s for s in seen if s.startswith("SELECT relationships.")]
+            assert len(reads) == expected_reads  # only for the one not in the session yet
 
 
 async def test_a_relationship_of_another_team_is_not_evaluated_from_the_batch(
