@@ -25,7 +25,7 @@ from bot.people import effective_hours
 from bot.programs import agenda_lead
 from bot.relationships import membership
 from scheduling.api import cancel as cancel_work
-from scheduling.api import schedule
+from scheduling.api import schedule, schedule_many, work
 from scheduling.kinds import Kind
 from scheduling.models import Delivery
 from scheduling.windows import last_open_before
@@ -226,35 +226,39 @@ async def _plan(
     lead = timedelta(hours=agenda_lead(relationship.program))
     prompt_at = max(now, last_open_before(meeting.starts_at - lead, tz=mentee.tz, hours=hours))
     common = {
-        "session": session,
         "now": now,
         "team_id": meeting.team_id,
         "program_id": relationship.program_id,
         "relationship_id": relationship.id,
         "payload": {"meeting_id": meeting.id},
     }
-    await schedule(
-        **common,  # type: ignore[arg-type]
-        kind=Kind.AGENDA_PROMPT,
-        key=f"agenda-prompt:meeting:{meeting.id}",
-        due_at=prompt_at,
-        delivery=Delivery.WORKING_HOURS,
-        recipient_id=mentee.slack_user_id,
-    )
-    await schedule(
-        **common,  # type: ignore[arg-type]
-        kind=Kind.AGENDA_REMINDER,
-        key=f"agenda-reminder:meeting:{meeting.id}",
-        due_at=max(now, meeting.starts_at - AGENDA_REMINDER_LEAD),
-        delivery=Delivery.WORKING_HOURS,
-        recipient_id=mentee.slack_user_id,
-    )
-    await schedule(
-        **common,  # type: ignore[arg-type]
-        kind=Kind.MEETING_START,
-        key=f"meeting-start:meeting:{meeting.id}",
-        due_at=meeting.starts_at,
-        delivery=Delivery.IMMEDIATE,
+    await schedule_many(
+        session,
+        [
+            work(
+                **common,  # type: ignore[arg-type]
+                kind=Kind.AGENDA_PROMPT,
+                key=f"agenda-prompt:meeting:{meeting.id}",
+                due_at=prompt_at,
+                delivery=Delivery.WORKING_HOURS,
+                recipient_id=mentee.slack_user_id,
+            ),
+            work(
+                **common,  # type: ignore[arg-type]
+                kind=Kind.AGENDA_REMINDER,
+                key=f"agenda-reminder:meeting:{meeting.id}",
+                due_at=max(now, meeting.starts_at - AGENDA_REMINDER_LEAD),
+                delivery=Delivery.WORKING_HOURS,
+                recipient_id=mentee.slack_user_id,
+            ),
+            work(
+                **common,  # type: ignore[arg-type]
+                kind=Kind.MEETING_START,
+                key=f"meeting-start:meeting:{meeting.id}",
+                due_at=meeting.starts_at,
+                delivery=Delivery.IMMEDIATE,
+            ),
+        ],
     )
 
 
