@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import capture, ics
@@ -14,7 +15,7 @@ from bot.views import meetings as views
 from scheduling.models import DueWork
 from scheduling.registry import JobContext
 from storage.enums import MeetingStatus
-from storage.models import Meeting
+from storage.models import Meeting, Relationship
 
 
 def _pair_channel(meeting: Meeting) -> str | None:
@@ -53,15 +54,33 @@ async def notice(ctx: JobContext) -> None:
 
 
 async def booked(session: AsyncSession, work: DueWork, outbox: list[dict[str, Any]]) -> None:
-    """Remember where the booking was posted, so moves and cancellations update it."""
+    """Remember where the booking was posted, so moves and cancellations update it: two
+    guarded writes (the first post only, and the pair's conversation if it had none), not a
+    load of the meeting with its pair, agenda and notes."""
     delivered = next((m for m in outbox if m.get("delivered") and m.get("op") != "update"), None)
-    meeting = await session.get(Meeting, int(work.payload.get("meeting_id", 0)))
-    if delivered is None or meeting is None or meeting.message_ts:
+    meeting_id = work.payload.get("meeting_id")
+    if delivered is None or not isinstance(meeting_id, int):
         return
-    meeting.channel_id = delivered.get("channel_id") or delivered.get("channel")
-    meeting.message_ts = delivered.get("ts")
-    if meeting.pair.conversation_id is None:
-        meeting.pair.conversation_id = meeting.channel_id
+    channel = delivered.get("channel_id") or delivered.get("channel")
+    await session.execute(
+        update(Meeting)
+        .where(
+            Meeting.id == meeting_id,
+            Meeting.team_id == work.team_id,
+            Meeting.message_ts.is_(None),
+        )
+        .values(channel_id=channel, message_ts=delivered.get("ts"))
+    )
+    if work.relationship_id is not None:
+        await session.execute(
+            update(Relationship)
+            .where(
+                Relationship.id == work.relationship_id,
+                Relationship.team_id == work.team_id,
+                Relationship.conversation_id.is_(None),
+            )
+            .values(conversation_id=channel)
+        )
 
 
 def _waiting_for_agenda(ctx: JobContext, meeting: Meeting | None) -> bool:
