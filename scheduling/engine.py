@@ -467,6 +467,7 @@ class Sweeper:
         # an idempotent edit), so its delivery needn't be recorded message by message: the
         # batch's one closing write records it, and a crash before that only costs lookups.
         replayable = all(_replayable(m) for m in outbox)
+        unrecorded = False
         for message in outbox:
             if not _pending(message):
                 continue
@@ -516,6 +517,10 @@ class Sweeper:
                     )
                     report.kinds[row.kind].sent += 1
             except DeliveryError as exc:
+                if isinstance(exc, TransientDelivery) and not await self._keep(
+                    row, outbox, now, unrecorded
+                ):
+                    return
                 if isinstance(exc, TransientDelivery) and exc.code in RATE_LIMITED:
                     wait = 1.0 if exc.retry_after is None else exc.retry_after
                     await self._wait_for_rate_limit(row, now, report, wait)
@@ -537,10 +542,14 @@ class Sweeper:
             except Exception as exc:  # programming error: treat as transient, keep the plan
                 err = classify(exc)
                 log.warning("delivery failed", exc_info=True, extra={"kind": row.kind})
-                await self._fail_or_retry(row, now, report, err.code, retry_after=err.retry_after)
+                if await self._keep(row, outbox, now, unrecorded):
+                    await self._fail_or_retry(
+                        row, now, report, err.code, retry_after=err.retry_after
+                    )
                 return
             message.update(delivered=True, ts=sent.ts, channel_id=sent.channel)
             if replayable:
+                unrecorded = True
                 continue
             if hook is None and not any(_pending(m) for m in outbox):
                 # The last message: finishing the row (below) records it in the same write.
@@ -559,6 +568,19 @@ class Sweeper:
                 await hook(session, row, outbox)
             await self._finish_delivery(session, [_Delivered(row, outbox)], now)
         _count_failed(report, [_Delivered(row, outbox)])
+
+    async def _keep(
+        self, row: DueWork, outbox: list[dict[str, Any]], now: datetime, unrecorded: bool
+    ) -> bool:
+        """Before a row goes back to wait, record what this attempt delivered but hasn't
+        recorded yet, so the retry needn't look it up. False if the row is no longer ours."""
+        if not unrecorded:
+            return True
+        try:
+            await self._record(row, outbox, now)
+        except LeaseLost:
+            return False
+        return True
 
     async def _finish_delivered(
         self, delivered: list[_Delivered], now: datetime, report: SweepReport

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import ManualClock
 from bot.deps import Deps
 from scheduling.api import cancel, reschedule, schedule
+from scheduling.delivery import ChannelPacer
 from scheduling.engine import Sweeper
 from scheduling.kinds import Kind
 from scheduling.models import Delivery, DueWork, Status
@@ -607,3 +608,32 @@ async def test_dm_deliveries_close_together_and_a_failing_hook_holds_back_only_i
     for person in people:
         assert len(dms_to(fake, person)) == 1
     assert fake.calls_to("conversations.history")  # it looked before sending again
+
+
+async def test_a_dm_row_sent_in_part_keeps_what_went_when_it_has_to_wait(
+    deps: Deps, clock: ManualClock, fake: FakeSlack
+) -> None:
+    """A DM row's messages aren't recorded one by one, but when the row has to wait part way
+    (paced, rate-limited, a 5xx), what this attempt sent is recorded before it waits: the
+    retry looks up (and sends) only the rest."""
+    registry = Registry()
+
+    async def three(ctx: JobContext) -> None:
+        for n in range(3):
+            ctx.dm("UMENTEE", text=f"part {n}")
+
+    registry.register("test.three", three)
+    await add(deps, "test.three", "three")
+    sweeper = build_sweeper(deps, registry=registry)
+    sweeper.gateway.pacer = ChannelPacer(rate=1.0, burst=2, max_wait=0)  # the third waits
+    await sweeper.sweep()
+    [work] = await rows(deps.db)
+    assert work.status is Status.PENDING
+    assert [bool(m["delivered"]) for m in work.outbox or []] == [True, True, False]
+    sweeper.gateway.pacer = ChannelPacer()
+    clock.set(work.not_before)
+    await sweeper.sweep()
+    [work] = await rows(deps.db)
+    assert work.status is Status.DONE
+    assert [c.args["text"] for c in dms_to(fake, "UMENTEE")] == ["part 0", "part 1", "part 2"]
+    assert len(fake.calls_to("conversations.history")) == 1  # for the third only
