@@ -337,6 +337,7 @@ class Sweeper:
         plans: dict[int, list[dict[str, Any]]] = {}
         # Held in the session for the batch: its identity map keeps unchanged objects weakly.
         session.info["batch_relationships"] = await _load_relationships(session, rows)
+        session.info["batch_subjects"] = await self._load_subjects(session, rows)
         try:
             for kind in sorted(kinds_of(rows)):
                 hook = self.registry.prepare(kind)
@@ -354,7 +355,27 @@ class Sweeper:
                     plans[row.id] = await self._run_handler(session, row)
         finally:
             session.info.pop("batch_relationships", None)
+            session.info.pop("batch_subjects", None)
         return plans
+
+    async def _load_subjects(self, session: AsyncSession, rows: Sequence[DueWork]) -> list[Any]:
+        """Load the rows' registered subjects (a meeting, an alert...) in one query per model
+        and chunk, so each handler's ``ctx.subject()`` finds its own in the session."""
+        wanted: dict[type[Any], set[int]] = defaultdict(set)
+        for row in rows:
+            spec = self.registry.subject(row.kind)
+            if spec is None:
+                continue
+            model, key = spec
+            raw = row.payload.get(key)
+            if isinstance(raw, int | str) and str(raw).isdigit():
+                wanted[model].add(int(raw))
+        loaded: list[Any] = []
+        for model, ids in wanted.items():
+            for chunk in id_chunks(ids):
+                found = await session.scalars(select(model).where(model.id.in_(chunk)))
+                loaded.extend(found.all())
+        return loaded
 
     async def _run_handler(
         self, session: AsyncSession, row: DueWork, prepared: object | None = None

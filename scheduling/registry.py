@@ -136,6 +136,9 @@ PrepareHook = Callable[[AsyncSession, Sequence[DueWork], datetime], Awaitable[ob
 # returned: writes what the handlers queued on it for the whole group (one statement instead
 # of one per row). A row run on its own (prepared is None) writes for itself.
 FinishHook = Callable[[AsyncSession, object], Awaitable[None]]
+# The model and payload key a kind's handler reads with ``ctx.subject(model, key)``: a sweep
+# loads the subjects of a batch's rows in one query per model before the handlers run.
+Subject = tuple[type[Any], str]
 
 
 class Registry:
@@ -144,6 +147,7 @@ class Registry:
         self._hooks: dict[str, DeliveredHook] = {}
         self._prepare: dict[str, PrepareHook] = {}
         self._finish: dict[str, FinishHook] = {}
+        self._subjects: dict[str, Subject] = {}
 
     def register(
         self,
@@ -153,6 +157,7 @@ class Registry:
         on_delivered: DeliveredHook | None = None,
         prepare: PrepareHook | None = None,
         finish: FinishHook | None = None,
+        subject: Subject | None = None,
     ) -> None:
         if kind in self._handlers:
             raise ValueError(f"a handler for {kind!r} is already registered")
@@ -165,6 +170,8 @@ class Registry:
             self._prepare[kind] = prepare
         if finish is not None:
             self._finish[kind] = finish
+        if subject is not None:
+            self._subjects[kind] = subject
 
     def get(self, kind: str) -> Handler | None:
         return self._handlers.get(kind)
@@ -177,6 +184,9 @@ class Registry:
 
     def finish(self, kind: str) -> FinishHook | None:
         return self._finish.get(kind)
+
+    def subject(self, kind: str) -> Subject | None:
+        return self._subjects.get(kind)
 
     @property
     def kinds(self) -> list[str]:

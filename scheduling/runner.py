@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import math
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -45,6 +45,7 @@ def build_sweeper(
         registry=registry,
         gateway=gateway,
         worker_id=worker_id,
+        lease=timedelta(seconds=deps.settings.sweep_lease_seconds),
         settings=deps.settings,
     )
 

@@ -17,9 +17,13 @@ from scheduling.jobs import (
 )
 from scheduling.kinds import Kind
 from scheduling.registry import Registry
+from storage.models import ActionItem, Alert, Goal, Meeting
 
 
 def register(registry: Registry) -> None:
+    # Each handler that reads ``ctx.subject(model, key)`` names it, so a sweep loads a batch's
+    # subjects in one query per model.
+    meeting = (Meeting, "meeting_id")
     registry.register(Kind.MENTEE_PREPARE, onboarding.mentee_prepare)
     registry.register(Kind.NOT_IN_CHANNEL, notices.not_in_channel)
     registry.register(Kind.INTRO_SEND, introductions.send, on_delivered=introductions.sent)
@@ -28,35 +32,54 @@ def register(registry: Registry) -> None:
     registry.register(Kind.RELATIONSHIP_NOTICE, introductions.notice)
     registry.register(Kind.WAITLIST_NOTICE, introductions.waitlist)
     registry.register(Kind.AGREEMENT_NOTICE, agreements.notice, on_delivered=agreements.posted)
-    registry.register(Kind.MEETING_NOTICE, meetings.notice, on_delivered=meetings.booked)
     registry.register(
-        Kind.AGENDA_PROMPT, meetings.prompt, on_delivered=capture.remember_prompt("agenda")
+        Kind.MEETING_NOTICE, meetings.notice, on_delivered=meetings.booked, subject=meeting
     )
     registry.register(
-        Kind.AGENDA_REMINDER, meetings.reminder, on_delivered=capture.remember_prompt("agenda")
-    )
-    registry.register(Kind.AGENDA_POST, meetings.post_agenda)
-    registry.register(Kind.MEETING_START, meetings.start)
-    registry.register(Kind.GOAL_NOTICE, goals.notice)
-    registry.register(
-        Kind.CAPTURE_PROMPT, capture.prompt, on_delivered=capture.remember_prompt("capture")
+        Kind.AGENDA_PROMPT,
+        meetings.prompt,
+        on_delivered=capture.remember_prompt("agenda"),
+        subject=meeting,
     )
     registry.register(
-        Kind.CAPTURE_REMINDER, capture.reminder, on_delivered=capture.remember_prompt("capture")
+        Kind.AGENDA_REMINDER,
+        meetings.reminder,
+        on_delivered=capture.remember_prompt("agenda"),
+        subject=meeting,
     )
-    registry.register(Kind.MEETING_CHECK, capture.check)
-    registry.register(Kind.CAPTURE_POST, capture.post, on_delivered=capture.posted)
-    registry.register(Kind.ACTION_DUE, capture.due)
-    registry.register(Kind.ACTION_OVERDUE, capture.overdue)
-    registry.register(Kind.AGENDA_ITEMS, meetings.mentor_items)
+    registry.register(Kind.AGENDA_POST, meetings.post_agenda, subject=meeting)
+    registry.register(Kind.MEETING_START, meetings.start, subject=meeting)
+    registry.register(Kind.GOAL_NOTICE, goals.notice, subject=(Goal, "goal_id"))
+    registry.register(
+        Kind.CAPTURE_PROMPT,
+        capture.prompt,
+        on_delivered=capture.remember_prompt("capture"),
+        subject=meeting,
+    )
+    registry.register(
+        Kind.CAPTURE_REMINDER,
+        capture.reminder,
+        on_delivered=capture.remember_prompt("capture"),
+        subject=meeting,
+    )
+    registry.register(Kind.MEETING_CHECK, capture.check, subject=meeting)
+    registry.register(Kind.CAPTURE_POST, capture.post, on_delivered=capture.posted, subject=meeting)
+    registry.register(Kind.ACTION_DUE, capture.due, subject=(ActionItem, "action_id"))
+    registry.register(Kind.ACTION_OVERDUE, capture.overdue, subject=(ActionItem, "action_id"))
+    registry.register(Kind.AGENDA_ITEMS, meetings.mentor_items, subject=meeting)
     registry.register(
         Kind.SIGNALS_EVAL,
         engagement.evaluate,
         prepare=engagement.prepare_evaluations,
         finish=engagement.finish_evaluations,
     )
-    registry.register(Kind.ALERT_POST, engagement.post_alert, on_delivered=engagement.alert_posted)
-    registry.register(Kind.ACCOUNTABILITY, engagement.accountability)
+    registry.register(
+        Kind.ALERT_POST,
+        engagement.post_alert,
+        on_delivered=engagement.alert_posted,
+        subject=(Alert, "alert_id"),
+    )
+    registry.register(Kind.ACCOUNTABILITY, engagement.accountability, subject=(Alert, "alert_id"))
     registry.register(Kind.FOLLOW_UP_NUDGE, engagement.follow_up)
     registry.register(Kind.MENTEE_UPDATE, engagement.mentee_update)
     registry.register(Kind.CHECKIN_ASK, engagement.checkin)

@@ -637,3 +637,45 @@ async def test_a_dm_row_sent_in_part_keeps_what_went_when_it_has_to_wait(
     assert work.status is Status.DONE
     assert [c.args["text"] for c in dms_to(fake, "UMENTEE")] == ["part 0", "part 1", "part 2"]
     assert len(fake.calls_to("conversations.history")) == 1  # for the third only
+
+
+async def test_a_batch_loads_its_rows_subjects_in_one_query_and_still_checks_their_team(
+    deps: Deps, clock: ManualClock, fake: FakeSlack
+) -> None:
+    """A kind registered with its subject (model and payload key) gets the subjects of a
+    whole batch loaded in one query before its handlers run; ``ctx.subject()`` then finds
+    each in the session, and still refuses one from another workspace."""
+    from storage.models import User
+    from tests.service.helpers import person
+
+    registry = Registry()
+    seen: dict[str, str | None] = {}
+
+    async def read(ctx: JobContext) -> None:
+        user = await ctx.subject(User, "user_id")
+        seen[ctx.work.dedup_key] = user.slack_user_id if user is not None else None
+
+    registry.register("test.subject", read, subject=(User, "user_id"))
+    async with deps.db.transaction() as s:
+        people = [await person(s, clock, f"US{i:03d}") for i in range(6)]
+        stranger = await person(s, clock, "USTRANGE", team_id="T0002")
+    for user in people:
+        await add(deps, "test.subject", f"s:{user.slack_user_id}", payload={"user_id": user.id})
+    await add(deps, "test.subject", "s:stranger", payload={"user_id": stranger.id})
+    reads: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        if statement.startswith("SELECT users."):
+            reads.append(statement)
+
+    sync_engine = deps.db.engine.sync_engine
+    event.listen(sync_engine, "before_cursor_execute", count)
+    try:
+        await build_sweeper(deps, registry=registry).sweep()
+    finally:
+        event.remove(sync_engine, "before_cursor_execute", count)
+    assert len(reads) == 1  # not one per row
+    assert seen == {
+        **{f"s:{u.slack_user_id}": u.slack_user_id for u in people},
+        "s:stranger": None,  # loaded with the batch, but not this work's team
+    }
