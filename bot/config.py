@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     sweep_interval_seconds: float = Field(default=30.0, gt=0, le=3600)
+    # How long a sweeper holds the rows it claimed: a process that dies (or hangs) gives its
+    # rows up to the next sweep after this. Longer than a batch's delivery ever takes.
+    sweep_lease_seconds: float = Field(default=300.0, ge=5, le=3600)
     # How long one Web API call may take before we give up on it. A timed-out post may still
     # have reached Slack: the sweep then checks the DM's history before sending it again.
     slack_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
