@@ -115,11 +115,14 @@ async def serve_socket(settings: Settings, *, scheduler: bool) -> None:
 
 
 async def tick(settings: Settings, *, at: datetime | None) -> SweepReport:
-    """One sweep as of ``at`` (default: now). Safe to repeat: done work never runs again."""
+    """One sweep as of ``at`` (default: now). Safe to repeat: done work never runs again.
+    Plans the day's purge first, as the servers do when they start sweeping, so a deployment
+    that only runs ``tick`` from cron purges too (once a day: the key names the date)."""
     deps = await _deps(settings)
     if at is not None:
         deps.clock = ManualClock(at)
     try:
+        await plan_housekeeping(deps)
         return await run_sweep(deps, build_sweeper(deps))
     finally:
         await deps.db.dispose()

@@ -223,7 +223,11 @@ def test_tick_runs_a_sweep_and_prints_a_summary(database_url: str, db: Database)
     env = base_env(DATABASE_URL=database_url, SLACK_BOT_TOKEN="xoxb-1")
     result = mentorbot("tick", "--at", "2026-03-09T09:00:00Z", env=env)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("claimed 0 in ")
+    # A tick plans the day's purge (cron-only deployments purge too), once a day.
+    assert result.stdout.startswith("claimed 1 in ")
+    assert "housekeeping.purge: ran 1" in result.stdout
+    again = mentorbot("tick", "--at", "2026-03-09T09:01:00Z", env=env)
+    assert again.returncode == 0 and again.stdout.startswith("claimed 0 in "), again.stdout
     bad = mentorbot("tick", "--at", "next tuesday", env=env)
     assert bad.returncode == 2 and "ISO 8601" in bad.stderr
 
@@ -276,7 +280,7 @@ async def test_tick_at_delivers_in_the_window_and_never_twice(
         return result.stdout
 
     assert "deferred 1" in tick("2026-03-07T12:00:00Z")  # 21:00 Saturday in Tokyo
-    assert tick("2026-03-08T23:00:00Z").startswith("claimed 0")  # still the weekend there
+    assert "mentee.prepare" not in tick("2026-03-08T23:00:00Z")  # still the weekend there
     assert "mentee.prepare: ran 1, deferred 0, failed 0, retried 0, sent 1" in tick(
         "2026-03-09T00:00:00+00:00"  # Monday 09:00 in Tokyo
     )
