@@ -42,16 +42,28 @@ PEOPLE = [f"U{n:04d}" for n in range(1000, 1100)]
 ROWS = 400
 
 
-@pytest.fixture
-def slow_fake() -> Iterator[FakeSlack]:
-    """A fake Slack in its own thread whose posts take 20 ms, so a sweep's delivery lasts
-    long enough to be interrupted."""
+def fake_with_slow_posts(delay: float) -> FakeSlack:
+    """A fake Slack in its own thread whose posts take ``delay`` seconds, so a sweep's
+    delivery lasts long enough to be interrupted."""
     fake = FakeSlack()
     fake.add_workspace(TEAM, bot_token=BOT_TOKEN)
     for user in PEOPLE:
         fake.add_user(TEAM, user, name=user.lower(), real_name=user, tz="Europe/London")
-    fake.fail("chat.postMessage", delay=0.02, times=1_000_000)
+    fake.fail("chat.postMessage", delay=delay, times=1_000_000)
     fake.start_in_thread()
+    return fake
+
+
+@pytest.fixture
+def slow_fake() -> Iterator[FakeSlack]:
+    fake = fake_with_slow_posts(0.02)
+    yield fake
+    fake.stop_thread()
+
+
+@pytest.fixture
+def slower_fake() -> Iterator[FakeSlack]:
+    fake = fake_with_slow_posts(0.1)
     yield fake
     fake.stop_thread()
 
@@ -167,6 +179,83 @@ async def test_kill_9_of_one_replica_mid_sweep_loses_nothing_and_doubles_no_dm(
         f"duplicates {duplicates}"
     )
     assert duplicates == 0  # DMs are looked up in the recipient's history before a resend
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+async def test_kill_9_of_a_whole_serve_mid_delivery_and_another_takes_over(
+    db: Database, database_url: str, slower_fake: FakeSlack
+) -> None:
+    """A real `mentorbot serve` (HTTP server and scheduler) is SIGKILLed while its sweep is
+    delivering a batch of nudges; another `serve` starts, takes the dead one's rows up once
+    their lease expires, and finishes them: every mentee gets their nudge exactly once (the
+    ones the first process sent but never recorded are found in the DM history)."""
+    from bot.clock import ManualClock
+    from bot.enrolment import save_enrolment
+    from tests.service.helpers import make_program, mentee_draft, person
+
+    mentees = PEOPLE[:100]
+    clock = ManualClock(datetime.now(UTC))
+    async with db.transaction() as session:
+        admin = await person(session, clock, "UADMIN", admin=True)
+        program = await make_program(session, clock, admin)
+        for user_id in mentees:
+            mentee = await person(session, clock, user_id)
+            enrolment, _ = await save_enrolment(
+                session=session, clock=clock, user=mentee, draft=mentee_draft(program.id)
+            )
+            await schedule(
+                session=session,
+                now=clock.now(),
+                kind=Kind.MENTEE_PREPARE,
+                key=f"kill9:{user_id}",
+                team_id=TEAM,
+                due_at=clock.now(),
+                delivery=Delivery.IMMEDIATE,
+                recipient_id=user_id,
+                payload={"enrolment_id": enrolment.id},
+            )
+        ids = list(
+            await session.scalars(select(DueWork.id).where(DueWork.dedup_key.like("kill9:%")))
+        )
+    env = server_env(
+        slower_fake, database_url, SWEEP_INTERVAL_SECONDS="0.3", SWEEP_LEASE_SECONDS="5"
+    )
+
+    def nudges() -> Counter[str]:
+        return Counter(k for k in delivered(slower_fake) if k.startswith("kill9:"))
+
+    first, _ = start_server(env)
+    deadline = time.monotonic() + 60
+    while sum(nudges().values()) < 25:
+        assert first.poll() is None and time.monotonic() < deadline, first.communicate()
+        await asyncio.sleep(0.01)
+    first.send_signal(signal.SIGKILL)
+    first.wait(10)
+    sent_before = sum(nudges().values())
+    async with db.transaction() as session:
+        leased = await session.scalar(
+            select(func.count())
+            .select_from(DueWork)
+            .where(DueWork.id.in_(ids), DueWork.status == Status.RUNNING)
+        )
+    assert sent_before < len(mentees) and leased, (sent_before, leased)
+
+    second, _ = start_server(env)
+    try:
+        rows = await wait_done(db, ids)
+    finally:
+        stop_server(second)
+    counts = nudges()
+    lookups = len(slower_fake.calls_to("conversations.history"))
+    print(
+        f"\nkill -9 of a whole serve: {sent_before} of {len(mentees)} nudges sent before the kill, "
+        f"{leased} rows left leased; the second serve finished them with {lookups} history "
+        f"lookups; duplicates {sum(n - 1 for n in counts.values())}"
+    )
+    assert {r.status for r in rows} == {Status.DONE}
+    assert counts == Counter({f"kill9:{user_id}#0": 1 for user_id in mentees})
+    assert lookups  # the sent-but-unrecorded ones were looked up, not sent again
 
 
 # ---------------------------------------------------------------------- two `serve` replicas
