@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import capture as svc
@@ -12,7 +13,7 @@ from bot.views import capture as views
 from scheduling.models import DueWork
 from scheduling.registry import JobContext
 from storage.enums import ActionStatus, ActorRole, MeetingStatus
-from storage.models import ActionItem, DmPrompt, Meeting
+from storage.models import ActionItem, DmPrompt, Meeting, MeetingNotes
 from storage.upsert import insert
 
 
@@ -96,11 +97,20 @@ async def posted(session: AsyncSession, work: DueWork, outbox: list[dict[str, An
     if work.payload.get("event") == "change":
         return
     delivered = next((m for m in outbox if m.get("delivered") and m.get("op") == "post"), None)
-    meeting = await session.get(Meeting, int(work.payload.get("meeting_id", 0)))
-    if delivered is None or meeting is None or meeting.notes is None:
+    if delivered is None:
         return
-    meeting.notes.channel_id = delivered.get("channel_id") or delivered.get("channel")
-    meeting.notes.message_ts = delivered.get("ts")
+    # One guarded write, not a load of the meeting with its pair, agenda and notes.
+    await session.execute(
+        update(MeetingNotes)
+        .where(
+            MeetingNotes.meeting_id == int(work.payload.get("meeting_id", 0)),
+            MeetingNotes.team_id == work.team_id,
+        )
+        .values(
+            channel_id=delivered.get("channel_id") or delivered.get("channel"),
+            message_ts=delivered.get("ts"),
+        )
+    )
 
 
 def remember_prompt(kind: str) -> Any:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import checkins, health
@@ -63,10 +64,16 @@ async def post_alert(ctx: JobContext) -> None:
 
 async def alert_posted(session: AsyncSession, work: DueWork, outbox: list[dict[str, Any]]) -> None:
     delivered = next((m for m in outbox if m.get("delivered")), None)
-    alert = await session.get(Alert, int(work.payload.get("alert_id", 0)))
-    if delivered is not None and alert is not None:
-        alert.channel_id = delivered.get("channel_id") or delivered.get("channel")
-        alert.message_ts = delivered.get("ts")
+    if delivered is None:
+        return
+    await session.execute(
+        update(Alert)
+        .where(Alert.id == int(work.payload.get("alert_id", 0)), Alert.team_id == work.team_id)
+        .values(
+            channel_id=delivered.get("channel_id") or delivered.get("channel"),
+            message_ts=delivered.get("ts"),
+        )
+    )
 
 
 async def accountability(ctx: JobContext) -> None:

@@ -81,6 +81,8 @@ async def test_unanswered_follow_ups_alert_the_managers_and_nudge_the_mentee(
     assert not posts(fake, "UOMAR", "chasing") and not posts(fake, channel, "chasing")
     assert (await health_of(deps)).health == "at_risk"
 
+    [stored] = await alerts(deps)  # where it was posted is remembered
+    assert (stored.channel_id, stored.message_ts) == ("CLEADS", alert.response["ts"])
     # Only the program's managers may press the alert's buttons.
     await sender.click("UOMAR", Action.ALERT_ACK, blocks=alert.args["blocks"], channel_id="CLEADS")
     await fake.wait_for("response_url", lambda c: "manage" in str(c.args).lower())
