@@ -20,7 +20,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStor
 
 import handlers
 from bot import workspaces
-from bot.config import BOT_SCOPES, Transport
+from bot.config import Transport, bot_scopes
 from bot.deps import Deps
 from bot.slackapi import installation_store, web_client
 
@@ -64,7 +64,7 @@ def build_app(deps: Deps, transport: Transport = Transport.HTTP) -> AsyncApp:
             oauth_settings=AsyncOAuthSettings(
                 client_id=settings.slack_client_id,
                 client_secret=settings.slack_client_secret,
-                scopes=list(BOT_SCOPES),
+                scopes=bot_scopes(settings),
                 installation_store=store,
                 installation_store_bot_only=True,
                 state_store=AsyncSQLAlchemyOAuthStateStore(

@@ -38,6 +38,18 @@ BOT_SCOPES: tuple[str, ...] = (
 )
 
 
+# Asked for only with CHECK_CHANNEL_HISTORY=true: they let the bot read the channels it is in
+# (the managers' digest and celebrations channels), so a post there that may have reached
+# Slack after a timeout or a crash is looked up before it is sent again, as DMs are.
+CHANNEL_HISTORY_SCOPES: tuple[str, ...] = ("channels:history", "groups:history")
+
+
+def bot_scopes(settings: Settings) -> list[str]:
+    """The bot scopes this deployment asks for when a workspace installs it."""
+    extra = CHANNEL_HISTORY_SCOPES if settings.check_channel_history else ()
+    return [*BOT_SCOPES, *extra]
+
+
 class Transport(enum.StrEnum):
     HTTP = "http"
     SOCKET = "socket"
@@ -64,6 +76,10 @@ class Settings(BaseSettings):
     # How long one Web API call may take before we give up on it. A timed-out post may still
     # have reached Slack: the sweep then checks the DM's history before sending it again.
     slack_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    # Off: a post to a managers' channel whose call timed out after Slack took it can appear
+    # twice (rarely; docs/scheduling.md). On: it is looked up first, which needs the
+    # CHANNEL_HISTORY_SCOPES added to the app (and lets the bot read those channels).
+    check_channel_history: bool = False
     # Where people's browsers reach this app (e.g. https://mentorbot.example.com): calendar
     # (.ics) links in meeting bookings point here. Without it, bookings carry no link.
     public_url: str | None = None

@@ -47,6 +47,8 @@ from scheduling.delivery import (
     DEACTIVATED_ERRORS,
     UNREACHABLE_TEAM_ERRORS,
     DeliveryError,
+    PermanentDelivery,
+    Sent,
     SlackGateway,
     TransientDelivery,
     classify,
@@ -516,17 +518,8 @@ class Sweeper:
                         text=message["text"],
                         blocks=message.get("blocks"),
                     )
-                elif suspect and (
-                    message["channel"].startswith(("U", "W")) or message.get("checkable")
-                ):
-                    # DMs (im:history) and the pair's group DM (mpim:history) can be checked;
-                    # channels can't without reading the managers' talk (docs/scheduling.md).
-                    sent = await self.gateway.already_delivered(
-                        row.team_id,
-                        message["channel"],
-                        key,
-                        since=float(message.get("planned_at") or 0) - 1,
-                    )
+                elif suspect and _checkable(message):
+                    sent = await self._look_up(row, message, key)
                 if sent is None:
                     sent = await self.gateway.post(
                         row.team_id,
@@ -589,6 +582,26 @@ class Sweeper:
                 await hook(session, row, outbox)
             await self._finish_delivery(session, [_Delivered(row, outbox)], now)
         _count_failed(report, [_Delivered(row, outbox)])
+
+    async def _look_up(self, row: DueWork, message: dict[str, Any], key: str) -> Sent | None:
+        """The message, if an earlier attempt delivered it. A workspace that hasn't granted
+        the scope to read that conversation (CHECK_CHANNEL_HISTORY set, the app not
+        reinstalled) can't be checked: the message is sent again rather than lost."""
+        try:
+            return await self.gateway.already_delivered(
+                row.team_id,
+                message["channel"],
+                key,
+                since=float(message.get("planned_at") or 0) - 1,
+            )
+        except PermanentDelivery as exc:
+            if exc.code != "missing_scope":
+                raise
+            log.warning(
+                "cannot look for an earlier delivery: the history scope is missing",
+                extra={"kind": row.kind, "team": row.team_id},
+            )
+            return None
 
     async def _keep(
         self, row: DueWork, outbox: list[dict[str, Any]], now: datetime, unrecorded: bool
@@ -855,16 +868,21 @@ def _count_failed(report: SweepReport, delivered: Iterable[_Delivered]) -> None:
             report.kinds[done.row.kind].failed += 1
 
 
-def _replayable(message: dict[str, Any]) -> bool:
-    """Whether sending ``message`` again after an interruption is safe: an edit is idempotent,
-    and a post to a DM or to the pair's group DM is looked up first (docs/scheduling.md)."""
-    if message.get("op") == "update":
-        return True
-    if message.get("op") == "upload":
-        return False
+def _checkable(message: dict[str, Any]) -> bool:
+    """Whether a post can be looked for in its conversation before it is sent again: a DM
+    (im:history) or the pair's group DM (mpim:history) can; a channel only if the deployment
+    lets the bot read its channels (CHECK_CHANNEL_HISTORY marks the plan; docs/scheduling.md)."""
     return str(message.get("channel") or "").startswith(("U", "W")) or bool(
         message.get("checkable")
     )
+
+
+def _replayable(message: dict[str, Any]) -> bool:
+    """Whether sending ``message`` again after an interruption is safe: an edit is
+    idempotent, and a checkable post is looked up first."""
+    if message.get("op") == "update":
+        return True
+    return message.get("op") != "upload" and _checkable(message)
 
 
 def _pending(message: dict[str, Any]) -> bool:

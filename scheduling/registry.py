@@ -78,7 +78,11 @@ class JobContext:
         thread_ts: str | None = None,
     ) -> None:
         """Plan a message to a channel (or a user id, for a DM)."""
-        self._plan({"op": "post", "channel": channel, "thread_ts": thread_ts}, text, blocks)
+        message: dict[str, Any] = {"op": "post", "channel": channel, "thread_ts": thread_ts}
+        if self.settings is not None and self.settings.check_channel_history:
+            # The bot may read the channels it is in: look before posting again.
+            message["checkable"] = True
+        self._plan(message, text, blocks)
 
     def group_dm(self, users: list[str], *, text: str, blocks: list[Any] | None = None) -> None:
         """Plan a message to a group DM with ``users`` (opened at delivery time)."""

@@ -101,7 +101,14 @@ async def build_program(sender: SlackSender, fake: FakeSlack, deps: Deps) -> Non
             assert "errors" not in answer, answer
 
 
-async def live_month(database_url: str, db: Database, *, fault_rate: float, seed: int) -> Month:
+async def live_month(
+    database_url: str,
+    db: Database,
+    *,
+    fault_rate: float,
+    seed: int,
+    check_channel_history: bool = False,
+) -> Month:
     """Build the program with a healthy Slack, then sweep every half hour for a month with
     ``fault_rate`` of Web API calls failing."""
     await _empty(db)
@@ -113,6 +120,7 @@ async def live_month(database_url: str, db: Database, *, fault_rate: float, seed
             slack_api_url=fake.base_url,
             database_url=database_url,
             slack_timeout_seconds=CLIENT_TIMEOUT,
+            check_channel_history=check_channel_history,
             _env_file=None,  # type: ignore[call-arg]
         )
         deps = Deps(settings=settings, db=db, clock=clock)
@@ -180,7 +188,6 @@ async def test_a_month_of_faults_loses_nothing_and_doubles_no_dm(
     started = time.perf_counter()
     healthy = await live_month(database_url, db, fault_rate=0.0, seed=7)
     faulty = await live_month(database_url, db, fault_rate=0.10, seed=7)
-    elapsed = time.perf_counter() - started
 
     kinds = Counter(key.split(":", 1)[0] for _, key in healthy.delivered)
     assert len(healthy.delivered) >= 40, kinds  # a realistic month, not an empty one
@@ -198,8 +205,16 @@ async def test_a_month_of_faults_loses_nothing_and_doubles_no_dm(
     # A channel post (digest, alert) twice only when its post timed out after Slack took it.
     extra = sum(n - 1 for n in doubled.values())
     assert extra <= faulty.timeouts
+    # With CHECK_CHANNEL_HISTORY the bot may read its channels: nothing at all doubles.
+    checked = await live_month(
+        database_url, db, fault_rate=0.10, seed=7, check_channel_history=True
+    )
+    assert checked.left == [] and set(checked.delivered) == set(healthy.delivered)
+    assert {k: n for k, n in checked.delivered.items() if n > 1} == {}
+    elapsed = time.perf_counter() - started
     print(
         f"\nmonth under faults: {sum(faulty.delivered.values())} scheduled messages, "
         f"{faulty.faults} injected faults, {faulty.timeouts} post timeouts, "
-        f"{extra} channel posts doubled ({sorted(doubled)}), {elapsed:.1f}s"
+        f"{extra} channel posts doubled ({sorted(doubled)}); with CHECK_CHANNEL_HISTORY "
+        f"{checked.timeouts} post timeouts and none doubled; {elapsed:.1f}s"
     )

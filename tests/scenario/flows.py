@@ -132,7 +132,7 @@ OAUTH_CLIENT_ID = "111.222"
 OAUTH_CLIENT_SECRET = "oauth-client-secret"
 
 
-def use_oauth(deps: Deps, fake: FakeSlack) -> None:
+def use_oauth(deps: Deps, fake: FakeSlack, **settings: Any) -> None:
     """Switch ``deps`` to multi-workspace mode: no bot token, tokens from installations."""
     deps.settings = Settings(
         slack_client_id=OAUTH_CLIENT_ID,
@@ -141,13 +141,16 @@ def use_oauth(deps: Deps, fake: FakeSlack) -> None:
         slack_api_url=fake.base_url,
         database_url=deps.settings.database_url,
         _env_file=None,  # type: ignore[call-arg]
+        **settings,
     )
 
 
 @asynccontextmanager
-async def oauth_client(deps: Deps, fake: FakeSlack) -> AsyncIterator[httpx.AsyncClient]:
+async def oauth_client(
+    deps: Deps, fake: FakeSlack, **settings: Any
+) -> AsyncIterator[httpx.AsyncClient]:
     """The real app in OAuth mode behind its ASGI interface."""
-    use_oauth(deps, fake)
+    use_oauth(deps, fake, **settings)
     asgi = build_asgi(deps, build_app(deps))
     transport = httpx.ASGITransport(app=asgi)
     async with httpx.AsyncClient(transport=transport, base_url="https://mentorbot.test") as http:

@@ -5,6 +5,7 @@ workspace with its own token, and a workspace leaving: ``app_uninstalled`` and
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
@@ -273,3 +274,24 @@ async def test_single_workspace_uninstall_stops_the_teams_work(
     fake.revoke_token(fake.workspaces["T0001"].bot_token)
     assert (await sender.event({"type": "app_uninstalled"})).status_code == 200
     await until(lambda: no_pending(deps, "T0001"))
+
+
+async def test_the_install_asks_for_channel_history_only_when_told_to(
+    fake: FakeSlack, deps: Deps
+) -> None:
+    """The bot scopes asked for are the manifest's; CHECK_CHANNEL_HISTORY adds the two that
+    let it read its channels (to look for a post before sending it again)."""
+    from urllib.parse import parse_qs, urlparse
+
+    from bot.config import BOT_SCOPES, CHANNEL_HISTORY_SCOPES
+
+    async def asked(check_channel_history: bool) -> list[str]:
+        async with oauth_client(deps, fake, check_channel_history=check_channel_history) as http:
+            page = await http.get("/slack/install")
+        link = re.search(r'href="(https://slack.com/oauth/v2/authorize[^"]+)"', page.text)
+        assert link is not None
+        query = parse_qs(urlparse(link.group(1).replace("&amp;", "&")).query)
+        return query["scope"][0].split(",")
+
+    assert await asked(False) == list(BOT_SCOPES)
+    assert await asked(True) == [*BOT_SCOPES, *CHANNEL_HISTORY_SCOPES]

@@ -679,3 +679,36 @@ async def test_a_batch_loads_its_rows_subjects_in_one_query_and_still_checks_the
         **{f"s:{u.slack_user_id}": u.slack_user_id for u in people},
         "s:stranger": None,  # loaded with the batch, but not this work's team
     }
+
+
+async def test_with_channel_history_a_resumed_channel_post_is_looked_up_and_never_lost(
+    deps: Deps, clock: ManualClock, fake: FakeSlack
+) -> None:
+    """CHECK_CHANNEL_HISTORY: a channel post interrupted after Slack took it is found in the
+    channel, not posted twice. A workspace that hasn't granted the scope yet can't be checked:
+    the post is sent again rather than lost."""
+    deps.settings = deps.settings.model_copy(update={"check_channel_history": True})
+    fake.add_members("T0001", "CLEADS", fake.workspaces["T0001"].bot_user_id)
+    registry = recording_registry([])
+    report = __import__("scheduling.engine").engine.SweepReport()
+    for key, took_it in (("found", True), ("unchecked", False)):
+        await add(deps, "test.channel", key, payload={"channel": "CLEADS"})
+        dying = build_sweeper(deps, registry=registry, worker_id=f"dying-{key}")
+        [row] = await dying._plan(await dying.claim(clock.now()), clock.now(), report)
+        [message] = row.outbox or []
+        assert message["checkable"]
+        if took_it:  # Slack took the post; the worker died before recording it
+            await dying.gateway.post(
+                "T0001", "CLEADS", text=message["text"], metadata_key=f"{key}#0"
+            )
+        else:  # the scope isn't granted: the lookup is refused
+            fake.fail("conversations.history", error="missing_scope")
+        clock.advance(minutes=6)
+        await build_sweeper(deps, registry=registry, worker_id=f"next-{key}").sweep()
+    assert {r.dedup_key: r.status for r in await rows(deps.db)} == {
+        "found": Status.DONE,
+        "unchecked": Status.DONE,
+    }
+    posts = [c for c in fake.calls_to("chat.postMessage", channel="CLEADS") if c.ok]
+    assert len(posts) == 2  # once each: the first found, the second sent after the refusal
+    assert len(fake.calls_to("conversations.history")) == 2
