@@ -97,8 +97,11 @@ async def notice(ctx: JobContext) -> None:
     if channel:
         ctx.post(channel, text=f"Mentoring request {event}", blocks=alert)
     else:
-        for manager in relationship.program.managers:
-            ctx.dm(manager.user.slack_user_id, text=f"Mentoring request {event}", blocks=alert)
+        managers = await relationship_svc.program_managers(
+            ctx.session, relationship.team_id, relationship.program_id
+        )
+        for manager_id in managers:
+            ctx.dm(manager_id, text=f"Mentoring request {event}", blocks=alert)
 
 
 async def _tell_mentee(ctx: JobContext, relationship: Relationship, event: str) -> None:

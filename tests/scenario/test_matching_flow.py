@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.clock import ManualClock
 from bot.deps import Deps
@@ -527,3 +527,22 @@ async def test_a_large_program_pages_through_the_review(
     assert page_one is not None and "Page 1 of 3" in text_of(page_one["blocks"])
     # Every view the app sent passed the fake's Block Kit checks.
     assert all(c.ok for c in fake.calls if c.method.startswith("views."))
+
+
+async def test_without_a_digest_channel_the_managers_hear_of_a_decline_by_dm(
+    sender: SlackSender, fake: FakeSlack, deps: Deps
+) -> None:
+    await approved(sender, fake, deps)
+    async with deps.db.transaction() as s:
+        await s.execute(update(Program).values(digest_channel_id=None))
+    channel, blocks = intro_blocks(fake, "UKEN")
+    await sender.click("UANN", Action.INTRO_DECLINE, blocks=blocks, channel_id=channel)
+    form = await fake.wait_for_view("UANN", callback_id=Callback.DECLINE_FORM)
+    await sender.view_submission("UANN", form, {"reason": "Too busy this quarter"})
+    await sweep(deps)
+    managers = {
+        c.args["channel"]
+        for c in fake.calls_to("chat.postMessage")
+        if c.ok and "Too busy this quarter" in text_of(c.args.get("blocks"))
+    }
+    assert managers == {"UADMIN"}
