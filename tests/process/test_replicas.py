@@ -117,16 +117,26 @@ async def test_kill_9_of_one_replica_mid_sweep_loses_nothing_and_doubles_no_dm(
             )
     victim = worker(database_url, "victim", NOW, slow_fake)
     survivor = worker(database_url, "survivor", NOW, slow_fake)
-    # Kill the victim once it has delivered some of its messages, but not all of them.
+    # Kill the victim once it has finished some rows and is part way through delivering
+    # others (still running, some of their messages already in Slack). Its DM rows close a
+    # batch at a time, so "some done" alone could catch it between batches, holding nothing.
     deadline = time.monotonic() + 60
     while True:
         async with db.transaction() as session:
-            sent_by_victim = await session.scalar(
+            done = await session.scalar(
                 select(func.count())
                 .select_from(DueWork)
                 .where(DueWork.claimed_by == "victim", DueWork.status == Status.DONE)
             )
-        if sent_by_victim and sent_by_victim >= 20:
+            running = set(
+                await session.scalars(
+                    select(DueWork.dedup_key).where(
+                        DueWork.claimed_by == "victim", DueWork.status == Status.RUNNING
+                    )
+                )
+            )
+        sent = {key.split("#")[0] for key in delivered(slow_fake)}
+        if (done or 0) >= 20 and running & sent:
             break
         assert victim.poll() is None and time.monotonic() < deadline, victim.communicate()
         await asyncio.sleep(0.01)
