@@ -55,7 +55,7 @@ from scheduling.delivery import (
 )
 from scheduling.kinds import Kind
 from scheduling.models import Delivery, DueWork, Status
-from scheduling.registry import JobContext, PermanentJobError, Registry
+from scheduling.registry import JobContext, PermanentJobError, Registry, payload_id
 from scheduling.windows import next_opening
 from storage.db import Database, id_chunks
 from storage.models import Program, Relationship, User
@@ -369,14 +369,12 @@ class Sweeper:
             if spec is None:
                 continue
             model, key = spec
-            raw = row.payload.get(key)
-            if isinstance(raw, int | str) and str(raw).isdigit():
-                wanted[model].add(int(raw))
+            row_id = payload_id(row, key)
+            if row_id is not None:
+                wanted[model].add(row_id)
         loaded: list[Any] = []
         for model, ids in wanted.items():
-            for chunk in id_chunks(ids):
-                found = await session.scalars(select(model).where(model.id.in_(chunk)))
-                loaded.extend(found.all())
+            loaded.extend(await _load_by_id(session, model, ids))
         return loaded
 
     async def _run_handler(
@@ -847,9 +845,15 @@ async def _load_relationships(session: AsyncSession, rows: Sequence[DueWork]) ->
     """Load the relationships a batch's rows are about into the session in one query per
     chunk (with their programs and people), so each handler's ``ctx.relationship()`` finds
     its own without a query of its own."""
-    loaded: list[Relationship] = []
-    for ids in id_chunks(r.relationship_id for r in rows if r.relationship_id is not None):
-        found = await session.scalars(select(Relationship).where(Relationship.id.in_(ids)))
+    ids = (r.relationship_id for r in rows if r.relationship_id is not None)
+    return await _load_by_id(session, Relationship, ids)
+
+
+async def _load_by_id(session: AsyncSession, model: type[Any], ids: Iterable[int]) -> list[Any]:
+    """The ``model`` rows with these ids, one query per chunk of ids."""
+    loaded: list[Any] = []
+    for chunk in id_chunks(ids):
+        found = await session.scalars(select(model).where(model.id.in_(chunk)))
         loaded.extend(found.all())
     return loaded
 

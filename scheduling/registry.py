@@ -48,10 +48,8 @@ class JobContext:
 
     async def subject(self, model: type[RowT], key: str) -> RowT | None:
         """The row the payload's ``key`` names, if it still exists in this work's team."""
-        raw = self.work.payload.get(key)
-        if not isinstance(raw, int | str) or not str(raw).isdigit():
-            return None
-        return await self._in_team(model, int(raw))
+        row_id = payload_id(self.work, key)
+        return None if row_id is None else await self._in_team(model, row_id)
 
     async def relationship(self) -> Relationship | None:
         """The relationship this work is about, if it still exists in this work's team. By
@@ -125,6 +123,14 @@ class JobContext:
         message["text"] = text
         message["blocks"] = [b if isinstance(b, dict) else b.to_dict() for b in blocks or []]
         self.outbox.append(message)
+
+
+def payload_id(work: DueWork, key: str) -> int | None:
+    """The id the work's payload names under ``key``, if it is one."""
+    raw = work.payload.get(key)
+    if not isinstance(raw, int | str) or not str(raw).isdigit():
+        return None
+    return int(raw)
 
 
 Handler = Callable[[JobContext], Awaitable[None]]
