@@ -134,6 +134,14 @@ def payload_id(work: DueWork, key: str) -> int | None:
 
 
 Handler = Callable[[JobContext], Awaitable[None]]
+
+
+def delivered_to(message: dict[str, Any]) -> str | None:
+    """The conversation a delivered message went to: the id Slack answered with (a DM's
+    D…, a group DM opened at delivery), else the one it was planned for."""
+    return message.get("channel_id") or message.get("channel")
+
+
 # Runs in the transaction that completes a row, once every planned message is resolved:
 # record what delivery produced (a conversation id, a message ts). Must be idempotent.
 DeliveredHook = Callable[[AsyncSession, DueWork, list[dict[str, Any]]], Awaitable[None]]

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.text import escape
 from bot.views import agreement as views
 from scheduling.models import DueWork
-from scheduling.registry import JobContext
+from scheduling.registry import JobContext, delivered_to
 from storage.models import Agreement
 from storage.repositories import relationships as rel_repo
 
@@ -59,5 +59,5 @@ async def posted(session: AsyncSession, work: DueWork, outbox: list[dict[str, An
     agreement = await session.get(Agreement, int(work.payload.get("agreement_id", 0)))
     if delivered is None or agreement is None:
         return
-    agreement.channel_id = delivered.get("channel_id") or delivered.get("channel")
+    agreement.channel_id = delivered_to(delivered)
     agreement.message_ts = delivered.get("ts")

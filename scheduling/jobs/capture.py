@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import capture as svc
 from bot.views import capture as views
 from scheduling.models import DueWork
-from scheduling.registry import JobContext
+from scheduling.registry import JobContext, delivered_to
 from storage.enums import ActionStatus, ActorRole, MeetingStatus
 from storage.models import ActionItem, DmPrompt, Meeting, MeetingNotes
 from storage.upsert import insert
@@ -107,7 +107,7 @@ async def posted(session: AsyncSession, work: DueWork, outbox: list[dict[str, An
             MeetingNotes.team_id == work.team_id,
         )
         .values(
-            channel_id=delivered.get("channel_id") or delivered.get("channel"),
+            channel_id=delivered_to(delivered),
             message_ts=delivered.get("ts"),
         )
     )

@@ -16,7 +16,7 @@ from bot.text import escape
 from bot.views import alerts as views
 from bot.views import checkins as checkin_views
 from scheduling.models import DueWork
-from scheduling.registry import JobContext
+from scheduling.registry import JobContext, delivered_to
 from storage.enums import ActorRole
 from storage.models import Alert
 
@@ -70,7 +70,7 @@ async def alert_posted(session: AsyncSession, work: DueWork, outbox: list[dict[s
         update(Alert)
         .where(Alert.id == int(work.payload.get("alert_id", 0)), Alert.team_id == work.team_id)
         .values(
-            channel_id=delivered.get("channel_id") or delivered.get("channel"),
+            channel_id=delivered_to(delivered),
             message_ts=delivered.get("ts"),
         )
     )

@@ -12,7 +12,7 @@ from bot.matches import waitlist_position
 from bot.text import escape
 from bot.views import intro
 from scheduling.models import DueWork
-from scheduling.registry import JobContext
+from scheduling.registry import JobContext, delivered_to
 from storage.enums import RelationshipStatus
 from storage.models import Enrolment, Relationship
 from storage.repositories import relationships as rel_repo
@@ -44,7 +44,7 @@ async def sent(session: AsyncSession, work: DueWork, outbox: list[dict[str, Any]
         session=session, team_id=work.team_id, relationship_id=work.relationship_id
     )
     if relationship is not None:
-        relationship.conversation_id = delivered.get("channel_id") or delivered.get("channel")
+        relationship.conversation_id = delivered_to(delivered)
         relationship.intro_ts = delivered.get("ts")
 
 

@@ -13,7 +13,7 @@ from bot import meetings as svc
 from bot.text import escape
 from bot.views import meetings as views
 from scheduling.models import DueWork
-from scheduling.registry import JobContext
+from scheduling.registry import JobContext, delivered_to
 from storage.enums import MeetingStatus
 from storage.models import Meeting, Relationship
 
@@ -61,7 +61,7 @@ async def booked(session: AsyncSession, work: DueWork, outbox: list[dict[str, An
     meeting_id = work.payload.get("meeting_id")
     if delivered is None or not isinstance(meeting_id, int):
         return
-    channel = delivered.get("channel_id") or delivered.get("channel")
+    channel = delivered_to(delivered)
     await session.execute(
         update(Meeting)
         .where(
