@@ -201,8 +201,7 @@ async def test_kill_9_of_a_whole_serve_mid_delivery_and_another_takes_over(
     their lease expires, and finishes them: every mentee gets their nudge exactly once (the
     ones the first process sent but never recorded are found in the DM history)."""
     from bot.clock import ManualClock
-    from bot.enrolment import save_enrolment
-    from tests.service.helpers import make_program, mentee_draft, person
+    from tests.service.helpers import enrol_with_a_nudge_due_now, make_program, person
 
     mentees = PEOPLE[:100]
     clock = ManualClock(datetime.now(UTC))
@@ -210,20 +209,8 @@ async def test_kill_9_of_a_whole_serve_mid_delivery_and_another_takes_over(
         admin = await person(session, clock, "UADMIN", admin=True)
         program = await make_program(session, clock, admin)
         for user_id in mentees:
-            mentee = await person(session, clock, user_id)
-            enrolment, _ = await save_enrolment(
-                session=session, clock=clock, user=mentee, draft=mentee_draft(program.id)
-            )
-            await schedule(
-                session=session,
-                now=clock.now(),
-                kind=Kind.MENTEE_PREPARE,
-                key=f"kill9:{user_id}",
-                team_id=TEAM,
-                due_at=clock.now(),
-                delivery=Delivery.IMMEDIATE,
-                recipient_id=user_id,
-                payload={"enrolment_id": enrolment.id},
+            await enrol_with_a_nudge_due_now(
+                session, clock, program, user_id, key=f"kill9:{user_id}"
             )
         ids = list(
             await session.scalars(select(DueWork.id).where(DueWork.dedup_key.like("kill9:%")))

@@ -98,18 +98,27 @@ async def mentee_with_a_nudge_due_now(session: AsyncSession, clock: Clock) -> No
     """A program with one enrolled mentee (UMENTEE) whose preparation nudge is due at once:
     the smallest real work a sweep can run and deliver."""
     admin = await person(session, clock, "UADMIN", admin=True)
-    mia = await person(session, clock, "UMENTEE")
     program = await make_program(session, clock, admin)
+    await enrol_with_a_nudge_due_now(session, clock, program, "UMENTEE", key="due-now")
+
+
+async def enrol_with_a_nudge_due_now(
+    session: AsyncSession, clock: Clock, program: Program, user_id: str, *, key: str
+) -> None:
+    """Enrol ``user_id`` as a mentee of ``program``, with a preparation nudge (dedup key
+    ``key``) due at once."""
+    mentee = await person(session, clock, user_id)
     enrolment, _ = await save_enrolment(
-        session=session, clock=clock, user=mia, draft=mentee_draft(program.id)
+        session=session, clock=clock, user=mentee, draft=mentee_draft(program.id)
     )
     await schedule(
         session=session,
         now=clock.now(),
         kind=Kind.MENTEE_PREPARE,
-        key="due-now",
-        team_id="T0001",
+        key=key,
+        team_id=mentee.team_id,
         due_at=clock.now(),
         delivery=Delivery.IMMEDIATE,
+        recipient_id=user_id,
         payload={"enrolment_id": enrolment.id},
     )
