@@ -575,11 +575,7 @@ class Sweeper:
         if replayable:
             delivered.append(_Delivered(row, outbox))
             return
-        async with self.db.transaction() as session:
-            if hook is not None:
-                await hook(session, row, outbox)
-            await self._finish_delivery(session, [_Delivered(row, outbox)], now)
-        _count_failed(report, [_Delivered(row, outbox)])
+        await self._close([_Delivered(row, outbox)], now, report)
 
     async def _look_up(self, row: DueWork, message: dict[str, Any], key: str) -> Sent | None:
         """The message, if an earlier attempt delivered it. A workspace that hasn't granted
@@ -622,23 +618,13 @@ class Sweeper:
         if not delivered:
             return
         try:
-            async with self.db.transaction() as session:
-                for done in delivered:
-                    hook = self.registry.on_delivered(done.row.kind)
-                    if hook is not None:
-                        await hook(session, done.row, done.outbox)
-                await self._finish_delivery(session, delivered, now)
-            _count_failed(report, delivered)
+            await self._close(delivered, now, report)
             return
         except Exception:
             log.warning("finishing a batch's deliveries failed; row by row", exc_info=True)
         for done in delivered:
-            hook = self.registry.on_delivered(done.row.kind)
             try:
-                async with self.db.transaction() as session:
-                    if hook is not None:
-                        await hook(session, done.row, done.outbox)
-                    await self._finish_delivery(session, [done], now)
+                await self._close([done], now, report)
             except Exception:
                 # Left running: when its lease expires it is claimed again, each message is
                 # found in its conversation, and the hook runs again.
@@ -647,8 +633,19 @@ class Sweeper:
                     exc_info=True,
                     extra={"kind": done.row.kind, "work": done.row.id},
                 )
-            else:
-                _count_failed(report, [done])
+
+    async def _close(
+        self, delivered: Sequence[_Delivered], now: datetime, report: SweepReport
+    ) -> None:
+        """In one transaction, each row's on-delivered hook and then the write that closes
+        them all; counted once it has committed."""
+        async with self.db.transaction() as session:
+            for done in delivered:
+                hook = self.registry.on_delivered(done.row.kind)
+                if hook is not None:
+                    await hook(session, done.row, done.outbox)
+            await self._finish_delivery(session, delivered, now)
+        _count_failed(report, delivered)
 
     async def _finish_delivery(
         self, session: AsyncSession, delivered: Sequence[_Delivered], now: datetime
