@@ -6,6 +6,7 @@ COPY bot ./bot
 COPY handlers ./handlers
 COPY scheduling ./scheduling
 COPY storage ./storage
+COPY fakeslack ./fakeslack
 RUN pip install --no-cache-dir --upgrade pip \
  && pip wheel --no-cache-dir --wheel-dir /wheels .
 

@@ -53,9 +53,9 @@ from bot.matching_settings import MatchingSettings
 from bot.people import effective_hours
 from bot.relationships import accept, find_mentors, request_mentor
 from bot.views.settings import settings_form
+from fakeslack import FakeSlack, SlackSender
 from storage.db import Database
 from storage.models import User
-from tests.fakeslack import FakeSlack, SlackSender
 from tests.service.helpers import make_program, mentee_draft, mentor_draft, person
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -29,12 +29,12 @@ from bench.common import migrated_database, postgres_reachable
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.deps import Deps
+from fakeslack import FakeSlack
 from scheduling.api import schedule
 from scheduling.models import Delivery, DueWork, Status
 from scheduling.registry import JobContext, Registry
 from scheduling.runner import build_sweeper
 from storage.db import Database
-from tests.fakeslack import FakeSlack
 
 TEAM, TOKEN = "T0001", "xoxb-bench"
 CHANNEL_RATE, CHANNEL_BURST = 1.0, 3

@@ -64,6 +64,8 @@ from bot.config import Settings
 from bot.deps import Deps
 from bot.logs import configure as configure_logging
 from bot.runtime import freeze_startup_objects
+from fakeslack import FakeSlack
+from fakeslack.server import Call
 from scheduling.api import schedule
 from scheduling.delivery import ChannelPacer
 from scheduling.kinds import Kind
@@ -81,8 +83,6 @@ from storage.models import (
     User,
     Workspace,
 )
-from tests.fakeslack import FakeSlack
-from tests.fakeslack.server import Call
 
 TEAM, TOKEN = "T0001", "xoxb-T0001-soak"
 # Monday 2 March 2026: the quarter crosses the US, UK and Australian clock changes.

@@ -2,19 +2,19 @@
 
 It runs the real app (Bolt, Starlette, the services, the scheduler) on a fresh temporary
 SQLite database, sends correctly signed requests as Slack would, and prints what each person
-sees in Slack. No tokens are needed: the Web API is the project's own fake (``tests/fakeslack``),
-so the demo runs from a source checkout (``make demo``).
+sees in Slack. No tokens are needed: the Web API is the project's own fake (the ``fakeslack``
+package, shipped with the app), so the demo runs wherever Mentorbot is installed: ``make demo``
+in a checkout, ``mentorbot demo`` from pip, or ``docker run … mentorbot demo``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 from rich.console import Console
@@ -25,16 +25,14 @@ from bot.app import build_app
 from bot.clock import ManualClock
 from bot.config import Settings
 from bot.deps import Deps
-from bot.errors import ConfigError
 from bot.ids import Action, Callback
 from bot.web import build_asgi
+from fakeslack import Call, FakeSlack, SlackSender, render
+from fakeslack.blockkit import walk_text
 from scheduling.runner import build_sweeper, run_sweep
 from scheduling.windows import zone
 from storage.db import Database
 from storage.migrate import upgrade
-
-if TYPE_CHECKING:
-    from tests.fakeslack import Call, FakeSlack, SlackSender
 
 TEAM = "T0001"
 SECRET = "demo-signing-secret"
@@ -53,27 +51,10 @@ PEOPLE = {
 }
 
 
-def _load_fake() -> Any:
-    """Import the fake Slack from the source tree this package was installed from."""
-    try:
-        import tests.fakeslack as fakeslack
-    except ImportError:
-        root = Path(__file__).resolve().parents[1]
-        if not (root / "tests" / "fakeslack").is_dir():
-            raise ConfigError(
-                "the demo runs from a source checkout (it uses tests/fakeslack): run `make demo`"
-            ) from None
-        sys.path.insert(0, str(root))
-        import tests.fakeslack as fakeslack
-    return fakeslack
-
-
 class Narrator:
     """Prints each person's view of Slack as the story moves on."""
 
     def __init__(self, console: Console, fake: FakeSlack, clock: ManualClock) -> None:
-        from tests.fakeslack import render
-
         self.render = render
         self.console = console
         self.fake = fake
@@ -173,13 +154,12 @@ this file is out of date.
 
 async def run_demo() -> str:
     """Tell the story on the console; returns the same story as Markdown (for the docs)."""
-    fakeslack = _load_fake()
     console = Console(width=100, highlight=False)
     logging.getLogger().setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="mentorbot-demo-") as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'demo.db'}"
         await upgrade(url)
-        fake = fakeslack.FakeSlack()
+        fake = FakeSlack()
         fake.add_workspace(TEAM, name="Acme", bot_token=TOKEN)
         for uid, (handle, name, tz, admin) in PEOPLE.items():
             fake.add_user(TEAM, uid, name=handle, real_name=name, tz=tz, is_admin=admin)
@@ -199,7 +179,7 @@ async def run_demo() -> str:
             async with httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=asgi), base_url="http://mentorbot.demo"
             ) as http:
-                sender = fakeslack.SlackSender(http, signing_secret=SECRET, fake=fake, team_id=TEAM)
+                sender = SlackSender(http, signing_secret=SECRET, fake=fake, team_id=TEAM)
                 story = Story(console, fake, sender, deps, clock)
                 await story.run()
                 return "\n\n".join([MARKDOWN_INTRO, *story.tell.markdown]).rstrip() + "\n"
@@ -753,8 +733,6 @@ class Story:
         self.tell.show(user)
 
     def last_post(self, channel: str, text: str) -> list[dict[str, Any]]:
-        from tests.fakeslack.blockkit import walk_text
-
         call = next(
             c
             for c in reversed(self.fake.calls_to("chat.postMessage", channel=channel))
@@ -763,8 +741,6 @@ class Story:
         return list(call.args["blocks"])
 
     def last_group_post(self, member: str, text: str) -> tuple[str, list[dict[str, Any]]]:
-        from tests.fakeslack.blockkit import walk_text
-
         call = next(
             c
             for c in reversed(self.fake.calls_to("chat.postMessage"))

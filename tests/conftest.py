@@ -21,11 +21,11 @@ from bot.clock import ManualClock
 from bot.config import Settings
 from bot.deps import Deps
 from bot.web import build_asgi
+from fakeslack import FakeSlack, SlackSender
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Base
 from tests.dbutil import scratch_database
-from tests.fakeslack import FakeSlack, SlackSender
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 TEAM = "T0001"

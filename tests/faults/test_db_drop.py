@@ -16,13 +16,13 @@ from sqlalchemy.engine import make_url
 
 from bot.clock import ManualClock
 from bot.deps import Deps
+from fakeslack import FakeSlack
 from scheduling import jobs
 from scheduling.api import schedule
 from scheduling.models import Delivery, DueWork, Status
 from scheduling.registry import JobContext, Registry
 from scheduling.runner import SweepScheduler, build_sweeper
 from tests.conftest import PEOPLE, TEAM
-from tests.fakeslack import FakeSlack
 
 ROWS = 60
 

@@ -26,12 +26,12 @@ from bot.config import Settings
 from bot.deps import Deps
 from bot.ids import Action
 from bot.web import build_asgi
+from fakeslack import FakeSlack, SlackSender
 from scheduling.models import DueWork, Status
 from scheduling.runner import build_sweeper, run_sweep
 from storage.db import Database
 from storage.enums import RelationshipStatus
 from tests.conftest import BOT_TOKEN, PEOPLE, SIGNING_SECRET, START, TEAM, _empty
-from tests.fakeslack import FakeSlack, SlackSender
 from tests.scenario.test_matching_flow import approved, intro_blocks, relationships
 from tests.scenario.test_meetings import book
 

@@ -15,10 +15,10 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
+from fakeslack import FakeSlack, SlackSender
 from storage.db import Database
 from tests.conftest import BOT_TOKEN, PEOPLE, SIGNING_SECRET, TEAM
 from tests.dbutil import _admin, scratch_database
-from tests.fakeslack import FakeSlack, SlackSender
 
 ROOT = Path(__file__).resolve().parents[2]
 

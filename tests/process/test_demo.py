@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -52,3 +53,64 @@ def test_the_demo_tells_the_story(tmp_path: Path) -> None:
     assert rendered.read_text(encoding="utf-8") == (ROOT / "docs" / "messages.md").read_text(
         encoding="utf-8"
     ), "docs/messages.md is out of date: run `make docs`"
+
+
+def test_the_demo_runs_from_the_built_wheel_outside_a_checkout(tmp_path: Path) -> None:
+    """`mentorbot demo` works where Mentorbot is pip-installed (or in the Docker image, which
+    installs the same wheel): the fake Slack it needs ships in the wheel, not in tests/."""
+    wheels, site = tmp_path / "wheels", tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "-w",
+            str(wheels),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (wheel,) = wheels.glob("mentorbot-*.whl")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "-t",
+            str(site),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    assert not (site / "tests").exists()
+    away = tmp_path / "elsewhere"
+    away.mkdir()
+    # The wheel's packages come first on the path; the dependencies come from this interpreter.
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import bot, sys; print(bot.__file__); sys.argv[1:] = ['demo'];"
+            " from bot.cli import main; main()",
+        ],
+        cwd=away,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith(str(site))
+    assert "source checkout" not in result.stdout + result.stderr
+    assert "have closed their mentoring" in " ".join(result.stdout.split())

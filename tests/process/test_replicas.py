@@ -27,12 +27,12 @@ import httpx
 import pytest
 from sqlalchemy import func, select, update
 
+from fakeslack import Call, FakeSlack, SlackSender, dm_channel_id
 from scheduling.api import schedule
 from scheduling.kinds import Kind
 from scheduling.models import Delivery, DueWork, Status
 from storage.db import Database
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, TEAM
-from tests.fakeslack import Call, FakeSlack, SlackSender, dm_channel_id
 from tests.process.test_cli import server_env, start_server, stop_server
 from tests.scenario.flows import MENTEE_VALUES, MENTOR_VALUES, create_program, enrol
 

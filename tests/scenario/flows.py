@@ -16,9 +16,9 @@ from bot.config import Settings
 from bot.deps import Deps
 from bot.ids import Callback
 from bot.web import build_asgi
+from fakeslack import Call, FakeSlack, SlackSender
 from storage.db import Database
 from tests.conftest import SIGNING_SECRET
-from tests.fakeslack import Call, FakeSlack, SlackSender
 
 PROGRAM_VALUES: dict[str, Any] = {
     "name": "Engineering mentoring",

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from bot.clock import ManualClock
 from bot.deps import Deps
 from bot.ids import Action, Callback
+from fakeslack import FakeSlack, SlackSender
 from storage.enums import ActionStatus, ActorRole, MeetingOutcome
 from storage.models import ActionItem, Agenda, MeetingNotes
-from tests.fakeslack import FakeSlack, SlackSender
 from tests.scenario.flows import open_modal
 from tests.scenario.test_goals import ephemeral
 from tests.scenario.test_matching_flow import accepted_pair, sweep, text_of

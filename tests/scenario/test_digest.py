@@ -11,11 +11,11 @@ from sqlalchemy import select
 from bot.clock import ManualClock
 from bot.deps import Deps
 from bot.ids import Action, Callback
+from fakeslack import FakeSlack, SlackSender
 from scheduling.kinds import Kind
 from scheduling.models import DueWork, Status
 from storage.enums import RelationshipStatus
 from storage.models import Program, Relationship, RelationshipHealth, User
-from tests.fakeslack import FakeSlack, SlackSender
 from tests.scenario.flows import open_modal
 from tests.scenario.test_capture import capture_prompt, held_meeting
 from tests.scenario.test_goals import ephemeral

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from bot.clock import ManualClock
 from bot.deps import Deps
 from bot.ids import Action, Callback
+from fakeslack import FakeSlack, SlackSender
 from storage.enums import ActorRole
 from storage.models import Alert, RelationshipHealth
-from tests.fakeslack import FakeSlack, SlackSender
 from tests.scenario.test_matching_flow import accepted_pair, sweep, text_of
 from tests.scenario.test_meetings import book, events, posts
 

@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from bot.ids import Action, Callback
+from fakeslack import FakeSlack, SlackSender
+from fakeslack.blockkit import walk_text
 from storage.db import Database
 from storage.enums import EnrolmentRole, EnrolmentStatus
 from storage.models import Enrolment, Program
-from tests.fakeslack import FakeSlack, SlackSender
-from tests.fakeslack.blockkit import walk_text
 from tests.scenario.flows import (
     MENTEE_VALUES,
     MENTOR_VALUES,

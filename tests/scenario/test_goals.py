@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from bot.deps import Deps
 from bot.ids import Action, Callback
+from fakeslack import FakeSlack, SlackSender
 from storage.enums import ActorRole, GoalStatus
 from storage.models import ActivityEvent, Goal
-from tests.fakeslack import FakeSlack, SlackSender
 from tests.scenario.flows import open_modal
 from tests.scenario.test_matching_flow import accepted_pair, sweep, text_of
 from tests.scenario.test_meetings import MONDAY_9, book, posts

@@ -12,12 +12,12 @@ from bot.clock import ManualClock
 from bot.deps import Deps
 from bot.enrolment import save_enrolment
 from bot.ids import Action, Callback
+from fakeslack import FakeSlack, SlackSender
+from fakeslack.blockkit import walk_text
 from scheduling.runner import build_sweeper
 from storage.db import Database
 from storage.enums import RelationshipStatus
 from storage.models import Agreement, Enrolment, MatchRun, Program, Relationship
-from tests.fakeslack import FakeSlack, SlackSender
-from tests.fakeslack.blockkit import walk_text
 from tests.scenario.flows import MENTEE_VALUES, MENTOR_VALUES, create_program, enrol
 from tests.service.helpers import mentee_draft, mentor_draft, person
 

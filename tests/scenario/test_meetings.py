@@ -12,9 +12,9 @@ from sqlalchemy import select
 from bot.clock import ManualClock
 from bot.deps import Deps
 from bot.ids import Action, Callback
+from fakeslack import FakeSlack, SlackSender
 from storage.enums import ActorRole, MeetingStatus
 from storage.models import ActivityEvent, Meeting
-from tests.fakeslack import FakeSlack, SlackSender
 from tests.scenario.test_matching_flow import accepted_pair, sweep, text_of
 
 MONDAY_9 = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)  # 09:00 in Lisbon, Mia's zone

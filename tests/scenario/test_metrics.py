@@ -11,9 +11,9 @@ import httpx
 
 from bot.deps import Deps
 from bot.ids import Action
+from fakeslack import FakeSlack, SlackSender
 from scheduling.kinds import Kind
 from scheduling.runner import build_sweeper, run_sweep
-from tests.fakeslack import FakeSlack, SlackSender
 from tests.service.helpers import mentee_with_a_nudge_due_now
 
 

@@ -12,11 +12,11 @@ from datetime import timedelta
 from sqlalchemy import select, text
 
 from bot.deps import Deps
+from fakeslack import FakeSlack, SlackSender
 from scheduling.api import schedule
 from scheduling.kinds import Kind
 from scheduling.models import Delivery, DueWork, Status
 from tests.conftest import SIGNING_SECRET
-from tests.fakeslack import FakeSlack, SlackSender
 from tests.scenario.flows import (
     OAUTH_CLIENT_ID,
     OAUTH_CLIENT_SECRET,

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import ManualClock
 from bot.deps import Deps
+from fakeslack import Call, FakeSlack, SlackSender
 from scheduling.api import cancel, reschedule, schedule
 from scheduling.delivery import ChannelPacer
 from scheduling.engine import Sweeper
@@ -21,7 +22,6 @@ from scheduling.models import Delivery, DueWork, Status
 from scheduling.registry import JobContext, Registry
 from scheduling.runner import build_sweeper
 from storage.db import Database
-from tests.fakeslack import Call, FakeSlack, SlackSender
 from tests.scenario.flows import MENTEE_VALUES, create_program, enrol
 
 

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from bot.clock import ManualClock
 from bot.deps import Deps
 from bot.ids import Action, Callback
+from fakeslack import FakeSlack, SlackSender
 from scheduling.models import DueWork, Status
 from storage.enums import ActorRole, RelationshipStatus
 from storage.models import ClosingSurvey, Relationship
-from tests.fakeslack import FakeSlack, SlackSender
 from tests.scenario.flows import open_modal
 from tests.scenario.test_matching_flow import accepted_pair, sweep, text_of
 from tests.scenario.test_meetings import events, posts

@@ -9,8 +9,8 @@ import logging
 import pytest
 
 from bot.ids import Callback
-from tests.fakeslack import FakeSlack, SlackSender
-from tests.fakeslack.blockkit import walk_text
+from fakeslack import FakeSlack, SlackSender
+from fakeslack.blockkit import walk_text
 from tests.scenario.flows import create_program
 
 

@@ -9,8 +9,8 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from bot.app import build_app
 from bot.config import Settings, Transport
 from bot.deps import Deps
+from fakeslack import FakeSlack
 from tests.conftest import BOT_TOKEN, TEAM
-from tests.fakeslack import FakeSlack
 
 
 async def test_slash_command_over_socket_mode(fake: FakeSlack, deps: Deps) -> None:

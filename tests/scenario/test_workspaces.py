@@ -12,10 +12,10 @@ from sqlalchemy import select
 
 from bot.deps import Deps
 from bot.ids import Action, Callback
+from fakeslack import FakeSlack, SlackSender
 from storage.enums import RelationshipStatus
 from storage.models import Program, Relationship
 from tests.conftest import SIGNING_SECRET
-from tests.fakeslack import FakeSlack, SlackSender
 from tests.scenario.flows import (
     MENTEE_VALUES,
     MENTOR_VALUES,

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 import scheduling.models  # noqa: F401  (its tables are counted too)
+from fakeslack import FakeSlack
 from storage.db import Database
 from storage.models import Base
-from tests.fakeslack import FakeSlack
 
 # Slack methods that change what somebody sees (or the workspace). Reads such as users.info
 # and conversations.info are allowed: the app may look people up before refusing them.

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from bot.clock import ManualClock
 from bot.deps import Deps
 from bot.ids import Action, Callback
+from fakeslack import FakeSlack, SlackSender
 from storage.enums import ActionStatus, ActorRole, GoalStatus, MeetingStatus, RelationshipStatus
 from storage.models import (
     ActionItem,
@@ -34,7 +35,6 @@ from storage.models import (
     Relationship,
     User,
 )
-from tests.fakeslack import FakeSlack, SlackSender
 from tests.scenario.test_matching_flow import accepted_pair
 from tests.security.helpers import settled, unchanged
 

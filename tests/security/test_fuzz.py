@@ -37,10 +37,10 @@ from bot.ids import (
 from bot.views import agreement, checkins, enrolment, goals, matching, meetings, programs
 from bot.views import settings as settings_view
 from bot.views.state import MAX_ID, FormState, as_id, private_metadata, whole
+from fakeslack import FakeSlack, SlackSender
+from fakeslack.server import dm_channel_id
 from handlers.payloads import ActionRequest, CommandRequest, ViewRequest
 from storage.enums import ActorRole
-from tests.fakeslack import FakeSlack, SlackSender
-from tests.fakeslack.server import dm_channel_id
 
 FUZZ = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

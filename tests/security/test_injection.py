@@ -13,7 +13,7 @@ from typing import Any
 from bot.clock import ManualClock
 from bot.deps import Deps
 from bot.ids import Action
-from tests.fakeslack import FakeSlack, SlackSender
+from fakeslack import FakeSlack, SlackSender
 from tests.scenario.flows import MENTEE_VALUES, MENTOR_VALUES, create_program, enrol
 from tests.scenario.test_capture import reply
 from tests.scenario.test_matching_flow import intro_blocks, review, sweep

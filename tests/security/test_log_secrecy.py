@@ -18,8 +18,8 @@ from bot.cli import _configure_logs
 from bot.config import Settings
 from bot.deps import Deps
 from bot.web import build_asgi
+from fakeslack import FakeSlack, SlackSender
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, TEAM
-from tests.fakeslack import FakeSlack, SlackSender
 from tests.scenario.flows import create_program
 
 MARKER = "zebra-quokka-4471"  # in everything people type below

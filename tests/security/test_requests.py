@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from bot.ids import Callback
+from fakeslack import FakeSlack, SlackSender
 from storage.db import Database
-from tests.fakeslack import FakeSlack, SlackSender
 from tests.scenario.flows import create_program, open_modal
 from tests.security.helpers import settled, unchanged
 

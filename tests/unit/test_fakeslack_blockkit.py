@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.fakeslack.blockkit import check_message, check_view, walk_text
+from fakeslack.blockkit import check_message, check_view, walk_text
 
 
 def plain(text: str) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from rich.console import Console, RenderableType
 from rich.text import Text
 
-from tests.fakeslack.render import (
+from fakeslack.render import (
     BOLD,
     BROADCAST,
     CODE,

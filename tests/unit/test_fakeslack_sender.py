@@ -16,7 +16,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tests.fakeslack import FakeSlack, SlackSender
+from fakeslack import FakeSlack, SlackSender
 
 SECRET = "s3cret-signing"
 TOKEN = "xoxb-T0001-fake"

@@ -20,7 +20,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tests.fakeslack import FakeSlack
+from fakeslack import FakeSlack
 from tests.unit.test_fakeslack_blockkit import MESSAGE_CASES, VIEW_CASES
 
 TEAM = "T0001"
@@ -680,7 +680,7 @@ def test_standalone_process() -> None:
         [
             sys.executable,
             "-m",
-            "tests.fakeslack",
+            "fakeslack",
             "--port",
             "0",
             "--team",

@@ -11,9 +11,9 @@ from bot import meetings as meeting_svc
 from bot.text import chunks, escape
 from bot.views import capture as capture_views
 from bot.views import meetings as meeting_views
+from fakeslack.blockkit import check_message, walk_text
 from storage.enums import ActionStatus, ActorRole, MeetingStatus, RelationshipStatus
 from storage.models import ActionItem, Agenda, Meeting, MeetingNotes, Relationship, User
-from tests.fakeslack.blockkit import check_message, walk_text
 
 # Every character escapes to five: the worst case for length.
 WORST = "&" * 7 + "<!channel> "

@@ -525,8 +525,9 @@ def check_message(blocks: list[dict[str, Any]] | None, text: str | None) -> list
     return c.errors
 
 
-def check_view(view: dict[str, Any]) -> list[str]:
-    """Errors in a modal or home tab view, pointed at from ``/view``; ``[]`` when valid."""
+def check_view(view: Any) -> list[str]:
+    """Errors in a modal or home tab view (whatever JSON a caller sent), pointed at from
+    ``/view``; ``[]`` when valid."""
     if not isinstance(view, dict):
         return ["must be an object [json-pointer:/view]"]
     kind = view.get("type")

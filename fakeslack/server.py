@@ -12,7 +12,7 @@ Three ways to run it:
 * in the test's own event loop: ``await fake.start()`` … ``await fake.stop()``;
 * in a daemon thread with its own loop, for sync code and subprocesses:
   ``fake.start_in_thread()`` … ``fake.stop_thread()``;
-* standalone: ``python -m tests.fakeslack --port 8999``.
+* standalone: ``python -m fakeslack --port 8999``.
 
 Point slack_sdk at it with ``AsyncWebClient(token=..., base_url=fake.base_url)``.
 """
@@ -41,7 +41,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import BodyPartReader, WSMsgType, web
 
-from tests.fakeslack.blockkit import check_message, check_view
+from fakeslack.blockkit import check_message, check_view
 
 TRIGGER_TTL = 3.0  # seconds a trigger_id can be exchanged for a modal, as on Slack
 VIEW_STACK_LIMIT = 3  # views.push beyond this many modals -> push_limit_reached

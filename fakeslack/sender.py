@@ -25,10 +25,10 @@ from urllib.parse import urlencode
 
 import httpx
 
-from tests.fakeslack.server import dm_channel_id
+from fakeslack.server import dm_channel_id
 
 if TYPE_CHECKING:
-    from tests.fakeslack.server import FakeSlack
+    from fakeslack.server import FakeSlack
 
 FORM = "application/x-www-form-urlencoded"
 LEGACY_TOKEN = "legacy-verification-token"  # Slack still sends it; Bolt ignores it

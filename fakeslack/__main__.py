@@ -1,6 +1,6 @@
 """Run the fake Slack on its own until Ctrl-C::
 
-    python -m tests.fakeslack --port 8999 --team T1 --bot-token xoxb-T1-fake \
+    python -m fakeslack --port 8999 --team T1 --bot-token xoxb-T1-fake \
         --user U1:alice:Europe/London:admin --channel C1:general:public
 
 Users are ``ID:NAME:TZ[:admin][:owner][:bot][:deleted]``; channels are
@@ -14,12 +14,12 @@ import argparse
 import asyncio
 import contextlib
 
-from tests.fakeslack.server import FakeSlack
+from fakeslack.server import FakeSlack
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m tests.fakeslack",
+        prog="python -m fakeslack",
         description="A fake Slack Web API for local runs of the app.",
     )
     parser.add_argument("--host", default="127.0.0.1")

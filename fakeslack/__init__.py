@@ -2,12 +2,12 @@
 
 ``FakeSlack`` (server.py) impersonates the Web API over real HTTP; ``SlackSender``
 (sender.py) plays Slack's side towards the app; ``blockkit`` holds the Block Kit limits both
-enforce. ``python -m tests.fakeslack`` runs the fake on its own.
+enforce. ``python -m fakeslack`` runs the fake on its own.
 """
 
-from tests.fakeslack.blockkit import check_message, check_view
-from tests.fakeslack.sender import SlackSender
-from tests.fakeslack.server import Call, FakeSlack, SlackError, Workspace, dm_channel_id
+from fakeslack.blockkit import check_message, check_view
+from fakeslack.sender import SlackSender
+from fakeslack.server import Call, FakeSlack, SlackError, Workspace, dm_channel_id
 
 __all__ = [
     "Call",
