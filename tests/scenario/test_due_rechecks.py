@@ -5,18 +5,28 @@ fake Slack shows what was (not) sent."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.deps import Deps
+from bot.ids import Action, Callback
 from fakeslack import FakeSlack, SlackSender
 from scheduling.kinds import Kind
 from scheduling.models import DueWork, Status
+from storage.enums import RelationshipStatus
+from tests.scenario.flows import MENTOR_VALUES, enrol
 from tests.scenario.test_matching_flow import (
     accepted_pair,
+    approved,
+    cohort,
+    intro_blocks,
+    relationships,
+    review,
     sweep,
+    text_of,
 )
 from tests.scenario.test_meetings import posts
 
@@ -32,7 +42,20 @@ async def ran(deps: Deps, kind: str) -> list[str]:
         return [str(r) for r in found.all()]
 
 
+async def accepted_by(deps: Deps, mentor: str) -> None:
+    """Wait until ``mentor`` has accepted (an action is handled after its ack)."""
+    deadline = asyncio.get_running_loop().time() + 5
+    while not any(
+        r.mentor.slack_user_id == mentor and r.status is RelationshipStatus.INITIATION
+        for r in await relationships(deps.db)
+    ):
+        assert asyncio.get_running_loop().time() < deadline, f"{mentor} never accepted"
+        await asyncio.sleep(0.01)
+
+
 PREPARE = "While you wait for your mentor"
+WAITLIST = "on the waiting list"
+NUDGE = "would like to hear how things are going"
 
 
 async def test_a_mentee_matched_and_accepted_on_the_day_she_joined_is_not_told_she_waits(
@@ -48,3 +71,61 @@ async def test_a_mentee_matched_and_accepted_on_the_day_she_joined_is_not_told_s
     assert not posts(fake, "UMIA", PREPARE)  # she has her mentor
     # The mentees still waiting for a mentor's answer, or for a match, still get it.
     assert posts(fake, "UKEN", PREPARE) and posts(fake, "UZOE", PREPARE)
+
+
+async def test_a_mentee_who_left_before_her_hours_gets_no_waiting_list_notice(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    # Monday 2 March, 12:00 UTC: 17:30 in Kolkata, after Zoe's hours. The matching round
+    # leaves her unmatched; her waiting-list notice waits for her morning.
+    clock.set(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    await cohort(sender, fake)
+    view = await review(sender, fake)
+    await sender.view_submission("UADMIN", view, {})
+    await sweep(deps)
+    assert not posts(fake, "UZOE", WAITLIST)
+    matched = {r.mentee.slack_user_id for r in await relationships(deps.db)}
+    assert "UZOE" not in matched
+    # She leaves the program that evening.
+    await sender.command("UZOE", "leave")
+    choices = await fake.wait_for("response_url", lambda c: "Leave" in str(c.args))
+    await sender.click("UZOE", Action.LEAVE, blocks=choices[-1].args["blocks"])
+    await fake.wait_for("response_url", lambda c: "You've left" in str(c.args))
+    # Tuesday, 09:30 in Kolkata: nothing tells her she is first in line for a mentor.
+    clock.set(datetime(2026, 3, 3, 4, 0, tzinfo=UTC))
+    await sweep(deps)
+    await sweep(deps)
+    assert await ran(deps, Kind.WAITLIST_NOTICE) == ["UZOE"]  # it came round, and
+    assert not posts(fake, "UZOE", WAITLIST)  # said nothing
+
+
+async def test_a_mentee_matched_again_overnight_is_not_told_she_is_back_in_the_pool(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    await approved(sender, fake, deps)  # Monday 09:00 UTC: Mia is introduced to Omar
+    # Monday 19:00 UTC, after Mia's hours in Lisbon: Omar declines. Her notice waits.
+    clock.set(datetime(2026, 3, 2, 19, 0, tzinfo=UTC))
+    channel, blocks = intro_blocks(fake, "UMIA")
+    await sender.click("UOMAR", Action.INTRO_DECLINE, blocks=blocks, channel_id=channel)
+    form = await fake.wait_for_view("UOMAR", callback_id=Callback.DECLINE_FORM)
+    await sender.view_submission("UOMAR", form, {"reason": "No time this quarter"})
+    await sweep(deps)
+    assert not posts(fake, "UMIA", "back in the pool")
+    # That evening a new SQL mentor joins, the manager matches again, and Nia accepts Mia.
+    fake.add_user("T0001", "UNIA", name="nia", real_name="Nia", tz="America/New_York")
+    await enrol(sender, fake, "UNIA", {**MENTOR_VALUES, "expertise": ["SQL"], "capacity": "2"})
+    view = await review(sender, fake)
+    await sender.view_submission("UADMIN", view, {})
+    await sweep(deps)
+    channel, blocks = intro_blocks(fake, "UNIA")
+    assert "<@UMIA>" in text_of(blocks)
+    await sender.click("UNIA", Action.INTRO_ACCEPT, blocks=blocks, channel_id=channel)
+    await accepted_by(deps, "UNIA")  # the click is acknowledged first, then handled
+    await sweep(deps)
+    # Tuesday 09:05 in Lisbon: both notices for Mia come round; only the true one is said.
+    clock.set(datetime(2026, 3, 3, 9, 5, tzinfo=UTC))
+    await sweep(deps)
+    await sweep(deps)
+    assert (await ran(deps, Kind.RELATIONSHIP_NOTICE)).count("UMIA") == 2
+    assert posts(fake, "UMIA", "Nia accepted")
+    assert not posts(fake, "UMIA", "back in the pool")
