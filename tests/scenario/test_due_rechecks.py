@@ -6,7 +6,7 @@ fake Slack shows what was (not) sent."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -29,6 +29,7 @@ from tests.scenario.test_matching_flow import (
     text_of,
 )
 from tests.scenario.test_meetings import posts
+from tests.scenario.test_separation import pair
 
 
 async def ran(deps: Deps, kind: str) -> list[str]:
@@ -97,6 +98,46 @@ async def test_a_mentee_who_left_before_her_hours_gets_no_waiting_list_notice(
     await sweep(deps)
     assert await ran(deps, Kind.WAITLIST_NOTICE) == ["UZOE"]  # it came round, and
     assert not posts(fake, "UZOE", WAITLIST)  # said nothing
+
+
+async def test_a_wrap_up_planned_for_the_old_end_says_nothing_after_an_extension(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    await accepted_pair(sender, fake, deps)
+    relationship = await pair(deps)
+    assert relationship.ends_at is not None
+    end = relationship.ends_at  # Tuesday 2 March 2027, 09:00 UTC
+    # Two weeks before, at 10:00 UTC: Mia (Lisbon) gets her wrap-up; for Omar it is 05:00 in
+    # New York, so his waits for his morning.
+    clock.set(end - timedelta(days=14) + timedelta(hours=1))
+    await sweep(deps)
+    [wrap_mia] = posts(fake, "UMIA", "Your mentoring with *Omar* ends")
+    assert not posts(fake, "UOMAR", "Your mentoring with *Mia* ends")
+    # She proposes two more months; Omar agrees from the request, before his hours.
+    await sender.click("UMIA", Action.SEP_EXTEND, blocks=wrap_mia.args["blocks"])
+    form = await fake.wait_for_view("UMIA", callback_id=Callback.EXTEND_FORM)
+    new_end = (end + timedelta(days=63)).date()
+    await sender.view_submission("UMIA", form, {"new_end": new_end.isoformat()})
+    await sweep(deps)
+    [request] = posts(fake, "UOMAR", "would like to keep going until")
+    await sender.click("UOMAR", Action.SEP_AGREE, blocks=request.args["blocks"])
+    await fake.wait_for("response_url", lambda c: "Extended" in str(c.args))
+    assert (await pair(deps)).status is RelationshipStatus.CULTIVATION
+    # 09:00 in New York: Omar's wrap-up for the old end comes round, and says nothing.
+    clock.set(end - timedelta(days=14) + timedelta(hours=5))
+    await sweep(deps)
+    await sweep(deps)
+    assert await ran(deps, Kind.WRAP_UP) == ["UMIA", "UOMAR"]
+    assert not posts(fake, "UOMAR", "Your mentoring with *Mia* ends")
+    assert (await pair(deps)).status is RelationshipStatus.CULTIVATION
+    # Two weeks before the new end, both are asked.
+    extended = await pair(deps)
+    assert extended.ends_at is not None and extended.ends_at.date() == new_end
+    clock.set(extended.ends_at - timedelta(days=14) + timedelta(hours=5))
+    await sweep(deps)
+    assert len(posts(fake, "UMIA", "Your mentoring with *Omar* ends")) == 2
+    assert len(posts(fake, "UOMAR", "Your mentoring with *Mia* ends")) == 1
+    assert (await pair(deps)).status is RelationshipStatus.SEPARATION
 
 
 async def test_a_mentee_matched_again_overnight_is_not_told_she_is_back_in_the_pool(
