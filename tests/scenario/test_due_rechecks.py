@@ -18,6 +18,7 @@ from scheduling.kinds import Kind
 from scheduling.models import DueWork, Status
 from storage.enums import RelationshipStatus
 from tests.scenario.flows import MENTOR_VALUES, enrol
+from tests.scenario.test_capture import capture_prompt, held_meeting, reply
 from tests.scenario.test_matching_flow import (
     accepted_pair,
     approved,
@@ -138,6 +139,25 @@ async def test_a_wrap_up_planned_for_the_old_end_says_nothing_after_an_extension
     assert len(posts(fake, "UMIA", "Your mentoring with *Omar* ends")) == 2
     assert len(posts(fake, "UOMAR", "Your mentoring with *Mia* ends")) == 1
     assert (await pair(deps)).status is RelationshipStatus.SEPARATION
+
+
+async def test_an_action_reminder_held_past_its_due_day_does_not_say_due_today(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    await held_meeting(sender, fake, deps, clock)  # Wednesday 4 March
+    prompt = await capture_prompt(fake, deps, clock)
+    await reply(sender, prompt, "- call Sam by Saturday", event_id="Ev0SATURDAY")
+    await fake.wait_for("chat.postMessage", lambda c: "understood" in str(c.args))
+    # Saturday is outside Mia's working days: her reminder waits for Monday.
+    clock.set(datetime(2026, 3, 7, 10, 0, tzinfo=UTC))
+    await sweep(deps)
+    assert not posts(fake, "UMIA", "Call Sam")
+    clock.set(datetime(2026, 3, 9, 9, 5, tzinfo=UTC))  # Monday, 09:05 in Lisbon
+    await sweep(deps)
+    [reminder] = posts(fake, "UMIA", "Call Sam")
+    said = text_of(reminder.args["blocks"]) + str(reminder.args["text"])
+    assert "Due today" not in said
+    assert "Due Sat 07 Mar and still open" in said
 
 
 async def test_a_mentee_matched_again_overnight_is_not_told_she_is_back_in_the_pool(
