@@ -19,6 +19,7 @@ from scheduling.models import DueWork, Status
 from storage.enums import RelationshipStatus
 from tests.scenario.flows import MENTOR_VALUES, enrol
 from tests.scenario.test_capture import capture_prompt, held_meeting, reply
+from tests.scenario.test_engagement import follow_up
 from tests.scenario.test_matching_flow import (
     accepted_pair,
     approved,
@@ -29,7 +30,7 @@ from tests.scenario.test_matching_flow import (
     sweep,
     text_of,
 )
-from tests.scenario.test_meetings import posts
+from tests.scenario.test_meetings import book, posts
 from tests.scenario.test_separation import pair
 
 
@@ -190,3 +191,28 @@ async def test_a_mentee_matched_again_overnight_is_not_told_she_is_back_in_the_p
     assert (await ran(deps, Kind.RELATIONSHIP_NOTICE)).count("UMIA") == 2
     assert posts(fake, "UMIA", "Nia accepted")
     assert not posts(fake, "UMIA", "back in the pool")
+
+
+async def test_a_follow_up_nudge_says_nothing_once_the_mentee_has_taken_the_initiative(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    await accepted_pair(sender, fake, deps)
+    # Tuesday 19:00 UTC: 14:00 for Omar, who follows up; after hours for Mia in Lisbon.
+    clock.set(datetime(2026, 3, 3, 19, 0, tzinfo=UTC))
+    await follow_up(sender, fake, "nudge Mia")
+    await sweep(deps)
+    assert not posts(fake, "UMIA", NUDGE)
+    # That evening she books their next meeting herself.
+    friday = datetime(2026, 3, 6, 10, 0, tzinfo=UTC)
+    await book(sender, fake, "UMIA", {"when": int(friday.timestamp()), "minutes": "30"})
+    await sweep(deps)
+    # Wednesday, 09:05 in Lisbon: the nudge comes round and has nothing left to ask.
+    clock.set(datetime(2026, 3, 4, 9, 5, tzinfo=UTC))
+    await sweep(deps)
+    assert await ran(deps, Kind.FOLLOW_UP_NUDGE) == ["UMIA"]
+    assert not posts(fake, "UMIA", NUDGE)
+    # A follow-up she hasn't answered is still passed on, in her hours.
+    clock.set(datetime(2026, 3, 5, 15, 0, tzinfo=UTC))
+    await follow_up(sender, fake, "nudge Mia")
+    await sweep(deps)
+    assert len(posts(fake, "UMIA", NUDGE)) == 1
