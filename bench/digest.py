@@ -312,7 +312,9 @@ async def run(kind: str, n: int) -> int:
                     async with db.transaction() as session:
                         program = await session.get(Program, program_id)
                         assert program is not None
-                        built = await digest.build(session, program, NOW)
+                        week = digest.week_ending_by(NOW, program.timezone)
+                        period = digest.whole_week(week, program.timezone)
+                        built = await digest.build(session, program, period, NOW)
                     blocks, overflow = digest_views.blocks(built)
                     timings.append(time.perf_counter() - t0)
                 queries = len(seen)

@@ -8,8 +8,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.signals import MENTEE_INITIATIVE
 from scheduling.api import schedule
 from scheduling.kinds import Kind
 from scheduling.models import Delivery
@@ -55,3 +57,21 @@ async def record(
         due_at=now,
         delivery=Delivery.IMMEDIATE,
     )
+
+
+async def mentee_took_initiative(
+    session: AsyncSession, *, relationship_id: int, since: datetime
+) -> bool:
+    """Whether the mentee took the initiative (booked, wrote an agenda, captured, answered…)
+    in the relationship at or after ``since``."""
+    found = await session.scalar(
+        select(ActivityEvent.id)
+        .where(
+            ActivityEvent.relationship_id == relationship_id,
+            ActivityEvent.actor_role == ActorRole.MENTEE,
+            ActivityEvent.kind.in_(MENTEE_INITIATIVE),
+            ActivityEvent.occurred_at >= since,
+        )
+        .limit(1)
+    )
+    return found is not None

@@ -712,16 +712,12 @@ class Story:
         """A plain-text reply in the thread of a DM the bot sent."""
         self.tell.say(f"{PEOPLE[user][1]} writes:\n    " + text.replace("\n", "\n    "))
         answered = len(self.fake.calls_to("chat.postMessage", thread_ts=prompt["ts"]))
-        await self.sender.event(
-            {
-                "type": "message",
-                "channel_type": "im",
-                "channel": prompt["channel"],
-                "user": user,
-                "text": text,
-                "ts": f"{self.clock.now().timestamp():.6f}",
-                "thread_ts": prompt["ts"],
-            }
+        await self.sender.message(  # as Slack delivers what she typed
+            user,
+            text,
+            channel_id=prompt["channel"],
+            thread_ts=prompt["ts"],
+            ts=f"{self.clock.now().timestamp():.6f}",
         )
         await self.fake.wait_for(
             "chat.postMessage",

@@ -23,7 +23,7 @@ from bot.health import LIVE
 from scheduling.api import cancel_where, schedule
 from scheduling.kinds import Kind
 from scheduling.models import Delivery
-from scheduling.windows import local_instant, zone
+from scheduling.windows import local_date, local_instant, zone
 from storage.enums import (
     ActionStatus,
     ActorRole,
@@ -86,12 +86,80 @@ class PairLine:
     ends_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class Period:
+    """The stretch a digest counts, in the program's time zone: a whole week from Monday
+    00:00 to the next Monday 00:00 (the planned digest's), or from this Monday 00:00 to now
+    (``/mentor digest``'s week so far). It is compared with the same stretch a week earlier.
+    Instants are UTC; the days are local."""
+
+    first_day: date  # the Monday it starts on
+    last_day: date  # the last day it covers (a Sunday for a whole week)
+    start: datetime
+    end: datetime  # exclusive
+    before_start: datetime  # the same stretch, a week earlier
+    before_end: datetime
+    days: float  # how long it is, in days (7 for a whole week, whatever the clocks do)
+    so_far: bool
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def week_ending_by(moment: datetime, tz: str) -> date:
+    """The Monday of the last whole week (Monday to Monday, in ``tz``) that has ended by
+    ``moment``: what a digest planned for ``moment`` covers."""
+    return monday_of(local_date(moment, tz)) - WEEK
+
+
+def whole_week(first_day: date, tz: str) -> Period:
+    """The week from Monday ``first_day`` 00:00 to the next Monday 00:00 in ``tz`` (167 or
+    169 hours across a daylight-saving change)."""
+    zone_ = zone(tz)
+    monday = monday_of(first_day)
+
+    def midnight(day: date) -> datetime:
+        return local_instant(day, time(0), zone_)
+
+    return Period(
+        first_day=monday,
+        last_day=monday + timedelta(days=6),
+        start=midnight(monday),
+        end=midnight(monday + WEEK),
+        before_start=midnight(monday - WEEK),
+        before_end=midnight(monday),
+        days=7.0,
+        so_far=False,
+    )
+
+
+def week_so_far(now: datetime, tz: str) -> Period:
+    """This week, from Monday 00:00 in ``tz`` up to ``now``; compared with last week up to
+    the same weekday and time."""
+    zone_ = zone(tz)
+    local = now.astimezone(zone_)
+    monday = monday_of(local.date())
+    start = local_instant(monday, time(0), zone_)
+    a_week_ago = local_instant(local.date() - WEEK, local.time().replace(tzinfo=None), zone_)
+    return Period(
+        first_day=monday,
+        last_day=local.date(),
+        start=start,
+        end=now,
+        before_start=local_instant(monday - WEEK, time(0), zone_),
+        before_end=a_week_ago,
+        days=(local.replace(tzinfo=None) - datetime.combine(monday, time(0))).total_seconds()
+        / 86400,
+        so_far=True,
+    )
+
+
 @dataclass
 class Digest:
     program_id: int
     program_name: str
-    start: datetime
-    end: datetime
+    period: Period
     active: int
     expected: float  # meetings the cadence implies for the week
     this: Week
@@ -104,9 +172,11 @@ class Digest:
     waiting: list[str]
 
 
-async def build(session: AsyncSession, program: Program, now: datetime) -> Digest:
-    """The digest for the seven days up to ``now`` (and the seven before, to compare)."""
-    start, before = now - WEEK, now - 2 * WEEK
+async def build(session: AsyncSession, program: Program, period: Period, now: datetime) -> Digest:
+    """The digest of ``period`` (and the same stretch a week earlier, to compare): what
+    happened in it is counted in it, whenever the digest is built; who is active, at risk,
+    ending or waiting is as of ``now``."""
+    start, end, before = period.start, period.end, period.before_start
     mentee, mentor = aliased(User), aliased(User)
     pairs = (
         await session.execute(
@@ -127,9 +197,11 @@ async def build(session: AsyncSession, program: Program, now: datetime) -> Diges
     weeks = {0: Week(), 1: Week()}
 
     def week_of(moment: datetime | None) -> Week | None:
-        if moment is None or moment >= now or moment < before:
+        if moment is None:
             return None
-        return weeks[0] if moment >= start else weeks[1]
+        if start <= moment < end:
+            return weeks[0]
+        return weeks[1] if before <= moment < period.before_end else None
 
     meetings = (
         await session.execute(
@@ -141,7 +213,7 @@ async def build(session: AsyncSession, program: Program, now: datetime) -> Diges
                 Relationship.program_id == program.id,
                 Meeting.status == MeetingStatus.HELD,
                 Meeting.starts_at >= before,
-                Meeting.starts_at < now,
+                Meeting.starts_at < end,
             )
         )
     ).all()
@@ -248,10 +320,9 @@ async def build(session: AsyncSession, program: Program, now: datetime) -> Diges
     return Digest(
         program_id=program.id,
         program_name=program.name,
-        start=start,
-        end=now,
+        period=period,
         active=len(pairs),
-        expected=round(len(pairs) * 7 / program.cadence.days, 1),
+        expected=round(len(pairs) * period.days / program.cadence.days, 1),
         this=weeks[0],
         last=weeks[1],
         overdue=int(overdue or 0),
@@ -495,4 +566,17 @@ async def plan(session: AsyncSession, now: datetime, program: Program) -> None:
         program_id=program.id,
         due_at=at,
         delivery=Delivery.IMMEDIATE,
+        # The week it reports on, fixed now: a digest that goes out late still covers it.
+        payload={"week": week_ending_by(at, program.timezone).isoformat()},
     )
+
+
+def planned_period(payload: dict[str, Any], due_at: datetime, program: Program) -> Period:
+    """The week a planned digest covers: the one its payload names (a Monday), or for a row
+    planned without one, the last whole week before it was due."""
+    raw = payload.get("week")
+    try:
+        first_day = date.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        first_day = None
+    return whole_week(first_day or week_ending_by(due_at, program.timezone), program.timezone)

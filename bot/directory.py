@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.clock import Clock
 from bot.errors import NotFound
 from bot.slackapi import slack_error_code
+from bot.text import from_slack, mentioned_users
 from storage.db import Database
 from storage.models import User
 from storage.repositories import users as user_repo
@@ -70,3 +71,23 @@ async def lookup_user(
     profile = profile_from_slack(team_id, response["user"])
     async with db.transaction() as session:
         return await user_repo.save_profile(session=session, profile=profile, now=now)
+
+
+MAX_NAMED = 10  # mentions in one message whose names are looked up; the rest read "@someone"
+
+
+async def typed_text(
+    *, db: Database, client: AsyncWebClient, clock: Clock, team_id: str, slack_text: str
+) -> str:
+    """What a person typed in a message, from its text as Slack delivers it (see
+    :func:`bot.text.from_slack`), with the people they mentioned named."""
+    names: dict[str, str] = {}
+    for user_id in mentioned_users(slack_text)[:MAX_NAMED]:
+        try:
+            user = await lookup_user(
+                db=db, client=client, clock=clock, team_id=team_id, user_id=user_id
+            )
+        except (NotFound, SlackApiError):
+            continue  # not someone Slack can tell us about: "@someone"
+        names[user_id] = user.display
+    return from_slack(slack_text, names)

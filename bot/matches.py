@@ -369,6 +369,12 @@ async def _waitlist(
         )
 
 
+def in_the_pool(enrolment: Enrolment) -> bool:
+    """Whether the person is still waiting to be matched: on the waiting list (a round left
+    them out, or their mentor declined or never answered) and still in the program."""
+    return enrolment.waitlisted_at is not None and enrolment.status is EnrolmentStatus.ACTIVE
+
+
 async def waitlist_position(*, session: AsyncSession, enrolment: Enrolment) -> int:
     """1-based place on the program's waiting list (first come, first served)."""
     if enrolment.waitlisted_at is None:

@@ -20,7 +20,7 @@ from bot import activity
 from bot.clock import Clock
 from bot.errors import Conflict, InvalidInput
 from bot.relationships import membership
-from bot.wrapup import plan_wrap_up
+from bot.wrapup import WRAP_UP_LEAD, plan_wrap_up
 from scheduling.api import cancel_where, schedule
 from scheduling.kinds import Kind
 from scheduling.models import Delivery
@@ -56,7 +56,11 @@ F_NEW_END, F_REASON, F_OUTCOME, F_GOALS, F_RECOMMEND, F_THANKS = (
 async def enter_separation(
     session: AsyncSession, now: datetime, relationship: Relationship
 ) -> bool:
-    """The wrap-up has come: the relationship moves to its separation stage."""
+    """The wrap-up has come: the relationship moves to its separation stage. Not when the
+    wrap-up was planned for an end date that has moved since (an extension agreed while it
+    waited for someone's working hours): the new end has its own."""
+    if relationship.ends_at is None or now < relationship.ends_at - WRAP_UP_LEAD:
+        return False
     if relationship.status not in (RelationshipStatus.INITIATION, RelationshipStatus.CULTIVATION):
         return relationship.status is RelationshipStatus.SEPARATION
     relationship.status = RelationshipStatus.SEPARATION

@@ -1,24 +1,92 @@
-"""Safe text for Slack.
+"""Safe text for Slack, both ways.
 
-Anything a user typed is escaped before it is placed in mrkdwn, so an agenda that contains
-``<!channel>``, ``<@U123>`` or ``<https://evil|click>`` shows those characters instead of
-pinging a channel or hiding a link. Slack only needs ``&``, ``<`` and ``>`` escaped; we also
-break the bare broadcast keywords, which some clients still highlight.
+On the way in, a message's text is in Slack's markup: what a person typed with ``&``, ``<``
+and ``>`` sent as ``&amp;``, ``&lt;`` and ``&gt;``, and the mentions, channels and links they
+picked sent as control sequences (``<@U123>``, ``<!channel>``, ``<#C1|general>``,
+``<https://x|label>``). :func:`from_slack` reads that once into plain words ("@Sam",
+"@channel", "#general", "label (https://x)"): what the person saw as they typed, and what we
+store. Modal inputs arrive as typed already and are never decoded.
+
+On the way out, anything a user typed is escaped once with :func:`escape` before it is placed
+in mrkdwn, so text that contains ``<!channel>``, ``<@U123>`` or ``<https://evil|click>`` shows
+those characters instead of pinging a channel or hiding a link. A typed mention is stored as
+"@name" and stays text: an ``@`` that starts a word gets a zero-width space after it, so no
+client (nor a ``link_names`` parse) can turn "@channel" or "@Sam" into a ping, while people
+still read "@channel" and "@Sam".
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
-_BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+# An @ that starts a word ("@Sam" after a space or a line break), or any @ before a broadcast
+# keyword ("(@here").
+_AT = re.compile(r"(?<!\S)@(?=\w)|@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
 _ZWSP = "\u200b"
 ELLIPSIS = "…"
+# Slack's message markup: a control sequence, or one of the three entities it encodes.
+_MARKUP = re.compile(r"<([^<>]*)>|&(amp|lt|gt);")
+_ENTITY = re.compile(r"&(amp|lt|gt);")
+_DECODED = {"amp": "&", "lt": "<", "gt": ">"}
+_BROADCASTS = {"channel": "@channel", "group": "@channel", "here": "@here", "everyone": "@everyone"}
+_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 
 
 def escape(text: str) -> str:
-    """Escape user text for a mrkdwn field."""
+    """Escape user text for a mrkdwn field (the one way user text goes out)."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _BROADCAST.sub(lambda m: "@" + _ZWSP + m.group(1), escaped)
+    return _AT.sub("@" + _ZWSP, escaped)
+
+
+def _entities(text: str) -> str:
+    return _ENTITY.sub(lambda m: _DECODED[m.group(1)], text)
+
+
+def mentioned_users(slack_text: str) -> list[str]:
+    """The user ids a message mentions (``<@U123>``), each once, in order."""
+    found: dict[str, None] = {}
+    for m in _MARKUP.finditer(slack_text):
+        target = (m.group(1) or "").partition("|")[0]
+        if target.startswith("@") and _USER_ID.fullmatch(target[1:]):
+            found[target[1:]] = None
+    return list(found)
+
+
+def from_slack(slack_text: str, names: Mapping[str, str] | None = None) -> str:
+    """What a person typed, from a message's text as Slack delivers it: the three entities
+    decoded once, and each control sequence read as the words the person saw. A user
+    mention becomes "@" and their name from ``names`` (by user id), else the sequence's own
+    label, else "@someone"."""
+    known = names or {}
+
+    def read(m: re.Match[str]) -> str:
+        if m.group(2):
+            return _DECODED[m.group(2)]
+        return _readable(m.group(1), known)
+
+    return _MARKUP.sub(read, slack_text)
+
+
+def _readable(body: str, names: Mapping[str, str]) -> str:
+    """One control sequence (without its angle brackets) as plain words."""
+    target, _, label = body.partition("|")
+    target, label = _entities(target), _entities(label).strip()
+    sigil, rest = target[:1], target[1:]
+    if sigil == "@":
+        return "@" + (names.get(rest) or label.lstrip("@") or "someone")
+    if sigil == "#":
+        return "#" + (label.lstrip("#") or "channel")
+    if sigil == "!":
+        word = rest.partition("^")[0]
+        if word in _BROADCASTS:
+            return _BROADCASTS[word]
+        if word == "subteam":
+            return "@" + (label.lstrip("@") or "group")
+        return label or word  # a date's fallback text, or an unknown command's name
+    if not label or label == target or label == target.partition(":")[2].lstrip("/"):
+        return label or target  # a bare link, "example.com" or a mailto address as typed
+    return f"{label} ({target})"
 
 
 def truncate(text: str, limit: int) -> str:

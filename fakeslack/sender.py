@@ -2,6 +2,11 @@
 and interactivity payloads, JSON event callbacks, each signed with
 ``X-Slack-Signature: v0=HMAC-SHA256(signing_secret, "v0:{timestamp}:{body}")``.
 
+Text a person types reaches the app as Slack sends it: ``message`` (a message event) and
+``command`` (a slash command) encode ``&``, ``<`` and ``>`` as ``&amp;``, ``&lt;`` and
+``&gt;``; in a message, what the composer turns into a mention or a link becomes Slack's
+control sequence (see :func:`slack_markup`). Modal inputs carry what was typed, unencoded.
+
 ``view_submission`` fills a modal the way a person does: starting from the view the app
 opened (as ``FakeSlack.open_view`` returns it), with values for some fields; the rest are sent
 empty, as a person who skipped them would send them. It refuses to pick an option the view
@@ -65,6 +70,65 @@ _FORMATS = {
     "datepicker": re.compile(r"\d{4}-\d{2}-\d{2}"),
     "timepicker": re.compile(r"\d{2}:\d{2}"),
 }
+
+
+# What the composer and Slack's server make of typed text: a link made with the formatting
+# bar ("[label](url)" here), a bare URL, an "@name" or "#name" picked from autocomplete.
+_TYPED = re.compile(
+    r"\[(?P<label>[^\]\n]+)\]\((?P<target>[a-z][a-z0-9+.-]*:[^\s()<>|]+)\)"
+    r"|(?P<url>https?://[^\s<>]+?)(?=[.,;:!?)\]]*(?:\s|$))"
+    r"|(?<!\w)@(?P<at>\w(?:[\w.-]*\w)?)"
+    r"|(?<!\w)#(?P<channel>\w(?:[\w-]*\w)?)",
+    re.IGNORECASE,
+)
+_BROADCASTS = ("channel", "here", "everyone")
+
+
+def _entities(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_markup(
+    typed: str,
+    *,
+    users: dict[str, str] | None = None,
+    channels: dict[str, str] | None = None,
+    groups: dict[str, str] | None = None,
+) -> str:
+    """A message's ``text`` as Slack delivers it when a person types ``typed``: ``&``, ``<``
+    and ``>`` become ``&amp;``, ``&lt;`` and ``&gt;``; "@channel", "@here" and "@everyone"
+    become ``<!channel>``…; "@name" of a person in ``users`` (name -> user id) becomes
+    ``<@U…>``, of a user group in ``groups`` (handle -> id) ``<!subteam^S…>``; "#name" of
+    a channel in ``channels`` (name -> id) becomes ``<#C…|name>``; a bare URL becomes
+    ``<url>`` and a link made with the formatting bar, written ``[label](url)``,
+    ``<url|label>``. Anything else "@…" or "#…" stays the text it was."""
+    people, rooms, teams = users or {}, channels or {}, groups or {}
+    out: list[str] = []
+    pos = 0
+    for m in _TYPED.finditer(typed):
+        if m.group("label"):
+            token = f"<{_entities(m.group('target'))}|{_entities(m.group('label'))}>"
+        elif m.group("url"):
+            token = f"<{_entities(m.group('url'))}>"
+        elif m.group("at"):
+            word = m.group("at")
+            if word.lower() in _BROADCASTS:
+                token = f"<!{word.lower()}>"
+            elif word in people:
+                token = f"<@{people[word]}>"
+            elif word in teams:
+                token = f"<!subteam^{teams[word]}>"
+            else:
+                continue
+        elif m.group("channel") in rooms:
+            token = f"<#{rooms[m.group('channel')]}|{m.group('channel')}>"
+        else:
+            continue
+        out.append(_entities(typed[pos : m.start()]))
+        out.append(token)
+        pos = m.end()
+    out.append(_entities(typed[pos:]))
+    return "".join(out)
 
 
 class SlackSender:
@@ -167,7 +231,9 @@ class SlackSender:
         channel_id: str | None = None,
         team_id: str | None = None,
     ) -> httpx.Response:
-        """A slash command typed by ``user_id`` (in their DM with the app by default)."""
+        """A slash command typed by ``user_id`` (in their DM with the app by default), with
+        ``text`` as Slack sends it: ``&``, ``<`` and ``>`` encoded, and (as the manifest
+        doesn't ask Slack to escape them) mentions and channels left as typed."""
         team = team_id or self.team_id
         channel = channel_id or dm_channel_id(user_id)
         form = {
@@ -179,7 +245,7 @@ class SlackSender:
             "user_id": user_id,
             "user_name": self._user(user_id, team)["name"],
             "command": command,
-            "text": text,
+            "text": _entities(text),
             "api_app_id": self.api_app_id,
             "is_enterprise_install": "false",
             "response_url": self._response_url(),
@@ -365,6 +431,51 @@ class SlackSender:
         return await self.post_raw(
             json.dumps(envelope).encode(), content_type="application/json", headers=headers
         )
+
+    def markup(self, typed: str, *, team_id: str | None = None, **groups: str) -> str:
+        """``typed`` as Slack would deliver it in a message in this workspace (see
+        :func:`slack_markup`): the fake's people by name and channels by name;
+        ``groups`` maps user-group handles to their ids."""
+        team = team_id or self.team_id
+        users: dict[str, str] = {}
+        channels: dict[str, str] = {}
+        if self.fake is not None and team in self.fake.workspaces:
+            ws = self.fake.workspaces[team]
+            users = {str(u["name"]): uid for uid, u in ws.users.items()}
+            channels = {str(c["name"]): cid for cid, c in ws.channels.items() if c.get("name")}
+        return slack_markup(typed, users=users, channels=channels, groups=groups)
+
+    async def message(
+        self,
+        user_id: str,
+        typed: str,
+        *,
+        channel_id: str | None = None,
+        thread_ts: str | None = None,
+        ts: str | None = None,
+        team_id: str | None = None,
+        event_id: str | None = None,
+        retry_num: int | None = None,
+        groups: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        """A ``message`` event: ``user_id`` typed ``typed`` in ``channel_id`` (their DM with
+        the app by default), in the thread of ``thread_ts`` if given. The event's text is
+        what Slack makes of the typing (see :meth:`markup`)."""
+        team = team_id or self.team_id
+        channel = channel_id or dm_channel_id(user_id)
+        event: dict[str, Any] = {
+            "type": "message",
+            "channel": channel,
+            "channel_type": "im" if channel.startswith("D") else "channel",
+            "user": user_id,
+            "team": team,
+            "text": self.markup(typed, team_id=team, **(groups or {})),
+            "ts": ts or f"{self.now():.6f}",
+            "client_msg_id": str(uuid.uuid4()),
+        }
+        if thread_ts is not None:
+            event["thread_ts"] = thread_ts
+        return await self.event(event, team_id=team, event_id=event_id, retry_num=retry_num)
 
     # ------------------------------------------------------------------ modal state
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.errors import NotFound
+from bot.text import from_slack
 from bot.views.state import FormState, as_id, private_metadata
 
 
@@ -47,7 +48,8 @@ class CommandRequest:
             team_id=_str(body.get("team_id")),
             user_id=_str(body.get("user_id")),
             channel_id=_str(body.get("channel_id")),
-            text=" ".join(_str(body.get("text")).split()),
+            # Slack sends a command's text with &, < and > encoded: read it once.
+            text=" ".join(from_slack(_str(body.get("text"))).split()),
             trigger_id=_str(body.get("trigger_id")),
         )
 

@@ -331,12 +331,21 @@ def outcome_noted(meeting: Meeting, outcome: MeetingOutcome, *, first: bool) -> 
     ]
 
 
-def action_due(item: ActionItem) -> list[Block]:
+def action_due_text(item: ActionItem, *, today: date) -> str:
+    if item.due_on is None or item.due_on >= today:
+        return "Due today"
+    return f"Due {_day(item.due_on)} and still open"
+
+
+def action_due(item: ActionItem, *, today: date) -> list[Block]:
+    """The owner's reminder, on the day it is due (in their own time zone), or later when
+    their working hours or a pause held it past that day."""
     pair = item.pair
     other = pair.mentee if item.owner_role is ActorRole.MENTOR else pair.mentor
+    due = action_due_text(item, today=today)
     return [
         ui.section(
-            f":alarm_clock: Due today, agreed with *{escape(other.display)}*:\n"
+            f":alarm_clock: {due}, agreed with *{escape(other.display)}*:\n"
             f">{escape_truncated(item.text, 300)}"
         ),
         ui.actions(ui.button("Done", Action.ACTION_DONE, value=str(item.id), style="primary")),

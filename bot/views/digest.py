@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_sdk.models.blocks import Block
 
-from bot.digest import Digest, PairLine, Week
+from bot.digest import Digest, PairLine, Period, Week
 from bot.text import escape, escape_truncated, mention
 from bot.views import common as ui
 
@@ -49,14 +49,24 @@ def _list(title: str, lines: list[PairLine], *, reasons: bool = True) -> tuple[l
     return section, max(more, 0)
 
 
+def covers(p: Period) -> str:
+    """What the numbers cover, in the program's own days."""
+    if p.so_far:
+        return (
+            f"This week so far, {p.first_day:%a %d %b} to {p.last_day:%a %d %b %Y} · changes "
+            "on the same days of last week in brackets"
+        )
+    days = f"{p.first_day:%a %d %b} to {p.last_day:%a %d %b %Y}"
+    return f"{days} · changes on the week before in brackets"
+
+
 def blocks(d: Digest) -> tuple[list[Block], bool]:
     """The digest's blocks, and whether the full lists must go along as a CSV."""
     t, w = d.this, d.last
     out: list[Block] = [
         ui.header(f"Weekly digest · {d.program_name}"),
         ui.context(
-            f"{d.start:%a %d %b} to {d.end:%a %d %b %Y} · changes on the week before in "
-            "brackets · counts and signals only: agendas and notes stay with the pairs"
+            f"{covers(d.period)} · counts and signals only: agendas and notes stay with the pairs"
         ),
         ui.fields_section(
             [

@@ -369,7 +369,9 @@ async def _digest(
         program = await program_svc.require_manager(
             session=session, actor=actor, program_id=program_id
         )
-        built = await digest_svc.build(session, program, deps.clock.now())
+        now = deps.clock.now()
+        period = digest_svc.week_so_far(now, program.timezone)
+        built = await digest_svc.build(session, program, period, now)
     blocks, overflow = digest_views.blocks(built)
     await respond(
         text=f"Digest · {escape(built.program_name)}",

@@ -9,6 +9,7 @@ from slack_bolt.async_app import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import inbox
+from bot.directory import typed_text
 from bot.errors import InvalidInput, MentorbotError
 from bot.views.capture import understood
 from bot.views.meetings import agenda_received
@@ -29,6 +30,14 @@ async def direct_message(
         deps = deps_of(context)
         team_id = str(body.get("team_id") or context.team_id or "")
         actor = await acting_user(deps, client, team_id=team_id, user_id=user_id)
+        # Slack's markup read once into what she typed; escaped once when it is shown.
+        typed = await typed_text(
+            db=deps.db,
+            client=client,
+            clock=deps.clock,
+            team_id=team_id,
+            slack_text=str(event.get("text") or ""),
+        )
         try:
             async with deps.db.transaction() as session:
                 if not await inbox.first_time(
@@ -44,7 +53,7 @@ async def direct_message(
                     actor=actor,
                     channel_id=channel,
                     thread_ts=str(thread),
-                    text=str(event.get("text") or ""),
+                    text=typed,
                 )
                 if answered is not None and answered.kind == "agenda":
                     blocks = agenda_received(answered.meeting)

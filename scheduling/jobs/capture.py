@@ -12,6 +12,7 @@ from bot import capture as svc
 from bot.views import capture as views
 from scheduling.models import DueWork
 from scheduling.registry import JobContext, delivered_to
+from scheduling.windows import local_date
 from storage.enums import ActionStatus, ActorRole, MeetingStatus
 from storage.models import ActionItem, DmPrompt, Meeting, MeetingNotes
 from storage.upsert import insert
@@ -148,7 +149,13 @@ async def due(ctx: JobContext) -> None:
     if item is None:
         return
     owner = svc.owner_of(item.pair, item)
-    ctx.dm(owner.slack_user_id, text="An action is due today", blocks=views.action_due(item))
+    # Said as of the owner's today: the reminder may have waited past the due day.
+    today = local_date(ctx.clock.now(), owner.tz)
+    ctx.dm(
+        owner.slack_user_id,
+        text=views.action_due_text(item, today=today),
+        blocks=views.action_due(item, today=today),
+    )
 
 
 async def overdue(ctx: JobContext) -> None:

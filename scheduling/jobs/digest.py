@@ -17,7 +17,9 @@ async def weekly(ctx: JobContext) -> None:
     if program is None or program.team_id != ctx.work.team_id or program.archived_at:
         return
     now = ctx.clock.now()
-    built = await digest.build(ctx.session, program, now)
+    # The week it was planned for, even when it goes out late.
+    period = digest.planned_period(ctx.work.payload, ctx.work.due_at, program)
+    built = await digest.build(ctx.session, program, period, now)
     blocks, overflow = views.blocks(built)
     channel = program.digest_channel_id
     if channel:
@@ -25,7 +27,7 @@ async def weekly(ctx: JobContext) -> None:
         if overflow:
             ctx.upload(
                 channel,
-                filename=f"digest-{now.date().isoformat()}.csv",
+                filename=f"digest-{period.first_day.isoformat()}.csv",
                 content=digest.csv_of(
                     built.at_risk + built.attention + built.stalled + built.ending
                 ),

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import checkins, health
+from bot import activity, checkins, health
 from bot import signals as sig
 from bot.text import escape
 from bot.views import alerts as views
@@ -91,6 +91,10 @@ async def follow_up(ctx: JobContext) -> None:
     relationship = await ctx.relationship()
     if relationship is None or relationship.status not in health.LIVE:
         return
+    if await activity.mentee_took_initiative(
+        ctx.session, relationship_id=relationship.id, since=ctx.work.created_at
+    ):
+        return  # she booked, wrote or answered before her hours came round: nothing to ask
     ctx.dm(
         relationship.mentee.slack_user_id,
         text=f"{escape(relationship.mentor.display)} would like to hear how things are going",

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import relationships as relationship_svc
-from bot.matches import waitlist_position
+from bot.matches import in_the_pool, waitlist_position
 from bot.text import escape
 from bot.views import intro
 from scheduling.models import DueWork
@@ -117,6 +117,10 @@ async def _tell_mentee(ctx: JobContext, relationship: Relationship, event: str) 
     if relationship.mentee_enrolment_id is not None:
         enrolment = await ctx.session.get(Enrolment, relationship.mentee_enrolment_id)
         if enrolment is not None:
+            if not in_the_pool(enrolment):
+                # Matched again (or gone) while this waited for her hours: "you're back in
+                # the pool" is no longer true, and the new introduction says what is.
+                return
             position = await waitlist_position(session=ctx.session, enrolment=enrolment)
     blocks = (
         intro.declined_for_mentee(relationship, position)
@@ -143,8 +147,8 @@ async def waitlist(ctx: JobContext) -> None:
     enrolment = await ctx.session.get(Enrolment, int(ctx.work.payload.get("enrolment_id", 0)))
     if enrolment is None or enrolment.team_id != ctx.work.team_id:
         return
-    if enrolment.waitlisted_at is None:
-        return  # matched since
+    if not in_the_pool(enrolment):
+        return  # matched since, or left the program
     position = await waitlist_position(session=ctx.session, enrolment=enrolment)
     ctx.dm(
         enrolment.user.slack_user_id,

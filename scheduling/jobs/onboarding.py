@@ -6,6 +6,7 @@ from bot.views.nudges import prepare_for_mentoring
 from scheduling.registry import JobContext
 from storage.enums import EnrolmentStatus
 from storage.repositories import enrolments as enrolment_repo
+from storage.repositories import relationships as rel_repo
 
 
 async def mentee_prepare(ctx: JobContext) -> None:
@@ -14,10 +15,15 @@ async def mentee_prepare(ctx: JobContext) -> None:
     enrolment = await enrolment_repo.get(
         session=ctx.session, team_id=work.team_id, enrolment_id=enrolment_id
     )
-    # Only if they are still waiting as a mentee; otherwise there is nothing to say.
+    # Only if they are still waiting as a mentee, as of now (the nudge was planned a day
+    # ago: since then they may have left, or been matched and accepted); else say nothing.
     if enrolment is None or enrolment.status is not EnrolmentStatus.ACTIVE:
         return
     if not enrolment.role.mentees:
+        return
+    if await rel_repo.has_had_a_mentor(
+        session=ctx.session, team_id=work.team_id, enrolment_id=enrolment.id
+    ):
         return
     ctx.dm(
         enrolment.user.slack_user_id,

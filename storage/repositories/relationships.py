@@ -34,6 +34,21 @@ async def for_user(
     return (await session.scalars(stmt.order_by(Relationship.id))).all()
 
 
+async def has_had_a_mentor(*, session: AsyncSession, team_id: str, enrolment_id: int) -> bool:
+    """Whether a mentor ever accepted the mentee of this enrolment: she is no longer waiting
+    for one."""
+    found = await session.scalar(
+        select(Relationship.id)
+        .where(
+            Relationship.team_id == team_id,
+            Relationship.mentee_enrolment_id == enrolment_id,
+            Relationship.accepted_at.is_not(None),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 async def pairs_in_program(
     *, session: AsyncSession, team_id: str, program_id: int
 ) -> set[tuple[int, int]]:

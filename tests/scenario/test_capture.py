@@ -56,16 +56,12 @@ async def notes_and_actions(deps: Deps) -> tuple[list[MeetingNotes], list[Action
 async def reply(
     sender: SlackSender, prompt: Any, text: str, *, event_id: str, retry: int | None = None
 ) -> None:
-    response = await sender.event(
-        {
-            "type": "message",
-            "channel_type": "im",
-            "channel": prompt.response["channel"],
-            "user": "UMIA",
-            "text": text,
-            "ts": "1772640000.000200",
-            "thread_ts": prompt.response["ts"],
-        },
+    response = await sender.message(
+        "UMIA",
+        text,
+        channel_id=prompt.response["channel"],
+        thread_ts=prompt.response["ts"],
+        ts="1772640000.000200",
         event_id=event_id,
         retry_num=retry,
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.clock import ManualClock
 from bot.deps import Deps
@@ -19,8 +19,8 @@ from storage.models import Program, Relationship, RelationshipHealth, User
 from tests.scenario.flows import open_modal
 from tests.scenario.test_capture import capture_prompt, held_meeting
 from tests.scenario.test_goals import ephemeral
-from tests.scenario.test_matching_flow import sweep, text_of
-from tests.scenario.test_meetings import posts
+from tests.scenario.test_matching_flow import accepted_pair, sweep, text_of
+from tests.scenario.test_meetings import book, posts
 
 MONDAY_9_LONDON = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)
 
@@ -171,3 +171,111 @@ async def test_the_program_chooses_the_digest_day_and_time(
     clock.set(datetime(2026, 3, 11, 10, 30, tzinfo=UTC))  # Wednesday 10:30 in London
     await sweep(deps)
     assert len(posts(fake, "CLEADS", "Weekly digest")) == 1
+
+
+def _held(text: str) -> str:
+    """The digest's "Meetings held" figure, as shown."""
+    return text.split("*Meetings held*\n", 1)[1].split("\n", 1)[0]
+
+
+async def _meetings_held_at(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock, *starts: datetime
+) -> None:
+    """Book a meeting at each of ``starts`` now, then sweep just after each start (so it is
+    held), without sweeping at any other instant."""
+    for at in starts:
+        await book(sender, fake, "UMIA", {"when": int(at.timestamp()), "minutes": "30"})
+    await sweep(deps)
+    for at in starts:
+        clock.set(at + timedelta(minutes=1))
+        await sweep(deps)
+
+
+async def test_a_late_digest_reports_its_planned_week_and_on_demand_says_so_far(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    await accepted_pair(sender, fake, deps)  # Monday 2 March, 09:00
+    # Two meetings in the week of Monday 2 March, one on Monday 9 March before 09:00.
+    await _meetings_held_at(
+        sender,
+        fake,
+        deps,
+        clock,
+        datetime(2026, 3, 2, 12, 0, tzinfo=UTC),
+        datetime(2026, 3, 2, 15, 0, tzinfo=UTC),
+        datetime(2026, 3, 9, 7, 30, tzinfo=UTC),
+    )
+    assert posts(fake, "CLEADS", "Weekly digest") == []
+    # The digest planned for Monday 09:00 goes out on Tuesday (the scheduler was down).
+    clock.set(datetime(2026, 3, 10, 10, 0, tzinfo=UTC))
+    await sweep(deps)
+    [digest] = posts(fake, "CLEADS", "Weekly digest")
+    text = text_of(digest.args["blocks"])
+    assert "Mon 02 Mar to Sun 08 Mar 2026 · changes on the week before" in text
+    assert _held(text) == "2 of ~0.5 expected (+2)"  # Monday 9 March is next week's
+    # Next week's digest is planned for Monday 16 March, for the week of the 9th.
+    async with deps.db.transaction() as s:
+        [pending] = (
+            await s.scalars(
+                select(DueWork).where(
+                    DueWork.kind == Kind.DIGEST_WEEKLY, DueWork.status == Status.PENDING
+                )
+            )
+        ).all()
+    assert pending.due_at == datetime(2026, 3, 16, 9, 0, tzinfo=UTC)
+    assert pending.payload == {"week": "2026-03-09"}
+
+    # On demand on Wednesday: this week so far, against the same days of last week.
+    clock.set(datetime(2026, 3, 11, 12, 0, tzinfo=UTC))
+    shown = text_of((await ephemeral(sender, fake, "UADMIN", "digest"))["blocks"])
+    assert "This week so far, Mon 09 Mar to Wed 11 Mar 2026 · changes on the same days" in shown
+    assert _held(shown) == "1 of ~0.2 expected (-1)"
+
+
+async def test_the_digest_week_follows_the_programs_clock_across_daylight_saving(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    # London moves to summer time on Sunday 29 March 2026: that week runs from Monday 23
+    # March 00:00 GMT to Monday 30 March 00:00 BST (Sunday 23:00 UTC), 167 hours.
+    await accepted_pair(sender, fake, deps)
+    await _meetings_held_at(
+        sender,
+        fake,
+        deps,
+        clock,
+        datetime(2026, 3, 23, 0, 30, tzinfo=UTC),  # Monday 00:30 GMT: in the week
+        datetime(2026, 3, 29, 23, 30, tzinfo=UTC),  # Monday 30 March 00:30 BST: the next
+    )
+    # The digest planned for Monday 30 March 09:00 BST goes out on Tuesday.
+    clock.set(datetime(2026, 3, 31, 10, 0, tzinfo=UTC))
+    await sweep(deps)
+    digest = posts(fake, "CLEADS", "Weekly digest")[-1]
+    text = text_of(digest.args["blocks"])
+    assert "Mon 23 Mar to Sun 29 Mar 2026 · changes on the week before" in text
+    assert _held(text) == "1 of ~0.5 expected (+1)"
+    async with deps.db.transaction() as s:
+        [pending] = (
+            await s.scalars(
+                select(DueWork).where(
+                    DueWork.kind == Kind.DIGEST_WEEKLY, DueWork.status == Status.PENDING
+                )
+            )
+        ).all()
+    assert pending.due_at == datetime(2026, 4, 6, 8, 0, tzinfo=UTC)  # 09:00 BST
+    assert pending.payload == {"week": "2026-03-30"}
+
+
+async def test_a_digest_planned_before_weeks_were_named_reports_the_week_before_it_was_due(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    await accepted_pair(sender, fake, deps)
+    await _meetings_held_at(sender, fake, deps, clock, datetime(2026, 3, 4, 14, 0, tzinfo=UTC))
+    async with deps.db.transaction() as s:  # as a row planned by an older version holds it
+        await s.execute(
+            update(DueWork).where(DueWork.kind == Kind.DIGEST_WEEKLY).values(payload={})
+        )
+    clock.set(datetime(2026, 3, 10, 16, 0, tzinfo=UTC))  # due Monday 9 March, sent Tuesday
+    await sweep(deps)
+    [digest] = posts(fake, "CLEADS", "Weekly digest")
+    text = text_of(digest.args["blocks"])
+    assert "Mon 02 Mar to Sun 08 Mar 2026" in text and _held(text) == "1 of ~0.5 expected (+1)"

@@ -344,6 +344,33 @@ async def test_event_envelope_and_retries() -> None:
     assert retry.headers["X-Slack-Retry-Reason"] == "timeout"
 
 
+async def test_typed_text_is_encoded_as_slack_delivers_it() -> None:
+    fake = FakeSlack()
+    fake.add_workspace("T0001")
+    fake.add_user("T0001", "UOMAR", name="omar", real_name="Omar Q")
+    fake.add_channel("T0001", "CLEADS", "leads")
+    recorder = Recorder()
+    s = sender(recorder, fake)
+    typed = (
+        "R&D <risky> @omar @channel @Here @everyone @nobody #leads #nowhere a@b.com "
+        "see https://x.example/a?b=1&c=2. or [the plan](https://wiki.example/p) @design"
+    )
+    await s.message("UMIA", typed, thread_ts="1.000100", event_id="Ev9", groups={"design": "S1"})
+    await s.command("UMIA", "join R&D <risky> @omar")
+    event = json.loads(recorder.requests[0].content)["event"]
+    assert event["text"] == (
+        "R&amp;D &lt;risky&gt; <@UOMAR> <!channel> <!here> <!everyone> @nobody "
+        "<#CLEADS|leads> #nowhere a@b.com see <https://x.example/a?b=1&amp;c=2>. or "
+        "<https://wiki.example/p|the plan> <!subteam^S1>"
+    )
+    assert event["type"] == "message" and event["channel_type"] == "im"
+    assert event["channel"] == "DMIA" and event["user"] == "UMIA"
+    assert event["thread_ts"] == "1.000100" and event["ts"]
+    # A command's text is encoded too; mentions stay as typed (the manifest doesn't escape).
+    form = {k: v[0] for k, v in parse_qs(recorder.requests[1].content.decode()).items()}
+    assert form["text"] == "join R&amp;D &lt;risky&gt; @omar"
+
+
 # ---------------------------------------------------------------------- view state
 
 

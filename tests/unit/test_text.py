@@ -1,7 +1,15 @@
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from bot.text import escape, escape_truncated, human_list, mention, truncate
+from bot.text import (
+    escape,
+    escape_truncated,
+    from_slack,
+    human_list,
+    mention,
+    mentioned_users,
+    truncate,
+)
 
 
 def test_escape_neutralises_broadcasts_mentions_and_links() -> None:
@@ -12,6 +20,35 @@ def test_escape_neutralises_broadcasts_mentions_and_links() -> None:
     assert "&lt;@U123&gt;" in out
     assert "&amp;" in out
     assert "@here" not in out and "@Everyone" not in out
+
+
+def test_escape_keeps_typed_mentions_readable_and_inert() -> None:
+    out = escape("ask @Sam (@here) me@example.com\n@channel")
+    assert out == "ask @\u200bSam (@\u200bhere) me@example.com\n@\u200bchannel"
+
+
+def test_from_slack_reads_slacks_markup_once_into_what_was_typed() -> None:
+    slack = (
+        "claims &amp; &lt;risky&gt; &amp;lt; <@UAA1> <@UBB2|bob> <@UCC3> <!channel> <!here|here> "
+        "<!everyone> <!subteam^S1|@design> <!subteam^S2> <#C1|general> <#C2> "
+        "<https://x.example/a?b=1&amp;c=2> <https://x.example|the &lt;plan&gt;> "
+        "<http://example.com|example.com> <mailto:a@b.co|a@b.co> <!date^1^{date}|Mon 1 Jan>"
+    )
+    assert mentioned_users(slack) == ["UAA1", "UBB2", "UCC3"]
+    assert from_slack(slack, {"UAA1": "Sam Jones"}) == (
+        "claims & <risky> &lt; @Sam Jones @bob @someone @channel @here @everyone @design "
+        "@group #general #channel https://x.example/a?b=1&c=2 "
+        "the <plan> (https://x.example) example.com a@b.co Mon 1 Jan"
+    )
+    assert from_slack("plain words") == "plain words"
+
+
+@given(st.text())
+def test_typed_text_survives_slacks_encoding_and_our_escape(typed: str) -> None:
+    assume("\u200b" not in typed)
+    slack = typed.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert from_slack(slack) == typed
+    assert escape(from_slack(slack)).replace("\u200b", "") == slack
 
 
 @given(st.text())
