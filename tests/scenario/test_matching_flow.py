@@ -529,6 +529,37 @@ async def test_a_large_program_pages_through_the_review(
     assert all(c.ok for c in fake.calls if c.method.startswith("views."))
 
 
+async def test_a_program_of_alike_people_matches_everyone(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    # 150 mentees and 150 mentors with one place each, all alike to the scorer: more mentors
+    # than a mentee's pruned candidates, so only a solution priced over every pair (not the
+    # same few mentors every mentee shortlists) matches everyone.
+    await create_program(sender, fake)
+    async with deps.db.transaction() as s:
+        program = await s.scalar(select(Program))
+        assert program is not None
+        for n in range(150):
+            mentee = await person(s, clock, f"UE{n:03d}")
+            await save_enrolment(
+                session=s,
+                clock=clock,
+                user=mentee,
+                draft=mentee_draft(program.id, skills_to_develop=("SQL",)),
+            )
+            mentor = await person(s, clock, f"UM{n:03d}")
+            await save_enrolment(
+                session=s,
+                clock=clock,
+                user=mentor,
+                draft=mentor_draft(program.id, expertise=("SQL",), capacity=1),
+            )
+    view = await review(sender, fake)
+    text = text_of(view["blocks"])
+    assert "*150 pairs* for 150 mentees" in text and "*0 unmatched*" in text
+    assert "fully booked" not in text
+
+
 async def test_without_a_digest_channel_the_managers_hear_of_a_decline_by_dm(
     sender: SlackSender, fake: FakeSlack, deps: Deps
 ) -> None:
