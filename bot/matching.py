@@ -418,6 +418,7 @@ class _Block:
     score: NDArray[np.float32]
     shares: NDArray[np.bool_]  # at least one wanted skill in common
     in_range: NDArray[np.bool_]  # working hours overlap enough
+    set_aside: NDArray[np.int64]  # per mentee: pairs allowed but for the manager's drop
 
 
 def _score_block(model: _Model, rows: slice) -> _Block:
@@ -432,11 +433,17 @@ def _score_block(model: _Model, rows: slice) -> _Block:
     ok &= mo.manager[j] != me.user[i]
     if model.rules.require_shared_skill:
         ok &= shares
-    start = rows.start or 0
-    for a, b in model.previous | model.forbidden:
-        if start <= a < (rows.stop or 0):
+    start, stop = rows.start or 0, rows.stop or 0
+    for a, b in model.previous:
+        if start <= a < stop:
             ok[a - start, b] = False
-    return _Block(rows, np.where(ok, fit.score, -1.0).astype(np.float32), shares, in_range)
+    set_aside = np.zeros(len(ok), dtype=np.int64)
+    for a, b in model.forbidden:
+        if start <= a < stop and ok[a - start, b]:
+            set_aside[a - start] += 1
+            ok[a - start, b] = False
+    score = np.where(ok, fit.score, -1.0).astype(np.float32)
+    return _Block(rows, score, shares, in_range, set_aside)
 
 
 def _blocks(model: _Model) -> Iterable[_Block]:
@@ -910,6 +917,7 @@ class _Stats:
         self.offer = np.zeros(n, dtype=np.int64)
         self.offer_in_range = np.zeros(n, dtype=np.int64)
         self.allowed = np.zeros(n, dtype=np.int64)
+        self.set_aside = np.zeros(n, dtype=np.int64)
         self.scored = False
 
     def add(self, block: _Block) -> None:
@@ -917,6 +925,7 @@ class _Stats:
         self.offer[rows] = block.shares.sum(axis=1)
         self.offer_in_range[rows] = (block.shares & block.in_range).sum(axis=1)
         self.allowed[rows] = (block.score >= 0).sum(axis=1)
+        self.set_aside[rows] = block.set_aside
 
 
 def _why_unmatched(
@@ -930,23 +939,26 @@ def _why_unmatched(
     wanted = ", ".join(sorted(display.get(s, s) for s in model.wanted[i])) or "your skills"
     if m == 0:
         reason = "no mentor in the program has a free place yet"
-    elif stats.offer[i] == 0:
-        reason = f"no mentor with a free place offers {wanted} yet"
-    elif stats.offer_in_range[i] == 0:
-        reason = f"no mentor with capacity in your time-zone range offers {wanted}"
-    elif stats.allowed[i] == 0:
-        reason = (
-            "the mentors who share your skills were your mentor before, or manage you or you them"
-        )
-    elif open_ == 0:
-        reason = f"every {'other ' if got else ''}mentor who shares your skills is fully booked"
-    else:
+    elif open_:
         # An optimal solution leaves a free allowed mentor unused only on a board, where a
         # further mentor from a department already on it costs more than the pair is worth.
         reason = (
             "the mentors who share your skills and still have a free place are from "
             "a department already on your board"
         )
+    elif stats.offer[i] == 0:
+        reason = f"no mentor with a free place offers {wanted} yet"
+    elif stats.offer_in_range[i] == 0:
+        reason = f"no mentor with capacity in your time-zone range offers {wanted}"
+    elif stats.allowed[i] == 0 and stats.set_aside[i]:
+        reason = "the program's managers set aside the pairs proposed for you"
+    elif stats.allowed[i] == 0:
+        reason = (
+            "the mentors who share your skills were your mentor before, or manage you or you them"
+        )
+    else:
+        # Every allowed mentor is full, or already on this mentee's board.
+        reason = f"every {'other ' if got else ''}mentor who shares your skills is fully booked"
     if got:
         reason = f"found {got} of {k} mentors: {reason}"
     return Unmatched(mentee=mentee.key, reason=reason, missing=missing)

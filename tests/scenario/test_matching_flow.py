@@ -110,13 +110,13 @@ async def test_review_shows_pairs_reasons_and_the_unmatched(
     assert view["submit"]["text"] == "Approve all"
 
 
-async def test_drop_lock_and_resolve(sender: SlackSender, fake: FakeSlack, db: Database) -> None:
-    await cohort(sender, fake)
+async def drop_and_resolve(sender: SlackSender, fake: FakeSlack, name: str) -> dict[str, Any]:
+    """Drop the pair of the mentee called ``name`` in the review, re-solve; the new review."""
     view = await review(sender, fake)
     menu = next(
         b["accessory"]
         for b in view["blocks"]
-        if b.get("accessory", {}).get("type") == "overflow" and "Mia" in text_of([b])
+        if b.get("accessory", {}).get("type") == "overflow" and name in text_of([b])
     )
     drop = next(o for o in menu["options"] if o["value"].endswith(":drop"))
     before = len(fake.calls_to("views.update"))
@@ -138,8 +138,25 @@ async def test_drop_lock_and_resolve(sender: SlackSender, fake: FakeSlack, db: D
     await fake.wait_for("views.update", count=before + 3)
     resolved = fake.open_view("UADMIN")
     assert resolved is not None
+    return resolved
+
+
+async def test_drop_lock_and_resolve(sender: SlackSender, fake: FakeSlack, db: Database) -> None:
+    await cohort(sender, fake)
+    resolved = await drop_and_resolve(sender, fake, "Mia")
     text = text_of(resolved["blocks"])
     assert "Mia* → *Omar" not in text and "1 pair" in text
+
+
+async def test_a_mentee_whose_pair_was_dropped_is_told_so(
+    sender: SlackSender, fake: FakeSlack, db: Database
+) -> None:
+    # Omar is the only mentor with SQL in Mia's hours: once the manager drops that pair,
+    # she is not matched, and the reason must not say he was her mentor or manager.
+    await cohort(sender, fake)
+    resolved = await drop_and_resolve(sender, fake, "Mia")
+    text = text_of(resolved["blocks"])
+    assert "Mia: the program's managers set aside the pairs proposed for you" in text
 
 
 async def test_a_forged_review_action_is_refused(
