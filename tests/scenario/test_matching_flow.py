@@ -492,14 +492,22 @@ async def test_csv_download(sender: SlackSender, fake: FakeSlack, deps: Deps) ->
     assert "Mia,Omar" in content and "Zoe,,,unmatched" in content
 
 
-async def test_a_large_program_pages_through_the_review(
-    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+async def sql_program(
+    sender: SlackSender,
+    fake: FakeSlack,
+    deps: Deps,
+    clock: ManualClock,
+    *,
+    mentees: int,
+    mentors: int,
+    capacity: int,
 ) -> None:
+    """A program of alike people: mentees UE000… who want SQL, mentors UM000… who offer it."""
     await create_program(sender, fake)
     async with deps.db.transaction() as s:
         program = await s.scalar(select(Program))
         assert program is not None
-        for n in range(40):
+        for n in range(mentees):
             user = await person(s, clock, f"UE{n:03d}")
             await save_enrolment(
                 session=s,
@@ -507,14 +515,20 @@ async def test_a_large_program_pages_through_the_review(
                 user=user,
                 draft=mentee_draft(program.id, skills_to_develop=("SQL",)),
             )
-        for n in range(17):
+        for n in range(mentors):
             user = await person(s, clock, f"UM{n:03d}")
             await save_enrolment(
                 session=s,
                 clock=clock,
                 user=user,
-                draft=mentor_draft(program.id, expertise=("SQL",), capacity=2),
+                draft=mentor_draft(program.id, expertise=("SQL",), capacity=capacity),
             )
+
+
+async def test_a_large_program_pages_through_the_review(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    await sql_program(sender, fake, deps, clock, mentees=40, mentors=17, capacity=2)
     view = await review(sender, fake)
     text = text_of(view["blocks"])
     assert "*34 pairs* for 34 mentees" in text and "*6 unmatched*" in text
@@ -552,25 +566,7 @@ async def test_a_program_of_alike_people_matches_everyone(
     # 150 mentees and 150 mentors with one place each, all alike to the scorer: more mentors
     # than a mentee's pruned candidates, so only a solution priced over every pair (not the
     # same few mentors every mentee shortlists) matches everyone.
-    await create_program(sender, fake)
-    async with deps.db.transaction() as s:
-        program = await s.scalar(select(Program))
-        assert program is not None
-        for n in range(150):
-            mentee = await person(s, clock, f"UE{n:03d}")
-            await save_enrolment(
-                session=s,
-                clock=clock,
-                user=mentee,
-                draft=mentee_draft(program.id, skills_to_develop=("SQL",)),
-            )
-            mentor = await person(s, clock, f"UM{n:03d}")
-            await save_enrolment(
-                session=s,
-                clock=clock,
-                user=mentor,
-                draft=mentor_draft(program.id, expertise=("SQL",), capacity=1),
-            )
+    await sql_program(sender, fake, deps, clock, mentees=150, mentors=150, capacity=1)
     view = await review(sender, fake)
     text = text_of(view["blocks"])
     assert "*150 pairs* for 150 mentees" in text and "*0 unmatched*" in text
