@@ -10,7 +10,8 @@ How a proposal is made:
    mentor's current role fits the mentee's target role, how much more senior the mentor is,
    whether the department preference is met, and how many working hours they share.
    Scoring is vectorised with NumPy over bitsets, so a 10,000 × 2,500 program is 25 M pairs
-   scored in chunks, never held in memory at once.
+   scored in chunks; only each pair's value in the flow's units (2 bytes) is kept for the
+   pricing passes, up to ``CACHE_PAIRS`` pairs (beyond, each pass scores again).
 2. **Hard constraints** remove pairs outright: the same person, the mentee's own manager (or
    the mentor's), a pair from an earlier relationship, a pair the manager dropped, working
    hours that overlap less than the program's minimum, and (by default) no shared skill.
@@ -19,8 +20,11 @@ How a proposal is made:
    → sink (the mentor's free capacity), with a bypass so nobody is forced into a bad pair.
    It maximises the total score over the whole program at once. For a board, a second mentor
    from the same department costs a penalty, so boards prefer different departments.
-   Each mentee's best ``candidates_per_mentee`` mentors, plus each mentor's best mentees, are
-   the flow's arcs; ``exact`` uses every feasible pair instead (for tests and benchmarks).
+   The flow starts from each mentee's best ``candidates_per_mentee`` mentors plus each
+   mentor's best mentees; then every other pair is priced with the flow's LP duals, and any
+   pair that would raise the total joins the flow, which is solved again, until none would.
+   That is a certificate: the result is optimal over every allowed pair, however alike the
+   people are (docs/matching.md explains why).
 4. **Explain**: every pair carries its reasons in plain words, and every mentee left out
    carries the reason, e.g. "no mentor with capacity in your time-zone range offers SQL".
 """
@@ -28,7 +32,7 @@ How a proposal is made:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -49,7 +53,10 @@ FULL_OVERLAP_HOURS = 6.0  # this much shared time a day scores the time-zone par
 BOARD_SAME_DEPARTMENT_PENALTY = 10.0  # score points, for each extra board mentor from one dept
 PAIR_BONUS = 0.01  # points: an allowed pair that scores 0 still beats leaving someone out
 CHUNK_PAIRS = 2_000_000  # pairs scored at once (about 8 MB per float32 matrix)
-MENTOR_SIDE_CANDIDATES = 8
+MENTOR_SIDE_CANDIDATES = 64
+IMPROVING_PER_MENTEE = 5  # arcs a pricing pass adds per mentee
+IMPROVING_PER_MENTOR = 32  # and per mentor
+CACHE_PAIRS = 60_000_000  # up to this many pairs, values are kept between pricing passes
 _SENIORITY_FIT = np.array([0.0, 0.0, 0.7, 1.0, 0.9, 0.7, 0.5, 0.4, 0.4], dtype=np.float32)
 # index = clip(mentor level - mentee level, -1, 7) + 1: less or equally senior fits nothing;
 # one or two levels more is the sweet spot; far more senior is fine but less relatable.
@@ -356,12 +363,51 @@ def _build(
     )
 
 
-def _popcount_and(a: NDArray[np.uint64], b: NDArray[np.uint64]) -> NDArray[np.float32]:
-    """|a_i ∩ b_j| for every row pair: (len(a), len(b))."""
-    out = np.zeros((a.shape[0], b.shape[0]), dtype=np.uint16)
+def _popcount_and(
+    a: NDArray[np.uint64], i: NDArray[np.intp], b: NDArray[np.uint64], j: NDArray[np.intp]
+) -> NDArray[np.float32]:
+    """|a_i ∩ b_j| for the row indices ``i`` and ``j`` broadcast together."""
+    out = np.zeros(np.broadcast_shapes(i.shape, j.shape), dtype=np.uint16)
     for word in range(a.shape[1]):
-        out += np.bitwise_count(a[:, word, None] & b[None, :, word]).astype(np.uint16)
+        out += np.bitwise_count(a[i, word] & b[j, word]).astype(np.uint16)
     return out.astype(np.float32)
+
+
+@dataclass
+class _Fit:
+    """Scores of mentees ``i`` against mentors ``j`` (index arrays broadcast together: a
+    column and a row for a block, two equal vectors for a list of pairs), before any hard
+    constraint, with what the constraints and reasons need."""
+
+    score: NDArray[np.float32]  # 0–100
+    shared: NDArray[np.float32]  # wanted skills the mentor offers
+    hours: NDArray[np.float32]  # shared working hours a day
+
+
+def _fit(model: _Model, i: NDArray[np.intp], j: NDArray[np.intp]) -> _Fit:
+    me, mo = model.mentees, model.mentors
+    w = model.rules.weights.vector()
+
+    shared = _popcount_and(me.skills, i, mo.skills, j)
+    skill_fit = shared / model.wanted_count[i]
+    role_fit = _popcount_and(me.roles, i, mo.roles, j) / model.role_count[i]
+    delta = mo.seniority[j].astype(np.int32) - me.seniority[i]
+    seniority_fit = _SENIORITY_FIT[np.clip(delta, -1, 7) + 1]
+    d_me, d_mo = me.department[i], mo.department[j]
+    same = d_me == d_mo
+    known = (d_me >= 0) & (d_mo >= 0)
+    pref = model.preference[i]
+    dept_fit = np.where(
+        known,
+        np.where(pref == 2, 1.0, np.where(pref == 1, same, ~same)).astype(np.float32),
+        np.float32(0.5),
+    )
+    hours = model.overlap[me.profile[i], mo.profile[j]]
+    tz_fit = np.minimum(hours / FULL_OVERLAP_HOURS, 1.0)
+    score = 100 * (
+        w[0] * skill_fit + w[1] * role_fit + w[2] * seniority_fit + w[3] * dept_fit + w[4] * tz_fit
+    )
+    return _Fit(score.astype(np.float32), shared, hours)
 
 
 @dataclass
@@ -372,44 +418,32 @@ class _Block:
     score: NDArray[np.float32]
     shares: NDArray[np.bool_]  # at least one wanted skill in common
     in_range: NDArray[np.bool_]  # working hours overlap enough
+    set_aside: NDArray[np.int64]  # per mentee: pairs allowed but for the manager's drop
 
 
 def _score_block(model: _Model, rows: slice) -> _Block:
     me, mo = model.mentees, model.mentors
-    w = model.rules.weights.vector()
-
-    shared = _popcount_and(me.skills[rows], mo.skills)
-    skill_fit = shared / model.wanted_count[rows, None]
-    role_fit = _popcount_and(me.roles[rows], mo.roles) / model.role_count[rows, None]
-    delta = mo.seniority[None, :].astype(np.int32) - me.seniority[rows, None]
-    seniority_fit = _SENIORITY_FIT[np.clip(delta, -1, 7) + 1]
-    d_me, d_mo = me.department[rows, None], mo.department[None, :]
-    same = d_me == d_mo
-    known = (d_me >= 0) & (d_mo >= 0)
-    pref = model.preference[rows, None]
-    dept_fit = np.where(
-        known,
-        np.where(pref == 2, 1.0, np.where(pref == 1, same, ~same)).astype(np.float32),
-        np.float32(0.5),
-    )
-    hours = model.overlap[me.profile[rows, None], mo.profile[None, :]]
-    tz_fit = np.minimum(hours / FULL_OVERLAP_HOURS, 1.0)
-    score = 100 * (
-        w[0] * skill_fit + w[1] * role_fit + w[2] * seniority_fit + w[3] * dept_fit + w[4] * tz_fit
-    )
-
-    shares = (shared > 0) | ~model.wants[rows, None]
-    in_range = hours >= model.rules.min_overlap_hours - 1e-6
-    ok = in_range & (me.user[rows, None] != mo.user[None, :])
-    ok &= me.manager[rows, None] != mo.user[None, :]
-    ok &= mo.manager[None, :] != me.user[rows, None]
+    i = np.arange(len(me.people))[rows, None]
+    j = np.arange(len(mo.people))[None, :]
+    fit = _fit(model, i, j)
+    shares = (fit.shared > 0) | ~model.wants[i]
+    in_range = fit.hours >= model.rules.min_overlap_hours - 1e-6
+    ok = in_range & (me.user[i] != mo.user[j])
+    ok &= me.manager[i] != mo.user[j]
+    ok &= mo.manager[j] != me.user[i]
     if model.rules.require_shared_skill:
         ok &= shares
-    start = rows.start or 0
-    for i, j in model.previous | model.forbidden:
-        if start <= i < (rows.stop or 0):
-            ok[i - start, j] = False
-    return _Block(rows, np.where(ok, score, -1.0).astype(np.float32), shares, in_range)
+    start, stop = rows.start or 0, rows.stop or 0
+    for a, b in model.previous:
+        if start <= a < stop:
+            ok[a - start, b] = False
+    set_aside = np.zeros(len(ok), dtype=np.int64)
+    for a, b in model.forbidden:
+        if start <= a < stop and ok[a - start, b]:
+            set_aside[a - start] += 1
+            ok[a - start, b] = False
+    score = np.where(ok, fit.score, -1.0).astype(np.float32)
+    return _Block(rows, score, shares, in_range, set_aside)
 
 
 def _blocks(model: _Model) -> Iterable[_Block]:
@@ -424,8 +458,8 @@ def _blocks(model: _Model) -> Iterable[_Block]:
 
 def score(mentee: Person, mentor: Person, rules: Rules) -> float:
     """The pair's score (0–100), whether or not it is allowed."""
-    model = _build([mentee], [mentor], _lenient(rules), (), ())
-    return float(_score_block(model, slice(0, 1)).score[0, 0])
+    zero = np.zeros(1, dtype=np.intp)
+    return float(_fit(_build([mentee], [mentor], rules, (), ()), zero, zero).score[0])
 
 
 def feasible(
@@ -439,20 +473,28 @@ def feasible(
     return bool(_score_block(model, slice(0, 1)).score[0, 0] >= 0)
 
 
-def _lenient(rules: Rules) -> Rules:
-    return Rules(
-        weights=rules.weights,
-        mentors_per_mentee=rules.mentors_per_mentee,
-        min_overlap_hours=0.0,
-        require_shared_skill=False,
-        reference_date=rules.reference_date,
-    )
-
-
 def explain(mentee: Person, mentor: Person, rules: Rules) -> tuple[str, ...]:
     """The pair's reasons in plain words, most important first."""
-    model = _build([mentee], [mentor], _lenient(rules), (), ())
-    return _reasons(model, 0, 0)
+    return _pairs(_build([mentee], [mentor], rules, (), ()), [(0, 0)])[0].reasons
+
+
+def _pairs(model: _Model, rows: Sequence[tuple[int, int]]) -> list[Pair]:
+    """The pairs (mentee row, mentor row) with their scores and reasons, both read from the
+    same model, so a pair's score and its "shares 1 of 2 skills" always agree."""
+    if not rows:
+        return []
+    i = np.array([a for a, _ in rows], dtype=np.intp)
+    j = np.array([b for _, b in rows], dtype=np.intp)
+    scores = _fit(model, i, j).score
+    return [
+        Pair(
+            mentee=model.mentees.people[a].key,
+            mentor=model.mentors.people[b].key,
+            score=round(float(s), 2),
+            reasons=_reasons(model, a, b),
+        )
+        for (a, b), s in zip(rows, scores, strict=True)
+    ]
 
 
 def _reasons(model: _Model, i: int, j: int) -> tuple[str, ...]:
@@ -504,15 +546,22 @@ def propose(
     previous: Iterable[tuple[str, str]] = (),
     locked: Iterable[tuple[int, int]] = (),
     forbidden: Iterable[tuple[int, int]] = (),
-    candidates_per_mentee: int | None = 100,
+    candidates_per_mentee: int | None = 30,
     prices: bool = False,
+    cache_pairs: int = CACHE_PAIRS,
 ) -> Proposal:
-    """The best assignment for the whole program.
+    """The best assignment for the whole program: optimal over every allowed pair.
 
     ``previous`` holds (mentee user, mentor user) pairs that must not repeat; ``locked`` and
     ``forbidden`` hold (mentee key, mentor key) pairs the manager kept or dropped. Locked
     pairs stay (while both people are in the pool) and use up their places.
-    ``candidates_per_mentee=None`` considers every feasible pair (the exact optimum).
+
+    The flow starts from each mentee's best ``candidates_per_mentee`` mentors (None: every
+    allowed pair) and each mentor's best mentees. Then every pair left out is priced with the
+    solution's duals; pairs that would raise the total join the flow, which is solved again,
+    until no pair would: that is the certificate that the result is optimal over all pairs.
+    Up to ``cache_pairs`` pairs, their values are kept between those passes (2 bytes each);
+    beyond, each pass scores them again.
     """
     model = _build(mentees, mentors, rules, previous, forbidden)
     n, m, k = len(mentees), len(mentors), rules.mentors_per_mentee
@@ -523,58 +572,38 @@ def propose(
     fixed: list[tuple[int, int]] = []
     for a, b in locked:
         i, j = mentee_row.get(a), mentor_row.get(b)
-        if i is None or j is None or demand[i] == 0 or capacity[j] == 0:
+        if i is None or j is None or demand[i] == 0 or capacity[j] == 0 or (i, j) in fixed:
             continue
         fixed.append((i, j))
         demand[i] -= 1
         capacity[j] -= 1
-    fixed_set = set(fixed)
 
-    arcs_i, arcs_j, arcs_s = [], [], []
-    stats = _Stats(n)
-    best_per_mentor = _MentorBest(m, MENTOR_SIDE_CANDIDATES)
-    for block in _blocks(model):
-        stats.add(block)
-        s = block.score
-        if fixed_set:
-            for i, j in fixed_set:
-                if block.rows.start <= i < block.rows.stop:
-                    s[i - block.rows.start, j] = -1.0
-        s[:, capacity == 0] = -1.0
-        s[demand[block.rows] == 0, :] = -1.0
-        rows, cols = _candidates(s, candidates_per_mentee)
-        arcs_i.append(rows + block.rows.start)
-        arcs_j.append(cols)
-        arcs_s.append(s[rows, cols])
-        best_per_mentor.add(s, block.rows.start)
-    mi, mj, ms = best_per_mentor.arcs()
-    arc_i = np.concatenate([*arcs_i, mi]) if arcs_i else mi
-    arc_j = np.concatenate([*arcs_j, mj]) if arcs_j else mj
-    arc_s = np.concatenate([*arcs_s, ms]) if arcs_s else ms
-    arc_i, arc_j, arc_s = _unique_arcs(arc_i, arc_j, arc_s, m)
+    values = _Values(model, demand, capacity, fixed, keep=n * m <= cache_pairs)
+    arcs = values.candidates(candidates_per_mentee)
+    while True:
+        flow = _solve(model, arcs, demand, capacity, k)
+        more = values.improving(arcs, flow, capacity)
+        if more is None:
+            break
+        grown = arcs.union(more, m)
+        if len(grown.i) == len(arcs.i):  # pragma: no cover - the flow's own arcs never improve
+            raise RuntimeError("pricing found only arcs already in the flow")
+        arcs = grown
 
-    used, duals = _solve(model, arc_i, arc_j, arc_s, demand, capacity, k, prices)
-    chosen = {
-        (int(i), int(j)): float(s)
-        for i, j, s in zip(arc_i[used], arc_j[used], arc_s[used], strict=True)
-    }
-    for i, j in fixed:
-        chosen[(i, j)] = score(mentees[i], mentors[j], rules)
-
-    got = np.zeros(n, dtype=np.int64)
-    pairs = []
-    for (i, j), value in sorted(chosen.items()):
-        got[i] += 1
-        pairs.append(
-            Pair(
-                mentee=mentees[i].key,
-                mentor=mentors[j].key,
-                score=round(value, 2),
-                reasons=_reasons(model, i, j),
-            )
-        )
-    unmatched = [_why_unmatched(model, stats, i, int(got[i]), k, m) for i in range(n) if got[i] < k]
-    return Proposal(pairs=tuple(pairs), unmatched=tuple(unmatched), prices=duals)
+    chosen = sorted(
+        fixed + list(zip(arcs.i[flow.used].tolist(), arcs.j[flow.used].tolist(), strict=True))
+    )
+    got = np.bincount(np.array([i for i, _ in chosen], dtype=np.int64), minlength=n)
+    unmatched = [
+        _why_unmatched(model, values.stats, i, int(got[i]), k, m, int(values.open[i]))
+        for i in range(n)
+        if got[i] < k
+    ]
+    return Proposal(
+        pairs=tuple(_pairs(model, chosen)),
+        unmatched=tuple(unmatched),
+        prices=flow.prices if prices else (),
+    )
 
 
 def exact(
@@ -583,73 +612,206 @@ def exact(
     rules: Rules,
     **kwargs: Any,
 ) -> Proposal:
-    """The same optimisation over every feasible pair: the true optimum."""
+    """The same optimisation starting from every allowed pair (no pricing rounds needed)."""
     return propose(mentees, mentors, rules, candidates_per_mentee=None, **kwargs)
 
 
-def _candidates(
-    s: NDArray[np.float32], per_row: int | None
-) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-    """Each row's best ``per_row`` feasible columns (all feasible when None)."""
-    if per_row is None or per_row >= s.shape[1]:
-        rows, cols = np.nonzero(s >= 0)
-        return rows, cols
-    top = np.argpartition(-s, per_row - 1, axis=1)[:, :per_row]
-    rows = np.repeat(np.arange(s.shape[0]), per_row)
-    cols = top.reshape(-1)
-    keep = s[rows, cols] >= 0
-    return rows[keep], cols[keep]
+@dataclass
+class _Arcs:
+    """The flow's mentee → mentor arcs, sorted and unique, with their value in the flow's
+    units: hundredths of a point of score + ``PAIR_BONUS``."""
+
+    i: NDArray[np.int64]
+    j: NDArray[np.int64]
+    value: NDArray[np.int64]
+
+    @classmethod
+    def of(cls, i: NDArray[Any], j: NDArray[Any], value: NDArray[Any], m: int) -> _Arcs:
+        code = i.astype(np.int64) * max(1, m) + j.astype(np.int64)
+        code, first = np.unique(code, return_index=True)
+        return cls(code // max(1, m), code % max(1, m), value[first].astype(np.int64))
+
+    def union(self, other: _Arcs, m: int) -> _Arcs:
+        return _Arcs.of(
+            np.concatenate([self.i, other.i]),
+            np.concatenate([self.j, other.j]),
+            np.concatenate([self.value, other.value]),
+            m,
+        )
 
 
-class _MentorBest:
-    """Each mentor's best few mentees across all blocks, so no mentor is left without arcs
-    just because every mentee liked someone else more."""
+class _Values:
+    """Every pair's value in the flow's units, or 0 where the pair is not allowed or not open
+    (a locked pair, a mentor with no place left after locks, a mentee whose places are all
+    locked). Scored once, and kept when the program is small enough (2 bytes a pair), else
+    scored again for each pricing pass."""
 
-    def __init__(self, mentors: int, keep: int) -> None:
+    def __init__(
+        self,
+        model: _Model,
+        demand: NDArray[np.int64],
+        capacity: NDArray[np.int64],
+        fixed: list[tuple[int, int]],
+        *,
+        keep: bool,
+    ) -> None:
+        n, m = len(model.mentees.people), len(model.mentors.people)
+        self.model, self.fixed = model, fixed
+        self.closed_rows, self.closed_cols = demand == 0, capacity == 0
+        self.stats = _Stats(n)
+        self.open = np.zeros(n, dtype=np.int64)  # allowed mentors with a place left (last pass)
         self.keep = keep
-        self.score = np.full((0, mentors), -1.0, dtype=np.float32)
-        self.row = np.zeros((0, mentors), dtype=np.int64)
+        self.cache: list[tuple[int, NDArray[np.int16]]] = []
+        # Ties are broken by a fixed pseudo-random order, different for every mentee and
+        # mentor, so alike mentees spread over alike mentors instead of all picking the same.
+        rng = np.random.default_rng(0)
+        self.tie_i = rng.integers(0, 1 << 16, n, dtype=np.uint16)
+        self.tie_j = rng.integers(0, 1 << 16, m, dtype=np.uint16)
 
-    def add(self, s: NDArray[np.float32], start: int) -> None:
-        rows = np.broadcast_to(np.arange(start, start + s.shape[0])[:, None], s.shape)
-        score = np.concatenate([self.score, s])
-        row = np.concatenate([self.row, rows])
-        if score.shape[0] > self.keep:
-            top = np.argpartition(-score, self.keep - 1, axis=0)[: self.keep]
-            score = np.take_along_axis(score, top, axis=0)
-            row = np.take_along_axis(row, top, axis=0)
-        self.score, self.row = score, row
+    def blocks(self) -> Iterator[tuple[int, NDArray[np.int16]]]:
+        """(first mentee row, values of those mentees × every mentor), block by block."""
+        if self.cache:
+            yield from self.cache
+            return
+        first = not self.stats.scored
+        for block in _blocks(self.model):
+            if first:
+                self.stats.add(block)
+            start = block.rows.start or 0
+            # Not allowed (-1) comes out below 0, and is cut to 0.
+            v = np.rint((block.score + np.float32(PAIR_BONUS)) * np.float32(100))
+            v = np.maximum(v, 0).astype(np.int16)
+            v[:, self.closed_cols] = 0
+            v[self.closed_rows[block.rows]] = 0
+            for a, b in self.fixed:
+                if start <= a < start + len(v):
+                    v[a - start, b] = 0
+            if self.keep:
+                self.cache.append((start, v))
+            yield start, v
+        self.stats.scored = True
 
-    def arcs(self) -> tuple[NDArray[Any], NDArray[Any], NDArray[np.float32]]:
-        keep = self.score >= 0
-        cols = np.broadcast_to(np.arange(self.score.shape[1])[None, :], self.score.shape)
-        return self.row[keep], cols[keep], self.score[keep]
+    def _gain(self, start: int, v: NDArray[np.int16], gain: NDArray[Any]) -> NDArray[np.float32]:
+        """``gain`` where it is positive, plus the tie-breaker (under half of one unit), for
+        ordering; 0 elsewhere."""
+        bits = self.tie_i[start : start + len(v), None] ^ self.tie_j[None, :]
+        tie = bits.astype(np.float32) * np.float32(0.5 / (1 << 16))
+        return np.where(gain > 0, gain.astype(np.float32) + tie, np.float32(0))
+
+    def candidates(self, per_mentee: int | None) -> _Arcs:
+        """The first arcs: each mentee's best ``per_mentee`` mentors (all when None) and each
+        mentor's best ``MENTOR_SIDE_CANDIDATES`` mentees."""
+        picks = _Picks(len(self.model.mentors.people), MENTOR_SIDE_CANDIDATES)
+        for start, v in self.blocks():
+            picks.add(start, v, self._gain(start, v, v), per_mentee)
+        return picks.arcs()
+
+    def improving(self, arcs: _Arcs, flow: _Flow, capacity: NDArray[np.int64]) -> _Arcs | None:
+        """The pairs outside the flow that would raise the total: value above the
+        potential difference of their two ends (each mentee's and each mentor's best few
+        of them), or None when there is none, which proves the flow optimal."""
+        m = len(self.model.mentors.people)
+        used_i, used_j = arcs.i[flow.used], arcs.j[flow.used]
+        left = capacity - np.bincount(used_j, minlength=m)
+        free = left > 0
+        picks = _Picks(m, IMPROVING_PER_MENTOR)
+        found = False
+        for start, v in self.blocks():
+            stop = start + len(v)
+            tail = flow.tail[start:stop]
+            if tail.shape[1] > 1:  # a board: by the mentor's department
+                tail = tail[:, flow.column]
+            gain = np.where(v > 0, v - (tail - flow.mentor[None, :]), 0)
+            inside = (used_i >= start) & (used_i < stop)
+            gain[used_i[inside] - start, used_j[inside]] = 0  # already chosen
+            self.open[start:stop] = ((v > 0) & free[None, :]).sum(axis=1)
+            if gain.max(initial=0) > 0:
+                found = True
+                picks.add(start, v, self._gain(start, v, gain), IMPROVING_PER_MENTEE)
+        # A mentor already on the mentee's board is not open to them again.
+        np.subtract.at(self.open, used_i[free[used_j]], 1)
+        return picks.arcs() if found else None
 
 
-def _unique_arcs(
-    i: NDArray[Any], j: NDArray[Any], s: NDArray[np.float32], m: int
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float32]]:
-    code = i.astype(np.int64) * max(1, m) + j.astype(np.int64)
-    code, first = np.unique(code, return_index=True)
-    return code // max(1, m), code % max(1, m), s[first]
+class _Picks:
+    """Arcs picked from scored blocks: each row's best ``per_row`` and each mentor's best
+    ``per_mentor`` across all blocks, by a gain that is positive where a pick is allowed."""
+
+    def __init__(self, mentors: int, per_mentor: int) -> None:
+        self.m, self.keep = mentors, per_mentor
+        self.i: list[NDArray[np.int64]] = []
+        self.j: list[NDArray[np.int64]] = []
+        self.v: list[NDArray[np.int64]] = []
+        self.col_gain = np.zeros((0, mentors), dtype=np.float32)
+        self.col_row = np.zeros((0, mentors), dtype=np.int64)
+        self.col_value = np.zeros((0, mentors), dtype=np.int64)
+
+    def add(
+        self, start: int, v: NDArray[np.int16], gain: NDArray[np.float32], per_row: int | None
+    ) -> None:
+        if per_row is None or per_row >= gain.shape[1]:
+            rows, cols = np.nonzero(gain > 0)
+        else:
+            top = np.argpartition(-gain, per_row - 1, axis=1)[:, :per_row]
+            rows = np.repeat(np.arange(gain.shape[0]), per_row)
+            cols = top.reshape(-1)
+            keep = gain[rows, cols] > 0
+            rows, cols = rows[keep], cols[keep]
+        self.i.append(rows + start)
+        self.j.append(cols)
+        self.v.append(v[rows, cols].astype(np.int64))
+        # Each mentor's best mentees so far, so no mentor is left without arcs just because
+        # every mentee liked someone else more: this block's best, merged with the earlier.
+        if len(gain) > self.keep:  # (by rows of the transpose: much faster than by columns)
+            top = np.argpartition(-np.ascontiguousarray(gain.T), self.keep - 1, axis=1)
+            top = np.ascontiguousarray(top[:, : self.keep].T)
+        else:
+            top = np.broadcast_to(np.arange(len(gain))[:, None], gain.shape)
+        col_gain = np.concatenate([self.col_gain, np.take_along_axis(gain, top, axis=0)])
+        col_row = np.concatenate([self.col_row, top + start])
+        col_value = np.concatenate([self.col_value, np.take_along_axis(v, top, axis=0)])
+        if len(col_gain) > self.keep:
+            top = np.argpartition(-col_gain, self.keep - 1, axis=0)[: self.keep]
+            col_gain = np.take_along_axis(col_gain, top, axis=0)
+            col_row = np.take_along_axis(col_row, top, axis=0)
+            col_value = np.take_along_axis(col_value, top, axis=0)
+        self.col_gain, self.col_row, self.col_value = col_gain, col_row, col_value
+
+    def arcs(self) -> _Arcs:
+        keep = self.col_gain > 0
+        cols = np.broadcast_to(np.arange(self.m)[None, :], self.col_gain.shape)
+        return _Arcs.of(
+            np.concatenate([*self.i, self.col_row[keep]]),
+            np.concatenate([*self.j, cols[keep]]),
+            np.concatenate([*self.v, self.col_value[keep]]),
+            self.m,
+        )
+
+
+@dataclass
+class _Flow:
+    """A min-cost flow over some arcs, with the LP dual potentials that price every other
+    pair: a pair (i, j) outside the flow would raise the total exactly when its value is
+    above ``tail[i, column[j]] - mentor[j]``."""
+
+    used: NDArray[np.bool_]  # per arc: it carries a pair
+    # mentee × column: the potential of the node a pair arc leaves from
+    tail: NDArray[np.signedinteger[Any]]
+    column: NDArray[np.intp]  # per mentor: its column of ``tail`` (its department for boards)
+    mentor: NDArray[np.signedinteger[Any]]  # per mentor: its node's potential
+    prices: tuple[float, ...]  # per mentor: its dual price in score points
 
 
 def _solve(
     model: _Model,
-    arc_i: NDArray[np.int64],
-    arc_j: NDArray[np.int64],
-    arc_s: NDArray[np.float32],
+    arcs: _Arcs,
     demand: NDArray[np.int64],
     capacity: NDArray[np.int64],
     k: int,
-    with_prices: bool = False,
-) -> tuple[NDArray[np.bool_], tuple[float, ...]]:
-    """Min-cost flow; returns which arcs carry a pair (and mentor prices if asked)."""
+) -> _Flow:
+    """Min-cost flow over ``arcs``; which arcs carry a pair, and the potentials."""
     n, m = len(demand), len(capacity)
-    if len(arc_i) == 0:
-        return np.zeros(0, dtype=np.bool_), (0.0,) * m if with_prices else ()
-    # Costs are integer hundredths of a point; each pair is worth its score + PAIR_BONUS.
-    value = np.rint((arc_s.astype(np.float64) + PAIR_BONUS) * 100).astype(np.int64)
+    arc_i, arc_j = arcs.i, arcs.j
     source, sink = 0, 1
     mentee_node = 2 + np.arange(n, dtype=np.int64)
     mentor_node = 2 + n + np.arange(m, dtype=np.int64)
@@ -657,15 +819,15 @@ def _solve(
     heads = [mentee_node, np.full(1, sink), np.full(m, sink)]
     caps = [demand, np.array([demand.sum()]), capacity]
     costs = [np.zeros(n, np.int64), np.zeros(1, np.int64), np.zeros(m, np.int64)]
+    # For a board, a node per (mentee, mentor's department): the first mentor from a
+    # department is free, each further one from the same department costs the penalty.
+    depts = int(model.mentors.department.max(initial=-1)) + 2 if k > 1 else 1
+    column = (model.mentors.department.astype(np.intp) + 1) if k > 1 else np.zeros(m, np.intp)
+    group = np.zeros(0, dtype=np.int64)
     if k == 1:
         middle = mentee_node[arc_i]
-        first_pair_arc = sum(len(t) for t in tails)
     else:
-        # A node per (mentee, mentor's department): the first mentor from a department is
-        # free, each further one from the same department costs the penalty.
-        dept = model.mentors.department[arc_j].astype(np.int64) + 1
-        depts = int(dept.max()) + 1
-        group, middle_index = np.unique(arc_i * depts + dept, return_inverse=True)
+        group, middle_index = np.unique(arc_i * depts + column[arc_j], return_inverse=True)
         g = len(group)
         group_node = 2 + n + m + np.arange(g, dtype=np.int64)
         owner = mentee_node[group // depts]
@@ -675,18 +837,20 @@ def _solve(
         caps += [np.ones(g, np.int64), np.full(g, k - 1, np.int64)]
         costs += [np.zeros(g, np.int64), np.full(g, penalty, np.int64)]
         middle = group_node[middle_index.reshape(-1)]
-        first_pair_arc = sum(len(t) for t in tails)
+    first_pair_arc = sum(len(t) for t in tails)
     tails.append(middle)
     heads.append(mentor_node[arc_j])
     caps.append(np.ones(len(arc_i), np.int64))
-    costs.append(-value)
+    costs.append(-arcs.value)
 
+    all_tails, all_heads = np.concatenate(tails), np.concatenate(heads)
+    all_caps, all_costs = np.concatenate(caps), np.concatenate(costs)
     flow = min_cost_flow.SimpleMinCostFlow()
     flow.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate(tails).astype(np.int32),
-        np.concatenate(heads).astype(np.int32),
-        np.concatenate(caps).astype(np.int64),
-        np.concatenate(costs).astype(np.int64),
+        all_tails.astype(np.int32),
+        all_heads.astype(np.int32),
+        all_caps.astype(np.int64),
+        all_costs.astype(np.int64),
     )
     total = int(demand.sum())
     flow.set_nodes_supplies(np.array([source, sink]), np.array([total, -total]))
@@ -694,16 +858,23 @@ def _solve(
     if status != flow.OPTIMAL:  # pragma: no cover - the bypass arc makes it always feasible
         raise RuntimeError(f"min-cost flow failed with status {status}")
     flows = np.asarray(flow.flows(np.arange(flow.num_arcs())))
-    used = flows[first_pair_arc:] > 0
-    if not with_prices:
-        return used, ()
-    all_tails, all_heads = np.concatenate(tails), np.concatenate(heads)
-    dist = _potentials(
-        all_tails, all_heads, np.concatenate(caps), np.concatenate(costs), flows, 2 + n + m
-    )
+    dist = _potentials(all_tails, all_heads, all_caps, all_costs, flows, 2 + n + m + len(group))
+    # A pair arc leaves its mentee (or, for a board, its (mentee, department) node; where the
+    # flow has no such node yet, one would get the mentee's potential through its free arc).
+    tail = np.repeat(dist[mentee_node][:, None], depts, axis=1)
+    if len(group):
+        tail[group // depts, group % depts] = dist[2 + n + m + np.arange(len(group))]
     # A mentor's price: how much cheaper the sink is to reach than the mentor, clipped at 0.
     price = np.maximum(dist[sink] - dist[mentor_node], 0) / 100
-    return used, tuple(float(p) for p in price)
+    # Pricing runs over every pair: 32-bit arithmetic when the potentials allow it.
+    small = int(np.abs(dist).max(initial=0)) < 1 << 30
+    return _Flow(
+        used=flows[first_pair_arc:] > 0,
+        tail=tail.astype(np.int32) if small else tail,
+        column=column,
+        mentor=dist[mentor_node].astype(np.int32) if small else dist[mentor_node],
+        prices=tuple(float(p) for p in price),
+    )
 
 
 def _potentials(
@@ -746,31 +917,48 @@ class _Stats:
         self.offer = np.zeros(n, dtype=np.int64)
         self.offer_in_range = np.zeros(n, dtype=np.int64)
         self.allowed = np.zeros(n, dtype=np.int64)
+        self.set_aside = np.zeros(n, dtype=np.int64)
+        self.scored = False
 
     def add(self, block: _Block) -> None:
         rows = block.rows
         self.offer[rows] = block.shares.sum(axis=1)
         self.offer_in_range[rows] = (block.shares & block.in_range).sum(axis=1)
         self.allowed[rows] = (block.score >= 0).sum(axis=1)
+        self.set_aside[rows] = block.set_aside
 
 
-def _why_unmatched(model: _Model, stats: _Stats, i: int, got: int, k: int, m: int) -> Unmatched:
+def _why_unmatched(
+    model: _Model, stats: _Stats, i: int, got: int, k: int, m: int, open_: int
+) -> Unmatched:
+    """``open_``: allowed mentors who still have a free place in the final solution and are
+    not on this mentee's board yet."""
     mentee = model.mentees.people[i]
     display = {norm(s): s for s in mentee.skills}
     missing = tuple(sorted(display.get(s, s) for s in model.wanted[i] - model.offered))
     wanted = ", ".join(sorted(display.get(s, s) for s in model.wanted[i])) or "your skills"
     if m == 0:
         reason = "no mentor in the program has a free place yet"
+    elif open_:
+        # An optimal solution leaves a free allowed mentor unused only on a board, where a
+        # further mentor from a department already on it costs more than the pair is worth.
+        reason = (
+            "the mentors who share your skills and still have a free place are from "
+            "a department already on your board"
+        )
     elif stats.offer[i] == 0:
         reason = f"no mentor with a free place offers {wanted} yet"
     elif stats.offer_in_range[i] == 0:
         reason = f"no mentor with capacity in your time-zone range offers {wanted}"
+    elif stats.allowed[i] == 0 and stats.set_aside[i]:
+        reason = "the program's managers set aside the pairs proposed for you"
     elif stats.allowed[i] == 0:
         reason = (
             "the mentors who share your skills were your mentor before, or manage you or you them"
         )
     else:
-        reason = "every mentor who shares your skills is fully booked"
+        # Every allowed mentor is full, or already on this mentee's board.
+        reason = f"every {'other ' if got else ''}mentor who shares your skills is fully booked"
     if got:
         reason = f"found {got} of {k} mentors: {reason}"
     return Unmatched(mentee=mentee.key, reason=reason, missing=missing)
@@ -794,10 +982,24 @@ def top_mentors(
     model = _build([mentee], available, rules, previous, ())
     s = _score_block(model, slice(0, 1)).score[0]
     order = [int(j) for j in np.argsort(-s, kind="stable") if s[j] >= 0][:n]
-    return [
-        Pair(mentee.key, available[j].key, round(float(s[j]), 2), _reasons(model, 0, j))
-        for j in order
-    ]
+    return _pairs(model, [(0, j) for j in order])
+
+
+def scores(
+    mentees: Sequence[Person],
+    mentors: Sequence[Person],
+    rules: Rules,
+    *,
+    previous: Iterable[tuple[str, str]] = (),
+    forbidden: Iterable[tuple[int, int]] = (),
+) -> NDArray[np.float32]:
+    """Every pair's score as ``propose`` sees it (mentees × mentors), -1 where a hard
+    constraint forbids the pair. Holds the whole matrix: for tests and benchmarks."""
+    model = _build(mentees, mentors, rules, previous, forbidden)
+    out = np.full((len(mentees), len(mentors)), -1.0, dtype=np.float32)
+    for block in _blocks(model):
+        out[block.rows] = block.score
+    return out
 
 
 def greedy(mentees: Sequence[Person], mentors: Sequence[Person], rules: Rules) -> Proposal:

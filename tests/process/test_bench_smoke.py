@@ -42,9 +42,9 @@ def test_delivery_bench_runs_and_loses_nothing() -> None:
 
 
 def test_matching_bench_runs_and_meets_the_optimum() -> None:
-    out = bench("bench.matching", "--sizes", "200,400", "--exact-up-to", "200")
-    assert "exact optimum" in out and "LP upper bound" in out
-    assert "greedy" in out and "result: all targets met" in out
+    out = bench("bench.matching", "--scenarios", "varied-200,cohort-1000,board2-ties-400")
+    assert out.count("· SciPy optimum") == 3 and "greedy" in out
+    assert "result: all targets met" in out
 
 
 def test_soak_bench_runs_a_short_quarter_and_every_check_passes() -> None:

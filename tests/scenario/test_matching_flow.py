@@ -110,13 +110,13 @@ async def test_review_shows_pairs_reasons_and_the_unmatched(
     assert view["submit"]["text"] == "Approve all"
 
 
-async def test_drop_lock_and_resolve(sender: SlackSender, fake: FakeSlack, db: Database) -> None:
-    await cohort(sender, fake)
+async def drop_and_resolve(sender: SlackSender, fake: FakeSlack, name: str) -> dict[str, Any]:
+    """Drop the pair of the mentee called ``name`` in the review, re-solve; the new review."""
     view = await review(sender, fake)
     menu = next(
         b["accessory"]
         for b in view["blocks"]
-        if b.get("accessory", {}).get("type") == "overflow" and "Mia" in text_of([b])
+        if b.get("accessory", {}).get("type") == "overflow" and name in text_of([b])
     )
     drop = next(o for o in menu["options"] if o["value"].endswith(":drop"))
     before = len(fake.calls_to("views.update"))
@@ -138,8 +138,25 @@ async def test_drop_lock_and_resolve(sender: SlackSender, fake: FakeSlack, db: D
     await fake.wait_for("views.update", count=before + 3)
     resolved = fake.open_view("UADMIN")
     assert resolved is not None
+    return resolved
+
+
+async def test_drop_lock_and_resolve(sender: SlackSender, fake: FakeSlack, db: Database) -> None:
+    await cohort(sender, fake)
+    resolved = await drop_and_resolve(sender, fake, "Mia")
     text = text_of(resolved["blocks"])
     assert "Mia* → *Omar" not in text and "1 pair" in text
+
+
+async def test_a_mentee_whose_pair_was_dropped_is_told_so(
+    sender: SlackSender, fake: FakeSlack, db: Database
+) -> None:
+    # Omar is the only mentor with SQL in Mia's hours: once the manager drops that pair,
+    # she is not matched, and the reason must not say he was her mentor or manager.
+    await cohort(sender, fake)
+    resolved = await drop_and_resolve(sender, fake, "Mia")
+    text = text_of(resolved["blocks"])
+    assert "Mia: the program's managers set aside the pairs proposed for you" in text
 
 
 async def test_a_forged_review_action_is_refused(
@@ -475,14 +492,22 @@ async def test_csv_download(sender: SlackSender, fake: FakeSlack, deps: Deps) ->
     assert "Mia,Omar" in content and "Zoe,,,unmatched" in content
 
 
-async def test_a_large_program_pages_through_the_review(
-    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+async def sql_program(
+    sender: SlackSender,
+    fake: FakeSlack,
+    deps: Deps,
+    clock: ManualClock,
+    *,
+    mentees: int,
+    mentors: int,
+    capacity: int,
 ) -> None:
+    """A program of alike people: mentees UE000… who want SQL, mentors UM000… who offer it."""
     await create_program(sender, fake)
     async with deps.db.transaction() as s:
         program = await s.scalar(select(Program))
         assert program is not None
-        for n in range(40):
+        for n in range(mentees):
             user = await person(s, clock, f"UE{n:03d}")
             await save_enrolment(
                 session=s,
@@ -490,14 +515,20 @@ async def test_a_large_program_pages_through_the_review(
                 user=user,
                 draft=mentee_draft(program.id, skills_to_develop=("SQL",)),
             )
-        for n in range(17):
+        for n in range(mentors):
             user = await person(s, clock, f"UM{n:03d}")
             await save_enrolment(
                 session=s,
                 clock=clock,
                 user=user,
-                draft=mentor_draft(program.id, expertise=("SQL",), capacity=2),
+                draft=mentor_draft(program.id, expertise=("SQL",), capacity=capacity),
             )
+
+
+async def test_a_large_program_pages_through_the_review(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    await sql_program(sender, fake, deps, clock, mentees=40, mentors=17, capacity=2)
     view = await review(sender, fake)
     text = text_of(view["blocks"])
     assert "*34 pairs* for 34 mentees" in text and "*6 unmatched*" in text
@@ -527,6 +558,19 @@ async def test_a_large_program_pages_through_the_review(
     assert page_one is not None and "Page 1 of 3" in text_of(page_one["blocks"])
     # Every view the app sent passed the fake's Block Kit checks.
     assert all(c.ok for c in fake.calls if c.method.startswith("views."))
+
+
+async def test_a_program_of_alike_people_matches_everyone(
+    sender: SlackSender, fake: FakeSlack, deps: Deps, clock: ManualClock
+) -> None:
+    # 150 mentees and 150 mentors with one place each, all alike to the scorer: more mentors
+    # than a mentee's pruned candidates, so only a solution priced over every pair (not the
+    # same few mentors every mentee shortlists) matches everyone.
+    await sql_program(sender, fake, deps, clock, mentees=150, mentors=150, capacity=1)
+    view = await review(sender, fake)
+    text = text_of(view["blocks"])
+    assert "*150 pairs* for 150 mentees" in text and "*0 unmatched*" in text
+    assert "fully booked" not in text
 
 
 async def test_without_a_digest_channel_the_managers_hear_of_a_decline_by_dm(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from datetime import date, time
 
 import numpy as np
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.matching import Instance, cohort, ties
 from bot import matching
 from bot.hours import WorkingHours
 from bot.matching import Person, Rules, Weights
@@ -332,3 +334,159 @@ def test_working_hours_matter_not_just_zones() -> None:
     early = mentee(1, hours=WorkingHours(time(6), time(10)))
     late = mentor(1, hours=WorkingHours(time(13), time(20)))
     assert not matching.feasible(early, late, RULES)
+
+
+# --- Optimal on every instance, against SciPy -------------------------------------------------
+
+
+def engine_total(instance: Instance, proposal: matching.Proposal) -> float:
+    return instance.total((p.mentee, p.mentor) for p in proposal.pairs)
+
+
+def assert_optimal(instance: Instance, proposal: matching.Proposal) -> None:
+    """The engine's total equals SciPy's optimum over the same scores, up to the flow's cost
+    unit (hundredths of a point, so at most half a hundredth per pair)."""
+    total, optimum = engine_total(instance, proposal), instance.optimum()
+    assert total == pytest.approx(optimum, abs=0.005 * max(1, len(proposal.pairs)) + 1e-6)
+
+
+def assert_reasons_are_true(instance: Instance, proposal: matching.Proposal) -> None:
+    """Nobody is told every mentor is fully booked while an allowed mentor (not already on
+    their board) has a free place; a board left short with one says it is a department
+    the board already has."""
+    row = {p.key: i for i, p in enumerate(instance.mentees)}
+    col = {p.key: j for j, p in enumerate(instance.mentors)}
+    left = np.array([m.capacity for m in instance.mentors])
+    board: dict[int, set[int]] = {}
+    for p in proposal.pairs:
+        left[col[p.mentor]] -= 1
+        board.setdefault(row[p.mentee], set()).add(col[p.mentor])
+    for u in proposal.unmatched:
+        i = row[u.mentee]
+        mine = board.get(i, set())
+        free = [
+            j
+            for j in range(len(instance.mentors))
+            if instance.value[i, j] > 0 and left[j] > 0 and j not in mine
+        ]
+        if "fully booked" in u.reason:
+            assert free == [], (u, free)
+        if free:
+            assert "department already on your board" in u.reason, u
+            taken = {matching.norm(instance.mentors[j].department) for j in mine}
+            assert all(matching.norm(instance.mentors[j].department) in taken for j in free)
+
+
+@pytest.mark.parametrize(
+    ("people", "board"),
+    [(lambda: cohort(1000), 1), (lambda: ties(800), 1), (lambda: ties(800), 2)],
+    ids=["cohort", "ties", "ties-board"],
+)
+def test_alike_mentees_get_the_optimum_and_true_reasons(
+    people: Callable[[], tuple[list[Person], list[Person]]], board: int
+) -> None:
+    # 250 or 200 mentors: more than a mentee's pruned candidates, so the first flow leaves
+    # most mentors without a usable arc and only the pricing rounds can fill them.
+    mentees, mentors = people()
+    rules = Rules(mentors_per_mentee=board, reference_date=date(2026, 3, 2))
+    instance = Instance.of(mentees, mentors, rules)
+    proposal = matching.propose(mentees, mentors, rules)
+    assert_optimal(instance, proposal)
+    assert_reasons_are_true(instance, proposal)
+
+
+def test_rescoring_each_pricing_pass_finds_the_same_optimum() -> None:
+    mentees, mentors = cohort(400)
+    kept = matching.propose(mentees, mentors, RULES)
+    rescored = matching.propose(mentees, mentors, RULES, cache_pairs=0)
+    assert rescored == kept
+    assert_optimal(Instance.of(mentees, mentors, RULES), rescored)
+
+
+@st.composite
+def programs(draw: st.DrawFn) -> tuple[list[Person], list[Person], Rules, int | None]:
+    """Small programs, many alike: a few kinds of person, capacity 1–5, boards of 1–3,
+    sometimes no shared-skill rule (scores of 0) and pruning down to one candidate."""
+    kinds = st.tuples(
+        st.frozensets(st.sampled_from(SKILLS), min_size=1, max_size=2),
+        st.sampled_from(["Sales", "Data", "Finance"]),
+        st.integers(1, 6),
+        st.sampled_from(ZONES[:2]),
+    )
+    mentee_kinds = draw(st.lists(kinds, min_size=1, max_size=3))
+    mentor_kinds = draw(st.lists(kinds, min_size=1, max_size=3))
+    n, m = draw(st.integers(1, 14)), draw(st.integers(1, 8))
+    mentees = []
+    for i in range(n):
+        skills, dept, level, tz = draw(st.sampled_from(mentee_kinds))
+        mentees.append(mentee(i, skills=skills, department=dept, seniority=level, tz=tz))
+    mentors = []
+    for j in range(m):
+        skills, dept, level, tz = draw(st.sampled_from(mentor_kinds))
+        mentors.append(
+            mentor(
+                j,
+                skills=skills,
+                department=dept,
+                seniority=level,
+                tz=tz,
+                capacity=draw(st.integers(1, 5)),
+            )
+        )
+    rules = Rules(
+        weights=draw(st.sampled_from([Weights(), Weights(skills=0, role=0, seniority=0)])),
+        mentors_per_mentee=draw(st.integers(1, 3)),
+        require_shared_skill=draw(st.booleans()),
+        reference_date=date(2026, 3, 2),
+    )
+    return mentees, mentors, rules, draw(st.sampled_from([1, 2, None]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(programs())
+def test_every_program_gets_the_optimum_and_true_reasons(
+    program: tuple[list[Person], list[Person], Rules, int | None],
+) -> None:
+    mentees, mentors, rules, candidates = program
+    instance = Instance.of(mentees, mentors, rules)
+    proposal = matching.propose(mentees, mentors, rules, candidates_per_mentee=candidates)
+    assert_optimal(instance, proposal)
+    assert_reasons_are_true(instance, proposal)
+    assert {p.mentee for p in proposal.pairs} | {u.mentee for u in proposal.unmatched} == {
+        m.key for m in mentees
+    }
+
+
+def test_a_board_left_short_says_the_free_mentors_are_from_its_department() -> None:
+    # Only skills count, and Bo wants eleven: Cal shares one of them, a 9-point pair, less
+    # than the 10 points a second Engineering mentor on Bo's board costs.
+    rules = Rules(
+        weights=Weights(skills=1, role=0, seniority=0, department=0, timezone=0),
+        mentors_per_mentee=2,
+        reference_date=date(2026, 3, 2),
+    )
+    wants = frozenset({"SQL", *(f"skill {n}" for n in range(10))})
+    bo = mentee(1, skills=wants)
+    ada = mentor(1, skills=wants, department="Engineering")
+    cal = mentor(2, skills=frozenset({"SQL"}), department="Engineering", capacity=3)
+    proposal = matching.propose([bo], [ada, cal], rules)
+    assert [(p.mentee, p.mentor) for p in proposal.pairs] == [(1, 1)]
+    [short] = proposal.unmatched
+    assert short.reason == (
+        "found 1 of 2 mentors: the mentors who share your skills and still have a free "
+        "place are from a department already on your board"
+    )
+    assert_optimal(Instance.of([bo], [ada, cal], rules), proposal)
+
+
+def test_a_locked_pair_scores_and_reads_as_it_did_when_proposed() -> None:
+    # Mia's goals name Budgeting, which only Ann offers: in the pool Mia wants two skills,
+    # so Omar shares 1 of 2, and the locked pair must say and score exactly that.
+    mia = mentee(1, skills=frozenset({"SQL"}), goals="Get better at budgeting")
+    omar = mentor(1, skills=frozenset({"SQL"}))
+    ann = mentor(2, skills=frozenset({"Budgeting"}), department="Finance")
+    free = matching.propose([mia], [omar, ann], RULES, forbidden=[(1, 2)])
+    locked = matching.propose([mia], [omar, ann], RULES, locked=[(1, 1)])
+    assert free.pairs == locked.pairs
+    [pair] = locked.pairs
+    assert pair.reasons[0] == "shares 1 of 2 skills (SQL)"
