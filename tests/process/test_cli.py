@@ -144,16 +144,14 @@ def server(threaded_fake: FakeSlack, database_url: str) -> Iterator[str]:
     stop_server(process)
 
 
-async def test_serve_answers_signed_help_fast_and_refuses_forgeries(
+async def test_serve_answers_signed_help_and_refuses_forgeries(
     server: str, threaded_fake: FakeSlack, db: Database
 ) -> None:
     async with httpx.AsyncClient(base_url=server) as http:
         sender = SlackSender(http, signing_secret=SIGNING_SECRET, fake=threaded_fake, team_id=TEAM)
-        started = time.perf_counter()
+        # It acknowledges (how fast is measured by bench/ack_latency.py), then replies.
         response = await sender.command("UMENTEE", "help")
-        elapsed = time.perf_counter() - started
         assert response.status_code == 200
-        assert elapsed < 1.0, f"ack took {elapsed:.3f}s"
         [reply] = await threaded_fake.wait_for("response_url")
         assert reply.args["response_type"] == "ephemeral"
         assert "/mentor join" in str(reply.args["blocks"])

@@ -5,9 +5,6 @@ sweeps report their duration, backlog and outcomes."""
 
 from __future__ import annotations
 
-import asyncio
-import time
-
 import httpx
 
 from bot.deps import Deps
@@ -19,17 +16,14 @@ from tests.service.helpers import mentee_with_a_nudge_due_now
 from tests.settle import in_flight, settled
 
 
-async def metrics_with(http: httpx.AsyncClient, *lines: str, timeout: float = 5.0) -> str:
-    """/metrics once it has every one of ``lines`` (the app counts a call when its answer
-    arrives, a moment after the fake recorded it)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        text = (await http.get("/metrics")).text
-        missing = [line for line in lines if line not in text]
-        if not missing:
-            return text
-        assert time.monotonic() < deadline, f"not in /metrics: {missing}\n{text}"
-        await asyncio.sleep(0.05)
+async def metrics_with(http: httpx.AsyncClient, *lines: str) -> str:
+    """/metrics, holding every one of ``lines``, once the app's listener runs are over (a
+    call is counted when its answer arrives, a moment after the fake recorded it)."""
+    await settled(http)
+    text = (await http.get("/metrics")).text
+    missing = [line for line in lines if line not in text]
+    assert not missing, f"not in /metrics: {missing}\n{text}"
+    return text
 
 
 async def test_listener_calls_are_counted_by_method_and_error(

@@ -17,7 +17,8 @@ from bot.ids import Callback
 from fakeslack import FakeSlack, SlackSender
 from storage.db import Database
 from tests.scenario.flows import create_program, open_modal
-from tests.security.helpers import settled, unchanged
+from tests.security.helpers import unchanged
+from tests.settle import settled
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -176,7 +177,7 @@ async def test_malformed_bodies_are_refused_without_a_5xx(
 ) -> None:
     async with unchanged(db, fake):
         response = await sender.post_raw(body, content_type=content_type)
-        await settled(fake)
+        await settled(sender.http)
     assert response.status_code < 500, response.text
     _no_errors(caplog)
 
@@ -194,7 +195,7 @@ async def test_payloads_with_the_wrong_shapes_are_refused_without_a_5xx(
     seen = len(fake.calls)
     async with unchanged(db, fake, allow=frozenset({"chat.postMessage"})):
         response = await sender.post_raw(body, content_type=FORM)
-        await settled(fake)
+        await settled(sender.http)
     assert response.status_code < 500, response.text
     _no_errors(caplog)
     # Whatever the app said went to the person who sent it, and only to them.
@@ -215,7 +216,7 @@ async def test_unknown_action_and_callback_ids_are_acknowledged_and_ignored(
             "UADMIN", {**view, "callback_id": "no.such.form"}, {}
         )
         closed = await sender.view_closed("UADMIN", {**view, "callback_id": "no.such.form"})
-        await settled(fake)
+        await settled(sender.http)
     assert [r.status_code for r in (pressed, in_modal, submitted, closed)] == [200] * 4
     assert watch.calls == []
     _no_errors(caplog)
@@ -278,6 +279,6 @@ async def test_ids_that_cannot_name_a_row_are_no_longer_there(
     async with unchanged(db, fake):
         await sender.block_action("UMENTEE", "meeting.cancel", value=value)
         [_, answer] = await fake.wait_for("response_url", count=2)
-        await settled(fake)
+        await settled(sender.http)
     assert "no longer exists" in answer.args["text"]
     _no_errors(caplog)
