@@ -34,8 +34,7 @@ def build_asgi(
     async def slack_events(request: Request) -> Response:
         started = time.perf_counter()
         body = await request.body()
-        kind, problem = inbound.inspect(body, request.headers.get("content-type", ""))
-        response = _refuse(body, problem, request) or await handler.handle(request)
+        kind, response = await _answer(body, request)
         # A listener Bolt has just started takes its first step (and counts itself in
         # flight) before the answer goes out: an event's listener starts only after its
         # automatic acknowledgement.
@@ -44,14 +43,16 @@ def build_asgi(
         metrics.requests.labels(kind, str(response.status_code)).inc()
         return response
 
-    def _refuse(body: bytes, problem: str | None, request: Request) -> Response | None:
-        """401 for what Slack didn't sign, 400 for a signed body Slack would never send."""
+    async def _answer(body: bytes, request: Request) -> tuple[str, Response]:
+        """401 for what Slack didn't sign, before anything is parsed; 400 for a signed body
+        Slack would never send (or that can't be parsed at all); else Bolt's answer."""
         if not inbound.signed(deps.settings.slack_signing_secret or "", body, request.headers):
-            return Response("", status_code=401)
+            return "unsigned", Response("", status_code=401)
+        kind, problem = inbound.inspect(body, request.headers.get("content-type", ""))
         if problem is not None:
             log.warning("malformed request", extra={"problem": problem, "bytes": len(body)})
-            return Response("", status_code=400)
-        return None
+            return kind, Response("", status_code=400)
+        return kind, await handler.handle(request)
 
     async def oauth(request: Request) -> Response:
         return await handler.handle(request)

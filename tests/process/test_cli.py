@@ -171,6 +171,32 @@ async def test_serve_answers_signed_help_and_refuses_forgeries(
     assert "mentorbot_ack_seconds" in metrics.text
 
 
+FORM = "application/x-www-form-urlencoded"
+# Far deeper than Slack ever nests: a form's payload of 100,000 arrays, an object 50,000 deep.
+DEEP = [
+    (FORM, b"payload=" + b"[" * 100_000 + b"]" * 100_000),
+    ("application/json", b'{"a":' * 50_000 + b"1" + b"}" * 50_000),
+]
+
+
+async def test_deeply_nested_bodies_get_401_or_400_and_no_traceback(
+    threaded_fake: FakeSlack, database_url: str, db: Database
+) -> None:
+    process, url = start_server(server_env(threaded_fake, database_url), "--no-scheduler")
+    try:
+        async with httpx.AsyncClient(base_url=url) as http:
+            sender = SlackSender(http, signing_secret=SIGNING_SECRET, fake=threaded_fake)
+            for content_type, body in DEEP:
+                headers = {"Content-Type": content_type}
+                unsigned = await http.post("/slack/events", content=body, headers=headers)
+                signed = await sender.post_raw(body, content_type=content_type)
+                assert (unsigned.status_code, signed.status_code) == (401, 400)
+    finally:
+        logs = stop_server(process)  # no traceback
+    assert logs.count('"msg": "malformed request"') == len(DEEP), logs
+    assert "RecursionError" not in logs
+
+
 @pytest.mark.postgres
 def test_healthz_is_503_when_the_database_is_gone(tmp_path: Path) -> None:
     # On SQLite an open connection keeps reading a deleted file, so only PostgreSQL can lose

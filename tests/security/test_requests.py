@@ -115,6 +115,72 @@ MALFORMED: list[tuple[str, bytes]] = [
 ]
 
 
+def _nested(depth: int) -> bytes:
+    """A JSON object ``depth`` levels deep."""
+    return b'{"a":' * depth + b"1" + b"}" * depth
+
+
+# Bodies nested far deeper than anything Slack sends: JSON's decoder, or Bolt parsing the
+# body again, or anything walking it would run out of Python's recursion limit.
+DEEP: dict[str, tuple[str, bytes]] = {
+    "100,000 arrays in a form": (FORM, b"payload=" + b"[" * 100_000 + b"]" * 100_000),
+    "an object 50,000 deep": ("application/json", _nested(50_000)),
+    "an object 950 deep": ("application/json", _nested(950)),
+    "an event 65 deep": (
+        "application/json",
+        b'{"type":"event_callback","team_id":"T0001","event":' + _nested(64) + b"}",
+    ),
+}
+
+
+def _no_tracebacks(caplog: pytest.LogCaptureFixture) -> None:
+    assert not [r for r in caplog.records if r.exc_info], [r.getMessage() for r in caplog.records]
+
+
+@pytest.mark.parametrize("name", sorted(DEEP))
+async def test_deeply_nested_bodies_are_refused_unsigned_401_and_signed_400(
+    sender: SlackSender,
+    fake: FakeSlack,
+    http: httpx.AsyncClient,
+    db: Database,
+    caplog: pytest.LogCaptureFixture,
+    name: str,
+) -> None:
+    content_type, body = DEEP[name]
+    async with unchanged(db, fake) as watch:
+        unsigned = await http.post(
+            "/slack/events", content=body, headers={"Content-Type": content_type}
+        )
+        signed = await sender.post_raw(body, content_type=content_type)
+        await settled(http)
+    assert (unsigned.status_code, signed.status_code) == (401, 400)
+    assert watch.calls == []
+    _no_errors(caplog)
+    _no_tracebacks(caplog)
+    [warning] = [r for r in caplog.records if r.getMessage() == "malformed request"]
+    assert warning.__dict__["problem"] == "body nests too deeply"
+    metrics = (await http.get("/metrics")).text
+    assert 'mentorbot_requests_total{kind="unsigned",status="401"} 1.0' in metrics
+    assert 'mentorbot_requests_total{kind="malformed",status="400"} 1.0' in metrics
+
+
+async def test_a_signed_payload_nested_as_deep_as_slack_nests_is_served(
+    sender: SlackSender, fake: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Rich text in a message nests about a dozen levels: far inside the limit."""
+    await sender.command("UADMIN", "help")
+    await fake.wait_for("response_url")
+    event = {
+        "type": "app_home_opened",
+        "user": "UADMIN",
+        "tab": "home",
+        "view": {"blocks": [{"type": "rich_text", "elements": [json.loads(_nested(40))]}]},
+    }
+    assert (await sender.event(event)).status_code == 200
+    await fake.wait_for("views.publish", lambda c: c.ok)
+    _no_errors(caplog)
+
+
 def _payload(kind: str, **fields: Any) -> bytes:
     return urlencode({"payload": json.dumps({"type": kind, **fields})}).encode()
 
