@@ -1,5 +1,5 @@
 """The HTTP surface: Slack's endpoints through Bolt's Starlette adapter, plus health and
-metrics for operators."""
+metrics for operators. No endpoint reads a body over :data:`MAX_BODY_BYTES`."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from contextlib import asynccontextmanager
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot import ics, inbound
 from bot.deps import Deps
@@ -23,6 +25,10 @@ from storage.models import Meeting
 
 Hook = Callable[[], Awaitable[None]]
 log = logging.getLogger("mentorbot.web")
+
+# The most any request may carry. Slack's largest (a form whose every field is full of
+# four-byte characters, percent-encoded) is a few hundred kilobytes.
+MAX_BODY_BYTES = 1024 * 1024
 
 
 def build_asgi(
@@ -114,4 +120,68 @@ def build_asgi(
             if on_shutdown is not None:
                 await on_shutdown()
 
-    return Starlette(routes=routes, lifespan=lifespan)
+    limit = Middleware(BodyLimit, limit=MAX_BODY_BYTES, refused=metrics.too_large.inc)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[limit])
+
+
+class _TooLarge(Exception):
+    """A streamed body went past the limit while it was being read."""
+
+
+class BodyLimit:
+    """Answers 413 to a request whose body is over ``limit`` bytes, without reading it: at
+    once when its Content-Length says so, else (a chunked body) as soon as what has been read
+    passes the limit. The connection is closed, so the server reads no more of it either."""
+
+    def __init__(self, app: ASGIApp, *, limit: int, refused: Callable[[], None]) -> None:
+        self.app = app
+        self.limit = limit
+        self.refused = refused
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if _content_length(scope) > self.limit:
+            await self._refuse(scope, receive, send)
+            return
+        read = 0
+        answered = False
+
+        async def limited_receive() -> Message:
+            nonlocal read
+            message = await receive()
+            read += len(message.get("body", b""))
+            if read > self.limit:
+                raise _TooLarge
+            return message
+
+        async def watched_send(message: Message) -> None:
+            nonlocal answered
+            answered = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, watched_send)
+        except _TooLarge:
+            if answered:  # every endpoint reads its body before answering
+                raise
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.refused()
+        response = Response(
+            f"Request body over {self.limit} bytes\n",
+            status_code=413,
+            media_type="text/plain",
+            headers={"Connection": "close"},
+        )
+        await response(scope, receive, send)
+
+
+def _content_length(scope: Scope) -> int:
+    """The declared body length (0 when there is none, or it isn't a number)."""
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            return int(value) if value.isdigit() else 0
+    return 0

@@ -197,6 +197,68 @@ async def test_deeply_nested_bodies_get_401_or_400_and_no_traceback(
     assert "RecursionError" not in logs
 
 
+HUNDRED_MB = 100 * 1024 * 1024
+
+
+def _receive_all(sock: socket.socket) -> bytes:
+    """What the server sent until it closed the connection (a reset ends it too)."""
+    received = b""
+    try:
+        while chunk := sock.recv(65536):
+            received += chunk
+    except ConnectionResetError:
+        pass
+    return received
+
+
+def _declared_too_large(port: int) -> bytes:
+    """Headers saying 10 MB follow, and not a byte of them: only a server that answers
+    without reading the body answers at all (else the read times out)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(
+            b"POST /slack/events HTTP/1.1\r\nHost: mentorbot\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: 10485760\r\n\r\n"
+        )
+        return _receive_all(sock)
+
+
+def _streamed_too_large(port: int) -> tuple[bytes, int]:
+    """Up to 100 MB, chunked; the answer and how much went out before the server hung up
+    (far more than the socket buffers hold would mean it read on)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(b"POST /slack/events HTTP/1.1\r\nHost: mentorbot\r\n")
+        sock.sendall(b"Transfer-Encoding: chunked\r\n\r\n")
+        chunk = b"x" * 65536
+        framed = b"%x\r\n%s\r\n" % (len(chunk), chunk)
+        sent = 0
+        try:
+            while sent < HUNDRED_MB:
+                sock.sendall(framed)
+                sent += len(chunk)
+            sock.sendall(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        return _receive_all(sock), sent
+
+
+def test_serve_refuses_a_body_over_the_limit_without_reading_it(
+    threaded_fake: FakeSlack, database_url: str, db: Database
+) -> None:
+    process, url = start_server(server_env(threaded_fake, database_url), "--no-scheduler")
+    port = int(url.rsplit(":", 1)[1])
+    try:
+        declared = _declared_too_large(port)
+        streamed, sent = _streamed_too_large(port)
+        metrics = httpx.get(f"{url}/metrics", timeout=10).text
+    finally:
+        logs = stop_server(process)  # no traceback
+    assert declared.startswith(b"HTTP/1.1 413 "), declared
+    assert streamed.startswith(b"HTTP/1.1 413 "), streamed
+    assert sent < HUNDRED_MB
+    assert "mentorbot_requests_too_large_total 2.0" in metrics, logs
+
+
 @pytest.mark.postgres
 def test_healthz_is_503_when_the_database_is_gone(tmp_path: Path) -> None:
     # On SQLite an open connection keeps reading a deleted file, so only PostgreSQL can lose

@@ -7,16 +7,19 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 import pytest
 
+from bot.deps import Deps
 from bot.ids import Callback
+from bot.web import MAX_BODY_BYTES
 from fakeslack import FakeSlack, SlackSender
 from storage.db import Database
-from tests.scenario.flows import create_program, open_modal
+from tests.scenario.flows import create_program, oauth_client, open_modal
 from tests.security.helpers import unchanged
 from tests.settle import settled
 
@@ -179,6 +182,94 @@ async def test_a_signed_payload_nested_as_deep_as_slack_nests_is_served(
     assert (await sender.event(event)).status_code == 200
     await fake.wait_for("views.publish", lambda c: c.ok)
     _no_errors(caplog)
+
+
+class Stream:
+    """A request body of ``total`` bytes handed over chunk by chunk, counting what the app
+    pulled of it."""
+
+    CHUNK = 64 * 1024
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.pulled = 0
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        while self.pulled < self.total:
+            chunk = b"x" * min(self.CHUNK, self.total - self.pulled)
+            self.pulled += len(chunk)
+            yield chunk
+
+
+TEN_MB = 10 * 1024 * 1024
+
+
+async def too_large_count(http: httpx.AsyncClient) -> float:
+    text = (await http.get("/metrics")).text
+    [line] = [x for x in text.splitlines() if x.startswith("mentorbot_requests_too_large_total ")]
+    return float(line.split()[1])
+
+
+async def test_a_body_declared_over_the_limit_is_refused_unread(
+    sender: SlackSender, fake: FakeSlack, http: httpx.AsyncClient
+) -> None:
+    unsigned, signed = Stream(TEN_MB), Stream(TEN_MB)
+    length = {"Content-Length": str(TEN_MB), "Content-Type": FORM}
+    signature = sender.sign(b"", int(time.time()))  # for the empty body: no matter, unread
+    refused = [
+        await http.post("/slack/events", content=unsigned, headers=length),
+        await http.post("/slack/events", content=signed, headers={**length, **signature}),
+    ]
+    assert [r.status_code for r in refused] == [413, 413]
+    assert refused[0].headers["connection"] == "close"
+    assert (unsigned.pulled, signed.pulled) == (0, 0)  # not a byte read
+    assert await too_large_count(http) == 2
+    assert fake.calls == []
+
+
+async def test_a_streamed_body_is_cut_off_once_it_passes_the_limit(
+    http: httpx.AsyncClient, fake: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Chunked, with no Content-Length: read only until it is over the limit."""
+    stream = Stream(TEN_MB)
+    response = await http.post("/slack/events", content=stream, headers={"Content-Type": FORM})
+    assert response.status_code == 413
+    assert MAX_BODY_BYTES < stream.pulled <= MAX_BODY_BYTES + Stream.CHUNK
+    assert await too_large_count(http) == 1
+    _no_errors(caplog)
+    _no_tracebacks(caplog)
+
+
+async def test_a_body_at_the_limit_is_read_and_one_byte_more_is_not(
+    http: httpx.AsyncClient,
+) -> None:
+    at_limit = await http.post("/slack/events", content=b"x" * MAX_BODY_BYTES)
+    over = await http.post("/slack/events", content=b"x" * (MAX_BODY_BYTES + 1))
+    assert (at_limit.status_code, over.status_code) == (401, 413)  # read, and unsigned
+    assert await too_large_count(http) == 1
+
+
+async def test_every_endpoint_refuses_a_body_over_the_limit(
+    deps: Deps, fake: FakeSlack, http: httpx.AsyncClient
+) -> None:
+    """Calendar files, health and metrics take no body, nor do the OAuth pages."""
+    for path in ("/meetings/T0001/1.ics?sig=x", "/healthz", "/metrics"):
+        stream = Stream(TEN_MB)
+        answer = await http.request(
+            "GET", path, content=stream, headers={"Content-Length": str(TEN_MB)}
+        )
+        assert (path, answer.status_code, stream.pulled) == (path, 413, 0)
+    async with oauth_client(deps, fake) as oauth:
+        for path in ("/slack/install", "/slack/oauth_redirect?code=c&state=s"):
+            for stream, headers in (
+                (Stream(TEN_MB), {"Content-Length": str(TEN_MB)}),
+                (Stream(TEN_MB), {}),
+            ):
+                answer = await oauth.request("GET", path, content=stream, headers=headers)
+                assert answer.status_code == 413, (path, headers)
+                assert stream.pulled <= MAX_BODY_BYTES + Stream.CHUNK
+        assert await too_large_count(oauth) == 3 + 4  # one app's metrics
+    assert not fake.calls_to("oauth.v2.access")
 
 
 def _payload(kind: str, **fields: Any) -> bytes:
