@@ -69,6 +69,46 @@ def test_config_errors_are_one_line_and_exit_2(
     assert "Traceback" not in result.stderr
 
 
+# Every command that opens the database, with settings that are otherwise right for it.
+DATABASE_COMMANDS: dict[str, dict[str, str]] = {
+    "serve": {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "x"},
+    "socket": {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"},
+    "tick": {"SLACK_BOT_TOKEN": "xoxb-1"},
+    "db upgrade": {},
+}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        # nothing listens there: refused at once
+        "postgresql+asyncpg://mentorbot:hunter2@127.0.0.1:{closed}/mentorbot",
+        "postgresql+asyncpg://mentorbot:hunter2@db.internal:fivefourthreetwo/mentorbot",
+        "postgresql+psycopg9://mentorbot:hunter2@db.internal/mentorbot",
+    ],
+    ids=["unreachable", "malformed", "unknown driver"],
+)
+def test_a_bad_database_url_is_one_line_naming_it_and_exit_2(url: str) -> None:
+    url = url.format(closed=free_port())
+    running = {
+        command: subprocess.Popen(
+            [sys.executable, "-m", "bot", *command.split()],
+            cwd=ROOT,
+            env=base_env(DATABASE_URL=url, **values),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for command, values in DATABASE_COMMANDS.items()
+    }
+    for command, process in running.items():
+        _, err = process.communicate(timeout=60)
+        lines = err.strip().splitlines()
+        assert (process.returncode, len(lines)) == (2, 1), f"{command}:\n{err}"
+        assert lines[0].startswith("mentorbot: DATABASE_URL: "), f"{command}: {err}"
+        assert "hunter2" not in err
+
+
 def test_serve_refuses_an_unmigrated_database_then_db_upgrade_fixes_it(tmp_path: Path) -> None:
     env = base_env(
         DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}",
