@@ -13,14 +13,17 @@ import time
 
 import httpx
 
-IN_FLIGHT = "mentorbot_listeners_in_flight"
+
+async def metric(http: httpx.AsyncClient, name: str) -> float:
+    """The value of the unlabelled metric ``name`` in the app's /metrics."""
+    text = (await http.get("/metrics")).text
+    [line] = [line for line in text.splitlines() if line.startswith(name + " ")]
+    return float(line.split()[1])
 
 
 async def in_flight(http: httpx.AsyncClient) -> float:
-    """Listener runs not finished yet, from the app's /metrics."""
-    text = (await http.get("/metrics")).text
-    [line] = [line for line in text.splitlines() if line.startswith(IN_FLIGHT + " ")]
-    return float(line.split()[1])
+    """Listener runs not finished yet."""
+    return await metric(http, "mentorbot_listeners_in_flight")
 
 
 async def settled(http: httpx.AsyncClient, timeout: float = 30.0) -> None:

@@ -21,7 +21,7 @@ from fakeslack import FakeSlack, SlackSender
 from storage.db import Database
 from tests.scenario.flows import create_program, oauth_client, open_modal
 from tests.security.helpers import unchanged
-from tests.settle import settled
+from tests.settle import metric, settled
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -205,9 +205,7 @@ TEN_MB = 10 * 1024 * 1024
 
 
 async def too_large_count(http: httpx.AsyncClient) -> float:
-    text = (await http.get("/metrics")).text
-    [line] = [x for x in text.splitlines() if x.startswith("mentorbot_requests_too_large_total ")]
-    return float(line.split()[1])
+    return await metric(http, "mentorbot_requests_too_large_total")
 
 
 async def test_a_body_declared_over_the_limit_is_refused_unread(
