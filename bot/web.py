@@ -41,10 +41,12 @@ def build_asgi(
         started = time.perf_counter()
         body = await request.body()
         kind, response = await _answer(body, request)
-        # A listener Bolt has just started takes its first step (and counts itself in
-        # flight) before the answer goes out: an event's listener starts only after its
-        # automatic acknowledgement.
-        await asyncio.sleep(0)
+        if kind.startswith("event:"):
+            # Bolt acknowledges an event before its listener's task has even started: one
+            # turn of the loop lets the task take its first step, counting itself in flight
+            # (mentorbot_listeners_in_flight), before the answer goes out. Other listeners
+            # acknowledge from inside their task, so theirs has started already.
+            await asyncio.sleep(0)
         metrics.ack_seconds.labels(kind).observe(time.perf_counter() - started)
         metrics.requests.labels(kind, str(response.status_code)).inc()
         return response
