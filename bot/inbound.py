@@ -11,10 +11,10 @@ bytes, and parses nothing it didn't sign (401); then the shape, parsed as Bolt w
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from slack_bolt.request.internals import parse_body
+from slack_bolt.request.internals import build_normalized_headers, extract_content_type, parse_body
 from slack_sdk.signature import SignatureVerifier
 
 # Fields Bolt (and our payload parsers) read, and the types Slack gives them. ``None`` is
@@ -63,17 +63,23 @@ def signed(secret: str, body: bytes, headers: Mapping[str, str]) -> bool:
     return SignatureVerifier(secret).is_valid(text, timestamp, signature)
 
 
-def inspect(body: bytes, content_type: str) -> tuple[str, str | None]:
-    """From one parse of ``body``, made as Bolt makes it: its kind, a low-cardinality label
-    for metrics (``command``, ``block_actions``, ``event:message``…, or ``malformed``), and
-    why it can't be a Slack request (``None`` when it can). Never raises."""
+def content_type(headers: Iterable[tuple[str, str]]) -> str | None:
+    """What Bolt will take the body for, read from the headers with Bolt's own functions (with
+    two Content-Type headers, the last one; without its parameters)."""
+    return extract_content_type(build_normalized_headers(dict(headers)))
+
+
+def inspect(body: bytes, content_type: str | None) -> tuple[str, str | None]:
+    """From one parse of ``body``, made as Bolt makes it (``content_type`` as
+    :func:`content_type` reads it): its kind, a low-cardinality label for metrics
+    (``command``, ``block_actions``, ``event:message``…, or ``malformed``), and why it can't
+    be a Slack request (``None`` when it can). Never raises."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         return "malformed", "body is not UTF-8"
     try:
-        # Bolt's own reading of the header (slack_bolt.request.internals.extract_content_type)
-        parsed: Any = parse_body(text, content_type.split(";")[0] or None)
+        parsed: Any = parse_body(text, content_type)
     except ValueError:  # json.JSONDecodeError included
         return "malformed", "body is not JSON"
     except RecursionError:  # the JSON decoder's own limit

@@ -56,7 +56,7 @@ def build_asgi(
         Slack would never send (or that can't be parsed at all); else Bolt's answer."""
         if not inbound.signed(deps.settings.slack_signing_secret or "", body, request.headers):
             return "unsigned", Response("", status_code=401)
-        kind, problem = inbound.inspect(body, request.headers.get("content-type", ""))
+        kind, problem = inbound.inspect(body, inbound.content_type(request.headers.items()))
         if problem is not None:
             log.warning("malformed request", extra={"problem": problem, "bytes": len(body)})
             return kind, Response("", status_code=400)

@@ -167,6 +167,23 @@ async def test_deeply_nested_bodies_are_refused_unsigned_401_and_signed_400(
     assert 'mentorbot_requests_total{kind="malformed",status="400"} 1.0' in metrics
 
 
+async def test_a_body_is_judged_as_bolt_will_read_it_whatever_its_headers_say(
+    sender: SlackSender, fake: FakeSlack, http: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two Content-Type headers: Bolt parses by the last one, so the gate must too."""
+    body = b"[" * 100_000 + b"]" * 100_000
+    headers = [
+        ("Content-Type", "text/plain"),
+        ("Content-Type", "application/json"),
+        *sender.sign(body, int(time.time())).items(),
+    ]
+    response = await http.post("/slack/events", content=body, headers=headers)
+    assert response.status_code == 400
+    assert fake.calls == []
+    _no_errors(caplog)
+    _no_tracebacks(caplog)
+
+
 async def test_a_signed_payload_nested_as_deep_as_slack_nests_is_served(
     sender: SlackSender, fake: FakeSlack, caplog: pytest.LogCaptureFixture
 ) -> None:
