@@ -288,7 +288,7 @@ async def _world(
         }
     # Everyone who will try has been seen once (looking them up again writes nothing).
     await sender.command(OUTSIDER, "help")
-    await fake.wait_for("response_url", lambda c: True)
+    await settled(sender.http)
     async with deps.db.transaction() as s:
         known = set((await s.scalars(select(User.slack_user_id))).all())
     assert {STRANGER, MEMBER, OUTSIDER} <= known
