@@ -123,12 +123,15 @@ def tick(
 def db_upgrade() -> None:
     """Migrate the database to the newest schema."""
     settings = settings_for()
+    from bot.runtime import reach_database
+    from storage.db import safe_url
     from storage.migrate import head_revision, upgrade
 
+    _run(reach_database(settings))
     try:
         asyncio.run(upgrade(settings.database_url))
     except Exception as exc:
-        fail(f"could not migrate {_safe_url(settings.database_url)}: {exc}")
+        fail(f"could not migrate {safe_url(settings.database_url)}: {exc}")
     typer.echo(f"Database is at revision {head_revision()}.")
 
 
@@ -168,12 +171,6 @@ def _run(coro: Coroutine[Any, Any, T], *, fast_loop: bool = False) -> T:
         fail(str(exc))
     except KeyboardInterrupt:
         raise typer.Exit(code=130) from None
-
-
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
 
 
 def main() -> None:

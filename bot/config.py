@@ -17,9 +17,11 @@ import enum
 from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigError
+from storage.db import url_problem
 
 SLACK_API_URL = "https://slack.com/api/"
 
@@ -96,6 +98,13 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _usable_database(cls, value: str) -> str:
+        if problem := url_problem(value):
+            raise PydanticCustomError("database_url", "{problem}", {"problem": problem})
+        return value
 
     @field_validator("slack_api_url")
     @classmethod
@@ -197,5 +206,7 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         name = str(first["loc"][0]).upper() if first["loc"] else "settings"
-        shown = "" if "TOKEN" in name or "SECRET" in name else f" (got {first.get('input')!r})"
+        # Never echoed: secrets, and the database URL (it may hold a password).
+        hidden = "TOKEN" in name or "SECRET" in name or name == "DATABASE_URL"
+        shown = "" if hidden else f" (got {first.get('input')!r})"
         raise ConfigError(f"{name}: {first['msg']}{shown}") from None

@@ -4,16 +4,17 @@ something Slack sends?
 Bolt parses a body before it checks the signature, and its helpers assume Slack's shapes
 (``payload["user"]["id"]``, ``payload["event"].get(...)``). Anything else raised deep inside
 Bolt and became a 500 (or, with a timestamp that is not a number, reached our error handler
-as if it were a real request). So the HTTP endpoint checks the signature and the shape first,
-answering 401 or 400, and only what passes reaches Bolt.
+as if it were a real request). So the HTTP endpoint checks the signature first, on the raw
+bytes, and parses nothing it didn't sign (401); then the shape, parsed as Bolt will parse it
+(400). Only what passes reaches Bolt.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from slack_bolt.request.internals import parse_body
+from slack_bolt.request.internals import build_normalized_headers, extract_content_type, parse_body
 from slack_sdk.signature import SignatureVerifier
 
 # Fields Bolt (and our payload parsers) read, and the types Slack gives them. ``None`` is
@@ -39,6 +40,10 @@ _FIELDS: dict[str, tuple[type, ...]] = {
 # Objects nested inside a payload that Bolt reads the same way.
 _NESTED = ("event", "message", "previous_message", "item", "assistant_thread")
 _MAX_DEPTH = 4
+# How deeply a body's objects and arrays may nest. Slack's deepest (rich text in a message
+# or a form) nest about a dozen levels; far deeper ones would make Bolt, which parses the
+# body again, and anything that walks it run out of Python's recursion limit.
+MAX_NESTING = 64
 # What every slash command carries, as non-empty strings.
 _COMMAND = ("command", "user_id", "team_id", "response_url")
 
@@ -58,21 +63,46 @@ def signed(secret: str, body: bytes, headers: Mapping[str, str]) -> bool:
     return SignatureVerifier(secret).is_valid(text, timestamp, signature)
 
 
-def inspect(body: bytes, content_type: str) -> tuple[str, str | None]:
-    """From one parse of ``body``: its kind, a low-cardinality label for metrics (``command``,
-    ``block_actions``, ``event:message``…, or ``malformed``), and why it can't be a Slack
-    request (``None`` when it can)."""
+def content_type(headers: Iterable[tuple[str, str]]) -> str | None:
+    """What Bolt will take the body for, read from the headers with Bolt's own functions (with
+    two Content-Type headers, the last one; without its parameters)."""
+    return extract_content_type(build_normalized_headers(dict(headers)))
+
+
+def inspect(body: bytes, content_type: str | None) -> tuple[str, str | None]:
+    """From one parse of ``body``, made as Bolt makes it (``content_type`` as
+    :func:`content_type` reads it): its kind, a low-cardinality label for metrics
+    (``command``, ``block_actions``, ``event:message``…, or ``malformed``), and why it can't
+    be a Slack request (``None`` when it can). Never raises."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         return "malformed", "body is not UTF-8"
     try:
-        parsed: Any = parse_body(text, content_type.split(";")[0].strip() or None)
+        parsed: Any = parse_body(text, content_type)
     except ValueError:  # json.JSONDecodeError included
         return "malformed", "body is not JSON"
+    except RecursionError:  # the JSON decoder's own limit
+        return "malformed", "body nests too deeply"
     if not isinstance(parsed, dict):
         return "malformed", "body is not an object"
+    if _nests_deeper_than(parsed, MAX_NESTING):
+        return "malformed", "body nests too deeply"
     return _kind(parsed), problem(parsed)
+
+
+def _nests_deeper_than(value: dict[str, Any], limit: int) -> bool:
+    """Whether objects and arrays nest in ``value`` more than ``limit`` levels (walked without
+    recursion)."""
+    stack: list[tuple[dict[str, Any] | list[Any], int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        for child in item.values() if isinstance(item, dict) else item:
+            if isinstance(child, dict | list):
+                if depth >= limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
 
 
 def _kind(parsed: dict[str, Any]) -> str:

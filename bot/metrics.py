@@ -32,6 +32,16 @@ class Metrics:
             ["type"],
             registry=self.registry,
         )
+        self.listeners_in_flight = Gauge(
+            "mentorbot_listeners_in_flight",
+            "Listener runs not finished yet, counting the work they do after the acknowledgement.",
+            registry=self.registry,
+        )
+        self.too_large = Counter(
+            "mentorbot_requests_too_large",
+            "Requests refused with 413 because their body was over the limit (never read).",
+            registry=self.registry,
+        )
         self.slack_calls = Counter(
             "mentorbot_slack_api_calls",
             "Slack Web API calls made, by method and error code ('ok' when none).",

@@ -1,6 +1,7 @@
 """Running the app: the HTTP server, Socket Mode and one-off sweeps, with start-up checks.
 
-Each refuses to start on an un-migrated or outdated schema (:class:`SchemaNotCurrent`).
+Each refuses to start on a database it can't reach (a :class:`ConfigError` naming
+``DATABASE_URL``) or on an un-migrated or outdated schema (:class:`SchemaNotCurrent`).
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from bot.app import build_app
 from bot.clock import ManualClock, SystemClock
 from bot.config import Settings, Transport
 from bot.deps import Deps
+from bot.errors import ConfigError
 from bot.slackapi import http_session
 from bot.web import build_asgi
 from scheduling.engine import SweepReport
 from scheduling.runner import SweepScheduler, build_sweeper, plan_housekeeping, run_sweep
-from storage.db import Database
+from storage.db import Database, Unreachable, reach, safe_url
 from storage.migrate import check_current
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,7 @@ async def _deps(settings: Settings, *, pooled: bool = False) -> Deps:
     """``pooled``: a long-running process, whose Slack calls share one connection pool."""
     db = Database(settings.database_url)
     try:
+        await _reach(db)
         await check_current(db.engine)
     except BaseException:
         await db.dispose()
@@ -39,6 +42,30 @@ async def _deps(settings: Settings, *, pooled: bool = False) -> Deps:
         clock=SystemClock(),
         http=http_session(settings) if pooled else None,
     )
+
+
+async def reach_database(settings: Settings) -> None:
+    """Raise :class:`ConfigError` unless the settings' database takes a connection."""
+    db = Database(settings.database_url)
+    try:
+        await _reach(db)
+    finally:
+        await db.dispose()
+
+
+async def _reach(db: Database) -> None:
+    try:
+        await reach(db.engine)
+    except Unreachable as exc:
+        check = (
+            "check that its directory exists and can be written"
+            if db.is_sqlite
+            else "check that the server is running and that the URL's host, port, database, "
+            "user and password are right"
+        )
+        raise ConfigError(
+            f"DATABASE_URL: cannot connect to {safe_url(db.url)} ({exc}): {check}"
+        ) from None
 
 
 async def _close(deps: Deps) -> None:

@@ -205,6 +205,7 @@ class FakeSlack:
         self._last_ts = 0  # microseconds of the last message ts handed out
         self._serial = 0
         self._faults: list[_Fault] = []
+        self._holds: dict[str, asyncio.Event] = {}
         self._fault_rate = 0.0
         self._fault_kinds: tuple[str, ...] = ()
         self._fault_methods: set[str] | None = None
@@ -742,6 +743,21 @@ class FakeSlack:
             kind = "error"
         self._faults.append(_Fault(method, status, error, retry_after, delay, times, kind))
 
+    def hold(self, method: str) -> Callable[[], None]:
+        """Leave the next call to ``method`` unanswered until the function returned is called
+        (from any thread; the fake must be running): a Slack that is slow for exactly as
+        long as a test needs, with no timing involved. The call is recorded when it arrives."""
+        loop = self._loop
+        if loop is None:
+            raise RuntimeError("start the fake Slack before holding calls")
+        released = asyncio.Event()
+        self._holds[method] = released
+
+        def release() -> None:
+            loop.call_soon_threadsafe(released.set)
+
+        return release
+
     def set_fault_rate(
         self,
         rate: float,
@@ -869,6 +885,9 @@ class FakeSlack:
         if method not in _METHODS:
             return self._answer(call, {"ok": False, "error": "unknown_method"}, status=404)
         handler, auth = _METHODS[method]
+        held = self._holds.pop(method, None)
+        if held is not None:
+            await held.wait()
 
         fault = self._injected(method)
         if fault is not None:

@@ -1,5 +1,5 @@
-"""Cross-cutting listener concerns: dependencies, a request id for every request, and Slack
-clients that count their calls in /metrics."""
+"""Cross-cutting listener concerns: dependencies, a request id for every request, Slack
+clients that count their calls in /metrics, and a count of listener runs still in flight."""
 
 from __future__ import annotations
 
@@ -7,7 +7,12 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from prometheus_client import Gauge
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.listener.async_listener_completion_handler import AsyncListenerCompletionHandler
+from slack_bolt.listener.async_listener_start_handler import AsyncListenerStartHandler
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
 
 from bot.deps import Deps
 from bot.logs import REQUEST_ID
@@ -16,6 +21,13 @@ from handlers.context import DEPS_KEY
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
+    # Bolt runs each listener in a task of its own and answers Slack once it acknowledges:
+    # these two bracket the whole run, the work after the acknowledgement (and the error
+    # handler's reply) included, so /metrics shows when nothing is left running.
+    runner = app.listener_runner
+    runner.listener_start_handler = _Started(deps.metrics.listeners_in_flight)
+    runner.listener_completion_handler = _Finished(deps.metrics.listeners_in_flight)
+
     @app.middleware
     async def inject(context: AsyncBoltContext, next: Callable[[], Awaitable[Any]]) -> Any:
         request_id = uuid.uuid4().hex[:12]
@@ -32,3 +44,19 @@ def register(app: AsyncApp, deps: Deps) -> None:
                 ssl=context.client.ssl,
             )
         return await next()
+
+
+class _Started(AsyncListenerStartHandler):
+    def __init__(self, in_flight: Gauge) -> None:
+        self.in_flight = in_flight
+
+    async def handle(self, request: AsyncBoltRequest, response: BoltResponse | None) -> None:
+        self.in_flight.inc()
+
+
+class _Finished(AsyncListenerCompletionHandler):
+    def __init__(self, in_flight: Gauge) -> None:
+        self.in_flight = in_flight
+
+    async def handle(self, request: AsyncBoltRequest, response: BoltResponse | None) -> None:
+        self.in_flight.dec()

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -25,6 +26,11 @@ from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 # Ids per IN (...) list when reading many rows at once (well inside SQLite's variable limit).
 IN_CHUNK = 500
+
+# The databases Mentorbot runs on, each through its asyncio driver.
+DRIVERS = ("postgresql+asyncpg", "sqlite+aiosqlite")
+# How long to wait for PostgreSQL to accept a connection (asyncpg alone waits 60 s).
+CONNECT_TIMEOUT_SECONDS = 10
 
 
 def id_chunks(ids: Iterable[int]) -> list[list[int]]:
@@ -37,11 +43,61 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+def url_problem(url: str) -> str | None:
+    """Why ``url`` can't be Mentorbot's database URL (``None`` when it can). Never repeats the
+    URL, which may hold a password."""
+    try:
+        driver = make_url(url).drivername
+    except (ArgumentError, ValueError):  # unparseable, or a port that isn't a number
+        return (
+            "not a database URL: set it to one like "
+            "postgresql+asyncpg://user:password@host:5432/mentorbot or "
+            "sqlite+aiosqlite:///./mentorbot.db"
+        )
+    if driver not in DRIVERS:
+        return (
+            f"Mentorbot doesn't run on {driver!r}: use postgresql+asyncpg://… for PostgreSQL "
+            "or sqlite+aiosqlite:///… for SQLite"
+        )
+    return None
+
+
+def safe_url(url: str) -> str:
+    """``url`` with its password hidden, for messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+class Unreachable(Exception):
+    """No connection to the database could be made. The message says why in one line (the
+    driver's reason: refused, unknown host, no such database or role, a file that can't be
+    opened), never with the password."""
+
+
+async def reach(engine: AsyncEngine) -> None:
+    """Open and close one connection, or raise :class:`Unreachable`."""
+    try:
+        async with engine.connect():
+            return
+    except DBAPIError as exc:  # the server (or SQLite) answered, and refused
+        reason = str(exc.orig)
+    except TimeoutError:  # before OSError, of which it is one
+        reason = f"no answer within {CONNECT_TIMEOUT_SECONDS} s"
+    except OSError as exc:  # refused, unknown host, unreachable network
+        reason = exc.strerror or str(exc)
+    raise Unreachable(reason.splitlines()[0] if reason else "no connection")
+
+
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """An async engine configured for ``url``'s backend."""
     if not is_sqlite(url):
         return create_async_engine(
-            url, echo=echo, pool_pre_ping=True, pool_size=20, max_overflow=30, pool_recycle=1800
+            url,
+            echo=echo,
+            pool_pre_ping=True,
+            pool_size=20,
+            max_overflow=30,
+            pool_recycle=1800,
+            connect_args={"timeout": CONNECT_TIMEOUT_SECONDS},
         )
     engine = create_async_engine(
         url,

@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -56,10 +55,12 @@ async def main(url: str, worker: str, mode: str, at: str, marker: str = "") -> N
     deps = Deps(settings=settings, db=Database(url), clock=ManualClock(datetime.fromisoformat(at)))
     sweeper = build_sweeper(deps, registry=registry, worker_id=worker)
     sweeper.batch_size = 1 if mode == "crash" else 50
-    # Racing workers start sweeping at one agreed instant, whatever their start-up took
-    # (otherwise the first one up can finish the work before the other has imported).
-    if start_at := os.environ.get("SWEEP_START_AT"):
-        await asyncio.sleep(max(0.0, float(start_at) - time.time()))
+    # Racing workers start sweeping together, whatever their start-up took (otherwise the
+    # first one up can finish the work before the other has imported): each says it is
+    # ready, then waits for the word to go.
+    if os.environ.get("SWEEP_BARRIER"):
+        print("ready", flush=True)
+        await asyncio.to_thread(sys.stdin.readline)
     try:
         while (await sweeper.sweep()).claimed:
             pass

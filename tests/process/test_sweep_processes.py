@@ -46,9 +46,10 @@ async def _prepare(db: Database, count: int, kind: str) -> None:
 
 
 def _worker(
-    url: str, worker: str, mode: str, at: datetime, marker: str = "", *, start_at: float = 0
+    url: str, worker: str, mode: str, at: datetime, marker: str = "", *, barrier: bool = False
 ) -> subprocess.Popen[str]:
-    env = dict(os.environ, SWEEP_START_AT=str(start_at)) if start_at else None
+    """``barrier``: the worker prints "ready" once started and sweeps when told "go"."""
+    env = dict(os.environ, SWEEP_BARRIER="1") if barrier else None
     return subprocess.Popen(
         [
             sys.executable,
@@ -62,6 +63,7 @@ def _worker(
         ],
         cwd=ROOT,
         env=env,
+        stdin=subprocess.PIPE if barrier else None,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -73,8 +75,15 @@ async def test_two_replicas_race_over_1000_rows_and_each_runs_once(
     db: Database, database_url: str
 ) -> None:
     await _prepare(db, 1000, "test.record")
-    start_at = time.time() + 8  # both are up by then, even on a loaded machine
-    workers = [_worker(database_url, f"w{i}", "race", NOW, start_at=start_at) for i in range(2)]
+    workers = [_worker(database_url, f"w{i}", "race", NOW, barrier=True) for i in range(2)]
+    for w in workers:  # both are up: only then may either start
+        assert w.stdout is not None
+        ready = await asyncio.to_thread(w.stdout.readline)
+        assert ready == "ready\n", w.communicate()[1]
+    for w in workers:
+        assert w.stdin is not None
+        w.stdin.write("go\n")
+        w.stdin.flush()
     for w in workers:
         _, err = await asyncio.to_thread(w.communicate, timeout=120)
         assert w.returncode == 0, err

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import httpx
 from sqlalchemy import func, select
@@ -22,6 +21,7 @@ from tests.scenario.flows import (
     enrol,
     open_join,
 )
+from tests.settle import settled
 
 
 async def _count(db: Database, model: type) -> int:
@@ -30,10 +30,8 @@ async def _count(db: Database, model: type) -> int:
 
 
 async def test_help_fits_the_callers_roles(sender: SlackSender, fake: FakeSlack) -> None:
-    started = time.perf_counter()
-    response = await sender.command("UMENTEE", "help")
+    response = await sender.command("UMENTEE", "help")  # time to ack: bench/ack_latency.py
     assert response.status_code == 200
-    assert time.perf_counter() - started < 3
     [reply] = await fake.wait_for("response_url")
     text = "\n".join(walk_text(reply.args["blocks"]))
     assert "/mentor join" in text and "/mentor program new" not in text
@@ -133,6 +131,7 @@ async def test_non_admin_is_refused(sender: SlackSender, fake: FakeSlack, db: Da
     await sender.command("UMENTEE", "program new")
     [reply] = await fake.wait_for("response_url")
     assert "Only workspace admins and owners" in reply.args["text"]
+    await settled(sender.http)
     assert not fake.calls_to("views.open")
     # Even a forged submission of the form is refused, and nothing is written.
     await sender.command("UADMIN", "program new")

@@ -20,6 +20,7 @@ from storage.enums import RelationshipStatus
 from storage.models import Agreement, Enrolment, MatchRun, Program, Relationship
 from tests.scenario.flows import MENTEE_VALUES, MENTOR_VALUES, create_program, enrol
 from tests.service.helpers import mentee_draft, mentor_draft, person
+from tests.settle import settled
 
 COHORT: dict[str, tuple[str, str, bool]] = {
     # user: (name, tz, admin)
@@ -256,10 +257,7 @@ async def test_mentor_accepts_and_the_mentee_is_told(
     await sender.click("UMIA", Action.INTRO_ACCEPT, blocks=blocks, channel_id=channel)
     await fake.wait_for("response_url", lambda c: "Only Omar can accept" in str(c.args))
     await sender.click("UOMAR", Action.INTRO_ACCEPT, blocks=blocks, channel_id=channel)
-    for _ in range(100):
-        rels = await relationships(deps.db)
-        if any(r.status is RelationshipStatus.INITIATION for r in rels):
-            break
+    await settled(sender.http)
     mia = next(r for r in await relationships(deps.db) if r.mentee.slack_user_id == "UMIA")
     assert mia.status is RelationshipStatus.INITIATION and mia.ends_at is not None
     await sweep(deps)
@@ -331,9 +329,8 @@ async def accepted_pair(sender: SlackSender, fake: FakeSlack, deps: Deps) -> str
     await approved(sender, fake, deps)
     channel, blocks = intro_blocks(fake, "UMIA")
     await sender.click("UOMAR", Action.INTRO_ACCEPT, blocks=blocks, channel_id=channel)
-    for _ in range(200):
-        if any(r.status is RelationshipStatus.INITIATION for r in await relationships(deps.db)):
-            break
+    await settled(sender.http)
+    assert any(r.status is RelationshipStatus.INITIATION for r in await relationships(deps.db))
     await sweep(deps)
     return channel
 
@@ -412,11 +409,9 @@ async def test_agreement_is_drafted_signed_revised_and_private(
     await sender.click(
         "UOMAR", Action.AGREEMENT_SIGN, blocks=posted2.args["blocks"], channel_id=channel
     )
-    for _ in range(200):
-        async with db.transaction() as s:
-            v2 = await s.scalar(select(Agreement).where(Agreement.version == 2))
-        if v2 is not None and v2.mentor_signed_at is not None:
-            break
+    await settled(sender.http)
+    async with db.transaction() as s:
+        v2 = await s.scalar(select(Agreement).where(Agreement.version == 2))
     assert v2 is not None and v2.mentor_signed_at is not None and v2.terms["cadence"] == "monthly"
     async with db.transaction() as s:
         v1 = await s.scalar(select(Agreement).where(Agreement.version == 1))

@@ -16,6 +16,7 @@ from fakeslack import FakeSlack, SlackSender
 from storage.enums import ActorRole, MeetingStatus
 from storage.models import ActivityEvent, Meeting
 from tests.scenario.test_matching_flow import accepted_pair, sweep, text_of
+from tests.settle import settled
 
 MONDAY_9 = datetime(2026, 3, 9, 9, 0, tzinfo=UTC)  # 09:00 in Lisbon, Mia's zone
 
@@ -203,9 +204,7 @@ async def test_moving_and_cancelling_update_the_booking_and_the_prompts(
     ]
 
     await sender.click("UMIA", Action.MEETING_CANCEL, blocks=post.args["blocks"])
-    for _ in range(100):
-        if (await meetings(deps))[0].status is MeetingStatus.CANCELLED:
-            break
+    await settled(sender.http)
     assert (await meetings(deps))[0].status is MeetingStatus.CANCELLED
     await sweep(deps)
     assert "cancelled" in text_of(fake.calls_to("chat.update", channel=channel)[-1].args["blocks"])

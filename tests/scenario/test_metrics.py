@@ -1,11 +1,9 @@
 """/metrics through the front door: every Slack call the app makes is counted by method and
 outcome (listeners' calls through Bolt's client and respond(), and the scheduler's), acks
-are timed per kind, and sweeps report their duration, backlog and outcomes."""
+are timed per kind, listener runs are in flight until their work after the ack is done, and
+sweeps report their duration, backlog and outcomes."""
 
 from __future__ import annotations
-
-import asyncio
-import time
 
 import httpx
 
@@ -15,19 +13,17 @@ from fakeslack import FakeSlack, SlackSender
 from scheduling.kinds import Kind
 from scheduling.runner import build_sweeper, run_sweep
 from tests.service.helpers import mentee_with_a_nudge_due_now
+from tests.settle import in_flight, settled
 
 
-async def metrics_with(http: httpx.AsyncClient, *lines: str, timeout: float = 5.0) -> str:
-    """/metrics once it has every one of ``lines`` (the app counts a call when its answer
-    arrives, a moment after the fake recorded it)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        text = (await http.get("/metrics")).text
-        missing = [line for line in lines if line not in text]
-        if not missing:
-            return text
-        assert time.monotonic() < deadline, f"not in /metrics: {missing}\n{text}"
-        await asyncio.sleep(0.05)
+async def metrics_with(http: httpx.AsyncClient, *lines: str) -> str:
+    """/metrics, holding every one of ``lines``, once the app's listener runs are over (a
+    call is counted when its answer arrives, a moment after the fake recorded it)."""
+    await settled(http)
+    text = (await http.get("/metrics")).text
+    missing = [line for line in lines if line not in text]
+    assert not missing, f"not in /metrics: {missing}\n{text}"
+    return text
 
 
 async def test_listener_calls_are_counted_by_method_and_error(
@@ -76,6 +72,23 @@ async def test_acks_are_timed_per_kind(
         'mentorbot_requests_total{kind="block_actions",status="200"} 1.0',
     )
     assert 'mentorbot_ack_seconds_bucket{kind="command",le="0.1"}' in text
+
+
+async def test_a_listener_run_is_in_flight_from_before_the_ack_until_its_work_is_done(
+    sender: SlackSender, http: httpx.AsyncClient, fake: FakeSlack
+) -> None:
+    """An event is acknowledged before its listener even starts; the run (held up here by a
+    slow views.publish) counts in flight from before the answer until it is over."""
+    release = fake.hold("views.publish")
+    home = {"type": "app_home_opened", "user": "UMENTEE", "tab": "home"}
+    assert (await sender.event(home)).status_code == 200
+    assert await in_flight(http) == 1
+    [held] = await fake.wait_for("views.publish")
+    assert held.response is None and await in_flight(http) == 1
+    release()
+    await settled(http)
+    assert held.response is not None and held.ok
+    assert await in_flight(http) == 0
 
 
 async def test_sweeps_report_duration_backlog_outcomes_and_their_slack_calls(

@@ -4,9 +4,7 @@ workspace with its own token, and a workspace leaving: ``app_uninstalled`` and
 
 from __future__ import annotations
 
-import asyncio
 import re
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from sqlalchemy import select, text
@@ -27,6 +25,7 @@ from tests.scenario.flows import (
     stored_bot_tokens,
 )
 from tests.scenario.test_matching_flow import sweep
+from tests.settle import settled
 
 
 def globex(fake: FakeSlack) -> None:
@@ -41,15 +40,6 @@ def globex(fake: FakeSlack) -> None:
     )
     fake.add_user("T0002", "UGLOBEX", name="gus", real_name="Gus Globex", is_admin=True)
     fake.add_channel("T0002", "CGLOBEX", "globex-leads")
-
-
-async def until(check: Callable[[], Awaitable[bool]]) -> None:
-    """Events are handled after their acknowledgement: wait (briefly) for the effect."""
-    for _ in range(300):
-        if await check():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError("the event had no effect")
 
 
 async def uninstalled(deps: Deps, team_id: str) -> bool:
@@ -156,15 +146,15 @@ async def test_uninstall_forgets_the_token_stops_the_work_and_a_reinstall_brings
         since = len(fake.calls)
         answer = await gx.event({"type": "app_uninstalled"})
         assert answer.status_code == 200
-        await until(lambda: uninstalled(deps, "T0002"))
-        await until(lambda: no_pending(deps, "T0002"))
+        await settled(http)  # events are handled after their acknowledgement
+        assert await uninstalled(deps, "T0002") and await no_pending(deps, "T0002")
         assert await stored_bot_tokens(deps.db, "T0001") == [acme_token]
         gone = await work(deps, "T0002")
         assert Status.PENDING not in gone and gone[Status.CANCELLED] >= 1
         assert await work(deps, "T0001") == acme_before
         again = await gx.event({"type": "app_uninstalled"})  # Slack retries: harmless
         assert again.status_code == 200
-        await asyncio.sleep(0.1)
+        await settled(http)
         assert await work(deps, "T0002") == gone
 
         # Globex is told it's not installed; the digests go to Acme alone.
@@ -208,14 +198,14 @@ async def test_a_revoked_bot_token_is_an_uninstall_and_user_tokens_are_not(
         )
         users_only = {"type": "tokens_revoked", "tokens": {"oauth": ["UGLOBEX"], "bot": []}}
         assert (await gx.event(users_only)).status_code == 200
-        await asyncio.sleep(0.2)
+        await settled(http)
         assert await stored_bot_tokens(deps.db, "T0002") == [token]
         assert (await work(deps, "T0002")).get(Status.PENDING) == 1
 
         bot = {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["UBOT0002"]}}
         assert (await gx.event(bot)).status_code == 200
-        await until(lambda: uninstalled(deps, "T0002"))
-        await until(lambda: no_pending(deps, "T0002"))
+        await settled(http)
+        assert await uninstalled(deps, "T0002") and await no_pending(deps, "T0002")
 
 
 async def test_a_sweep_that_meets_an_uninstalled_team_fails_once_and_stops_its_work(
@@ -273,7 +263,8 @@ async def test_single_workspace_uninstall_stops_the_teams_work(
     assert (await work(deps, "T0001")).get(Status.PENDING)
     fake.revoke_token(fake.workspaces["T0001"].bot_token)
     assert (await sender.event({"type": "app_uninstalled"})).status_code == 200
-    await until(lambda: no_pending(deps, "T0001"))
+    await settled(sender.http)
+    assert await no_pending(deps, "T0001")
 
 
 async def test_the_install_asks_for_channel_history_only_when_told_to(

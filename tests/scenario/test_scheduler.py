@@ -3,7 +3,6 @@ chosen instants (as `mentorbot tick --at` does), and the fake Slack shows what w
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -23,6 +22,7 @@ from scheduling.registry import JobContext, Registry
 from scheduling.runner import build_sweeper
 from storage.db import Database
 from tests.scenario.flows import MENTEE_VALUES, create_program, enrol
+from tests.settle import settled
 
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
@@ -162,12 +162,9 @@ async def test_user_change_event_refreshes_the_time_zone(
     await sender.event({"type": "user_change", "user": moved})
     from storage.models import User
 
-    for _ in range(200):  # the event is handled after its acknowledgement
-        async with deps.db.transaction() as s:
-            mia = await s.scalar(select(User).where(User.slack_user_id == "UMENTEE"))
-        if mia is not None and mia.tz == "Asia/Kolkata":
-            break
-        await asyncio.sleep(0.01)
+    await settled(sender.http)  # the event is handled after its acknowledgement
+    async with deps.db.transaction() as s:
+        mia = await s.scalar(select(User).where(User.slack_user_id == "UMENTEE"))
     assert mia is not None and mia.tz == "Asia/Kolkata"
     clock.set(utc(2026, 3, 3, 16, 0))  # due; 16:00 in Lisbon but 21:30 in India
     report = await build_sweeper(deps).sweep()

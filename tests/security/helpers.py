@@ -3,7 +3,6 @@ table's row count is unchanged and the app made no Slack call that changes anyth
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -75,14 +74,3 @@ async def unchanged(
     assert not changed, f"rows written by a refused request: {changed}"
     writes = [m for m in watch.calls if m in SLACK_WRITES - allow]
     assert not writes, f"Slack writes by a refused request: {writes}"
-
-
-async def settled(fake: FakeSlack, rounds: int = 40) -> None:
-    """Wait until the app has stopped calling Slack: work after an acknowledgement has no
-    other signal that it is over."""
-    seen = -1
-    for _ in range(rounds):
-        if len(fake.calls) == seen:
-            return
-        seen = len(fake.calls)
-        await asyncio.sleep(0.05)

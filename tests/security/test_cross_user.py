@@ -36,7 +36,8 @@ from storage.models import (
     User,
 )
 from tests.scenario.test_matching_flow import accepted_pair
-from tests.security.helpers import settled, unchanged
+from tests.security.helpers import unchanged
+from tests.settle import settled
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -287,7 +288,7 @@ async def _world(
         }
     # Everyone who will try has been seen once (looking them up again writes nothing).
     await sender.command(OUTSIDER, "help")
-    await fake.wait_for("response_url", lambda c: True)
+    await settled(sender.http)
     async with deps.db.transaction() as s:
         known = set((await s.scalars(select(User.slack_user_id))).all())
     assert {STRANGER, MEMBER, OUTSIDER} <= known
@@ -340,7 +341,7 @@ async def _press(
         response = await sender.block_action(
             press.actor, action_id, value=press.value.format(**world)
         )
-        await settled(fake)
+        await settled(sender.http)
     said = [c for c in fake.calls[seen:] if c.method in ("response_url", "chat.postMessage")]
     problems = [] if response.status_code == 200 else [f"{what}: HTTP {response.status_code}"]
     if not said:
@@ -384,7 +385,7 @@ async def _submit(
     body = urlencode({"payload": json.dumps(payload)}).encode()
     async with unchanged(deps.db, fake, allow=frozenset({"chat.postMessage"})):
         response = await sender.post_raw(body, content_type="application/x-www-form-urlencoded")
-        await settled(fake)
+        await settled(sender.http)
     if response.status_code != 200:
         return [f"{what}: HTTP {response.status_code}"]
     answer = response.json() if response.content else {}

@@ -7,17 +7,21 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 import pytest
 
+from bot.deps import Deps
 from bot.ids import Callback
+from bot.web import MAX_BODY_BYTES
 from fakeslack import FakeSlack, SlackSender
 from storage.db import Database
-from tests.scenario.flows import create_program, open_modal
-from tests.security.helpers import settled, unchanged
+from tests.scenario.flows import create_program, oauth_client, open_modal
+from tests.security.helpers import unchanged
+from tests.settle import metric, settled
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -114,6 +118,175 @@ MALFORMED: list[tuple[str, bytes]] = [
 ]
 
 
+def _nested(depth: int) -> bytes:
+    """A JSON object ``depth`` levels deep."""
+    return b'{"a":' * depth + b"1" + b"}" * depth
+
+
+# Bodies nested far deeper than anything Slack sends: JSON's decoder, or Bolt parsing the
+# body again, or anything walking it would run out of Python's recursion limit.
+DEEP: dict[str, tuple[str, bytes]] = {
+    "100,000 arrays in a form": (FORM, b"payload=" + b"[" * 100_000 + b"]" * 100_000),
+    "an object 50,000 deep": ("application/json", _nested(50_000)),
+    "an object 950 deep": ("application/json", _nested(950)),
+    "an event 65 deep": (
+        "application/json",
+        b'{"type":"event_callback","team_id":"T0001","event":' + _nested(64) + b"}",
+    ),
+}
+
+
+def _no_tracebacks(caplog: pytest.LogCaptureFixture) -> None:
+    assert not [r for r in caplog.records if r.exc_info], [r.getMessage() for r in caplog.records]
+
+
+@pytest.mark.parametrize("name", sorted(DEEP))
+async def test_deeply_nested_bodies_are_refused_unsigned_401_and_signed_400(
+    sender: SlackSender,
+    fake: FakeSlack,
+    http: httpx.AsyncClient,
+    db: Database,
+    caplog: pytest.LogCaptureFixture,
+    name: str,
+) -> None:
+    content_type, body = DEEP[name]
+    async with unchanged(db, fake) as watch:
+        unsigned = await http.post(
+            "/slack/events", content=body, headers={"Content-Type": content_type}
+        )
+        signed = await sender.post_raw(body, content_type=content_type)
+        await settled(http)
+    assert (unsigned.status_code, signed.status_code) == (401, 400)
+    assert watch.calls == []
+    _no_errors(caplog)
+    _no_tracebacks(caplog)
+    [warning] = [r for r in caplog.records if r.getMessage() == "malformed request"]
+    assert warning.__dict__["problem"] == "body nests too deeply"
+    metrics = (await http.get("/metrics")).text
+    assert 'mentorbot_requests_total{kind="unsigned",status="401"} 1.0' in metrics
+    assert 'mentorbot_requests_total{kind="malformed",status="400"} 1.0' in metrics
+
+
+async def test_a_body_is_judged_as_bolt_will_read_it_whatever_its_headers_say(
+    sender: SlackSender, fake: FakeSlack, http: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two Content-Type headers: Bolt parses by the last one, so the gate must too."""
+    body = b"[" * 100_000 + b"]" * 100_000
+    headers = [
+        ("Content-Type", "text/plain"),
+        ("Content-Type", "application/json"),
+        *sender.sign(body, int(time.time())).items(),
+    ]
+    response = await http.post("/slack/events", content=body, headers=headers)
+    assert response.status_code == 400
+    assert fake.calls == []
+    _no_errors(caplog)
+    _no_tracebacks(caplog)
+
+
+async def test_a_signed_payload_nested_as_deep_as_slack_nests_is_served(
+    sender: SlackSender, fake: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Rich text in a message nests about a dozen levels: far inside the limit."""
+    await sender.command("UADMIN", "help")
+    await fake.wait_for("response_url")
+    event = {
+        "type": "app_home_opened",
+        "user": "UADMIN",
+        "tab": "home",
+        "view": {"blocks": [{"type": "rich_text", "elements": [json.loads(_nested(40))]}]},
+    }
+    assert (await sender.event(event)).status_code == 200
+    await fake.wait_for("views.publish", lambda c: c.ok)
+    _no_errors(caplog)
+
+
+class Stream:
+    """A request body of ``total`` bytes handed over chunk by chunk, counting what the app
+    pulled of it."""
+
+    CHUNK = 64 * 1024
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.pulled = 0
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        while self.pulled < self.total:
+            chunk = b"x" * min(self.CHUNK, self.total - self.pulled)
+            self.pulled += len(chunk)
+            yield chunk
+
+
+TEN_MB = 10 * 1024 * 1024
+
+
+async def too_large_count(http: httpx.AsyncClient) -> float:
+    return await metric(http, "mentorbot_requests_too_large_total")
+
+
+async def test_a_body_declared_over_the_limit_is_refused_unread(
+    sender: SlackSender, fake: FakeSlack, http: httpx.AsyncClient
+) -> None:
+    unsigned, signed = Stream(TEN_MB), Stream(TEN_MB)
+    length = {"Content-Length": str(TEN_MB), "Content-Type": FORM}
+    signature = sender.sign(b"", int(time.time()))  # for the empty body: no matter, unread
+    refused = [
+        await http.post("/slack/events", content=unsigned, headers=length),
+        await http.post("/slack/events", content=signed, headers={**length, **signature}),
+    ]
+    assert [r.status_code for r in refused] == [413, 413]
+    assert refused[0].headers["connection"] == "close"
+    assert (unsigned.pulled, signed.pulled) == (0, 0)  # not a byte read
+    assert await too_large_count(http) == 2
+    assert fake.calls == []
+
+
+async def test_a_streamed_body_is_cut_off_once_it_passes_the_limit(
+    http: httpx.AsyncClient, fake: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Chunked, with no Content-Length: read only until it is over the limit."""
+    stream = Stream(TEN_MB)
+    response = await http.post("/slack/events", content=stream, headers={"Content-Type": FORM})
+    assert response.status_code == 413
+    assert MAX_BODY_BYTES < stream.pulled <= MAX_BODY_BYTES + Stream.CHUNK
+    assert await too_large_count(http) == 1
+    _no_errors(caplog)
+    _no_tracebacks(caplog)
+
+
+async def test_a_body_at_the_limit_is_read_and_one_byte_more_is_not(
+    http: httpx.AsyncClient,
+) -> None:
+    at_limit = await http.post("/slack/events", content=b"x" * MAX_BODY_BYTES)
+    over = await http.post("/slack/events", content=b"x" * (MAX_BODY_BYTES + 1))
+    assert (at_limit.status_code, over.status_code) == (401, 413)  # read, and unsigned
+    assert await too_large_count(http) == 1
+
+
+async def test_every_endpoint_refuses_a_body_over_the_limit(
+    deps: Deps, fake: FakeSlack, http: httpx.AsyncClient
+) -> None:
+    """Calendar files, health and metrics take no body, nor do the OAuth pages."""
+    for path in ("/meetings/T0001/1.ics?sig=x", "/healthz", "/metrics"):
+        stream = Stream(TEN_MB)
+        answer = await http.request(
+            "GET", path, content=stream, headers={"Content-Length": str(TEN_MB)}
+        )
+        assert (path, answer.status_code, stream.pulled) == (path, 413, 0)
+    async with oauth_client(deps, fake) as oauth:
+        for path in ("/slack/install", "/slack/oauth_redirect?code=c&state=s"):
+            for stream, headers in (
+                (Stream(TEN_MB), {"Content-Length": str(TEN_MB)}),
+                (Stream(TEN_MB), {}),
+            ):
+                answer = await oauth.request("GET", path, content=stream, headers=headers)
+                assert answer.status_code == 413, (path, headers)
+                assert stream.pulled <= MAX_BODY_BYTES + Stream.CHUNK
+        assert await too_large_count(oauth) == 3 + 4  # one app's metrics
+    assert not fake.calls_to("oauth.v2.access")
+
+
 def _payload(kind: str, **fields: Any) -> bytes:
     return urlencode({"payload": json.dumps({"type": kind, **fields})}).encode()
 
@@ -176,7 +349,7 @@ async def test_malformed_bodies_are_refused_without_a_5xx(
 ) -> None:
     async with unchanged(db, fake):
         response = await sender.post_raw(body, content_type=content_type)
-        await settled(fake)
+        await settled(sender.http)
     assert response.status_code < 500, response.text
     _no_errors(caplog)
 
@@ -194,7 +367,7 @@ async def test_payloads_with_the_wrong_shapes_are_refused_without_a_5xx(
     seen = len(fake.calls)
     async with unchanged(db, fake, allow=frozenset({"chat.postMessage"})):
         response = await sender.post_raw(body, content_type=FORM)
-        await settled(fake)
+        await settled(sender.http)
     assert response.status_code < 500, response.text
     _no_errors(caplog)
     # Whatever the app said went to the person who sent it, and only to them.
@@ -215,7 +388,7 @@ async def test_unknown_action_and_callback_ids_are_acknowledged_and_ignored(
             "UADMIN", {**view, "callback_id": "no.such.form"}, {}
         )
         closed = await sender.view_closed("UADMIN", {**view, "callback_id": "no.such.form"})
-        await settled(fake)
+        await settled(sender.http)
     assert [r.status_code for r in (pressed, in_modal, submitted, closed)] == [200] * 4
     assert watch.calls == []
     _no_errors(caplog)
@@ -278,6 +451,6 @@ async def test_ids_that_cannot_name_a_row_are_no_longer_there(
     async with unchanged(db, fake):
         await sender.block_action("UMENTEE", "meeting.cancel", value=value)
         [_, answer] = await fake.wait_for("response_url", count=2)
-        await settled(fake)
+        await settled(sender.http)
     assert "no longer exists" in answer.args["text"]
     _no_errors(caplog)

@@ -66,6 +66,29 @@ def test_invalid_value_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "\n" not in str(err.value)
 
 
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("mentorbot.db", "not a database URL"),
+        ("postgresql+asyncpg://bot:hunter2@db:five/mentorbot", "not a database URL"),
+        ("postgresql+nosuchdriver://bot:hunter2@db/mentorbot", "'postgresql+nosuchdriver'"),
+        ("postgres://bot:hunter2@db/mentorbot", "'postgres'"),  # no driver named
+        ("sqlite:///./mentorbot.db", "'sqlite'"),  # not an asyncio driver
+        ("mysql+aiomysql://bot:hunter2@db/mentorbot", "'mysql+aiomysql'"),
+    ],
+)
+def test_a_database_url_mentorbot_cannot_use_is_one_line_without_the_password(
+    monkeypatch: pytest.MonkeyPatch, url: str, says: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    with pytest.raises(ConfigError) as err:
+        load_settings(_env_file=None)
+    message = str(err.value)
+    assert message.startswith("DATABASE_URL: ") and says in message
+    assert "postgresql+asyncpg://" in message  # what to use instead
+    assert "\n" not in message and "hunter2" not in message
+
+
 def test_blank_values_count_as_unset_and_api_url_gets_a_slash() -> None:
     s = make(slack_bot_token="  ", slack_api_url="http://127.0.0.1:9/api")
     assert s.slack_bot_token is None

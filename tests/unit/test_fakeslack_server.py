@@ -515,6 +515,18 @@ async def test_a_delay_times_the_client_out_but_slack_still_posts(slack: FakeSla
     assert slack.stats["fault:timeout"] == 1
 
 
+async def test_a_held_call_is_recorded_at_once_and_answered_on_release(slack: FakeSlack) -> None:
+    release = slack.hold("chat.postMessage")
+    posting = asyncio.create_task(client(slack).chat_postMessage(channel="U2", text="held"))
+    [held] = await slack.wait_for("chat.postMessage")
+    assert held.response is None and not posting.done() and slack.messages("U2") == []
+    release()
+    assert (await posting)["ok"] and held.ok
+    assert [m["text"] for m in slack.messages("U2")] == ["held"]
+    # Only the next call was held.
+    assert (await client(slack).chat_postMessage(channel="U2", text="free"))["ok"]
+
+
 async def test_fault_rate_is_deterministic_by_seed(slack: FakeSlack) -> None:
     async def run(seed: int, methods: list[str] | None = None) -> list[int]:
         slack.reset_calls()
