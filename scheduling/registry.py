@@ -103,17 +103,30 @@ class JobContext:
 
     def upload(self, channel: str, *, filename: str, content: str, title: str, text: str) -> None:
         """Plan a file shared in a channel, with ``text`` as its comment (a CSV, say)."""
-        self.outbox.append(
-            {
-                "op": "upload",
-                "channel": channel,
-                "filename": filename,
-                "content": content,
-                "title": title,
-                "text": text,
-                "blocks": [],
-            }
-        )
+        message: dict[str, Any] = {"op": "upload", "channel": channel}
+        if self.settings is not None and self.settings.check_channel_history:
+            message["checkable"] = True  # its share can be looked for, as a post can
+        self._plan_upload(message, filename=filename, content=content, title=title, text=text)
+
+    def dm_upload(
+        self, user_id: str, *, filename: str, content: str, title: str, text: str
+    ) -> None:
+        """Plan a file shared in a person's DM with us (opened at delivery time), with
+        ``text`` as its comment. "checkable": the DM can be read back (im:history), so a
+        share that may have reached Slack is looked for before the file is sent again."""
+        message: dict[str, Any] = {
+            "op": "upload",
+            "channel": "",
+            "users": [user_id],
+            "checkable": True,
+        }
+        self._plan_upload(message, filename=filename, content=content, title=title, text=text)
+
+    def _plan_upload(
+        self, message: dict[str, Any], *, filename: str, content: str, title: str, text: str
+    ) -> None:
+        message.update(filename=filename, content=content, title=title, text=text, blocks=[])
+        self.outbox.append(message)
 
     def update(self, channel: str, ts: str, *, text: str, blocks: list[Any] | None = None) -> None:
         """Plan an edit of a message the bot posted earlier."""
