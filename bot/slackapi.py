@@ -10,6 +10,7 @@ import aiohttp
 from aiohttp import FormData
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -156,12 +157,14 @@ def resendable(base_url: str, request: HttpRequest) -> bool:
     return request.url[len(base_url) :].split("?", 1)[0] in RESENDABLE_METHODS
 
 
-class ResendableServerErrorRetryHandler(AsyncServerErrorRetryHandler):
-    """slack-sdk's retry of a 500 or 503, only for :func:`resendable` requests: Slack can
-    answer 5xx after it stored the request."""
+class OnlyWhenResendable(AsyncRetryHandler):
+    """One of slack-sdk's retry handlers (5xx, failed connections), narrowed: it sends a
+    request again as that one would, but only a :func:`resendable` one, or one whose
+    connection could not even be made (nothing reached Slack)."""
 
-    def __init__(self, base_url: str, max_retry_count: int = 1) -> None:
-        super().__init__(max_retry_count=max_retry_count)
+    def __init__(self, handler: AsyncRetryHandler, base_url: str) -> None:
+        super().__init__(handler.max_retry_count, handler.interval_calculator)
+        self.handler = handler
         self.base_url = base_url
 
     async def _can_retry_async(
@@ -172,32 +175,23 @@ class ResendableServerErrorRetryHandler(AsyncServerErrorRetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
-        return resendable(self.base_url, request) and await super()._can_retry_async(
-            state=state, request=request, response=response, error=error
-        )
-
-
-class ResendableConnectionErrorRetryHandler(AsyncConnectionErrorRetryHandler):
-    """slack-sdk's retry of a failed connection: always when it was never made (nothing
-    reached Slack), otherwise (dropped, reset) only for :func:`resendable` requests."""
-
-    def __init__(self, base_url: str, max_retry_count: int = 1) -> None:
-        super().__init__(max_retry_count=max_retry_count)
-        self.base_url = base_url
-
-    async def _can_retry_async(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        if not await super()._can_retry_async(
+        if not await self.handler.can_retry_async(
             state=state, request=request, response=response, error=error
         ):
             return False
         return isinstance(error, aiohttp.ClientConnectorError) or resendable(self.base_url, request)
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        await self.handler.prepare_for_next_attempt_async(
+            state=state, request=request, response=response, error=error
+        )
 
 
 def web_client(
@@ -219,9 +213,9 @@ def web_client(
         timeout=settings.slack_timeout_seconds,
         session=session,
         retry_handlers=[
-            ResendableConnectionErrorRetryHandler(base_url, max_retry_count=2),
+            OnlyWhenResendable(AsyncConnectionErrorRetryHandler(max_retry_count=2), base_url),
             AsyncRateLimitErrorRetryHandler(max_retry_count=rate_limit_retries),
-            ResendableServerErrorRetryHandler(base_url, max_retry_count=2),
+            OnlyWhenResendable(AsyncServerErrorRetryHandler(max_retry_count=2), base_url),
         ],
         on_call=on_call,
     )

@@ -8,11 +8,12 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.state import RetryState
 
 from bot.config import Settings
-from bot.slackapi import MeteredWebClient, ResendableConnectionErrorRetryHandler, web_client
+from bot.slackapi import MeteredWebClient, OnlyWhenResendable, web_client
 from fakeslack import FakeSlack
 
 TEAM = "T0001"
@@ -80,7 +81,7 @@ async def test_a_rate_limited_post_is_retried_slack_did_nothing(slack: FakeSlack
 
 async def test_a_connection_never_made_is_retried_for_any_method() -> None:
     base = "https://slack.example/api/"
-    handler = ResendableConnectionErrorRetryHandler(base, max_retry_count=2)
+    handler = OnlyWhenResendable(AsyncConnectionErrorRetryHandler(max_retry_count=2), base)
     post = HttpRequest(method="POST", url=base + "chat.postMessage", headers={})
     refused = aiohttp.ClientConnectorError(
         aiohttp.client_reqrep.ConnectionKey("slack.example", 443, True, True, None, None, None),
