@@ -63,9 +63,17 @@ class JobContext:
         row = await self.session.get(model, row_id)
         return row if row is not None and row.team_id == self.work.team_id else None
 
-    def dm(self, user_id: str, *, text: str, blocks: list[Any] | None = None) -> None:
-        """Plan a direct message to a person (posted to their user id: Slack opens the DM)."""
-        self.post(user_id, text=text, blocks=blocks)
+    def dm(
+        self,
+        user_id: str,
+        *,
+        text: str,
+        blocks: list[Any] | None = None,
+        thread_ts: str | None = None,
+    ) -> None:
+        """Plan a direct message to a person (posted to their user id: Slack opens the DM),
+        in the thread of ``thread_ts`` if given (a message in that DM)."""
+        self.post(user_id, text=text, blocks=blocks, thread_ts=thread_ts)
 
     def post(
         self,

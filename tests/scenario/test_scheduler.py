@@ -18,12 +18,12 @@ from fakeslack import Call, FakeSlack, SlackSender
 from scheduling.api import cancel, reschedule, schedule
 from scheduling.delivery import ChannelPacer
 from scheduling.engine import Sweeper
-from scheduling.kinds import Kind
+from scheduling.kinds import REPLIES, Kind
 from scheduling.models import Delivery, DueWork, Status
 from scheduling.registry import JobContext, Registry
 from scheduling.runner import build_sweeper
 from storage.db import Database
-from tests.scenario.flows import MENTEE_VALUES, create_program, enrol
+from tests.scenario.flows import MENTEE_VALUES, create_program, delivered, enrol, settle
 
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
@@ -31,10 +31,13 @@ def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> date
 
 
 async def rows(db: Database) -> list[DueWork]:
-    """Due work, leaving out each program's weekly digest (always planned a week ahead)."""
+    """Due work, leaving out each program's weekly digest (always planned a week ahead) and
+    the replies to the forms the test fills in."""
     async with db.transaction() as s:
         found = await s.scalars(
-            select(DueWork).where(DueWork.kind != Kind.DIGEST_WEEKLY).order_by(DueWork.id)
+            select(DueWork)
+            .where(DueWork.kind != Kind.DIGEST_WEEKLY, DueWork.kind.not_in(REPLIES))
+            .order_by(DueWork.id)
         )
         return list(found.all())
 
@@ -50,7 +53,7 @@ async def test_nudge_waits_for_the_recipients_working_hours(
     await create_program(sender, fake)
     clock.set(utc(2026, 3, 6, 12, 0))
     await enrol(sender, fake, "UOTHER", MENTEE_VALUES)
-    await fake.wait_for("chat.postMessage", lambda c: c.args["channel"] == "UOTHER")
+    await delivered(deps, fake, "chat.postMessage", lambda c: c.args["channel"] == "UOTHER")
     [work] = await rows(deps.db)
     assert work.kind == Kind.MENTEE_PREPARE and work.due_at == utc(2026, 3, 7, 12, 0)
     welcome = len(dms_to(fake, "UOTHER"))
@@ -146,7 +149,9 @@ async def test_personal_hours_override_the_programs(
             "own_days": ["5"],
         },
     )
-    await fake.wait_for("chat.postMessage", lambda c: "12:00–14:00, Saturday" in str(c.args))
+    await delivered(
+        deps, fake, "chat.postMessage", lambda c: "12:00–14:00, Saturday" in str(c.args)
+    )
     sweeper = build_sweeper(deps)
     clock.set(utc(2026, 3, 3, 10, 0))  # Tuesday: the program's hours, not hers
     await sweeper.sweep()
@@ -278,6 +283,7 @@ async def test_permanent_failures(
     deps: Deps, clock: ManualClock, fake: FakeSlack, sender: SlackSender
 ) -> None:
     await create_program(sender, fake)
+    await delivered(deps, fake, "chat.postMessage", lambda c: "saved" in c.args["text"])
     async with deps.db.transaction() as s:
         from storage.models import Program
 
@@ -713,17 +719,6 @@ async def test_with_channel_history_a_resumed_channel_post_is_looked_up_and_neve
     posts = [c for c in fake.calls_to("chat.postMessage", channel="CLEADS") if c.ok]
     assert len(posts) == 2  # once each: the first found, the second sent after the refusal
     assert len(fake.calls_to("conversations.history")) == 2
-
-
-async def settle(deps: Deps, clock: ManualClock, sweeper: Sweeper, sweeps: int = 20) -> None:
-    """Sweep at each row's next chance until nothing is left pending."""
-    for _ in range(sweeps):
-        pending = [r for r in await rows(deps.db) if r.status is Status.PENDING]
-        if not pending:
-            return
-        clock.set(max(clock.now(), min(r.not_before for r in pending)))
-        await sweeper.sweep()
-    raise AssertionError(f"still pending after {sweeps} sweeps")
 
 
 async def test_posts_slack_stored_before_failing_are_retried_by_the_sweep_and_arrive_once(
