@@ -9,6 +9,7 @@ in a checkout, ``mentorbot demo`` from pip, or ``docker run … mentorbot demo``
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import tempfile
@@ -20,6 +21,7 @@ import httpx
 from rich.console import Console
 from rich.rule import Rule
 from rich.text import Text
+from sqlalchemy import func, select
 
 from bot.app import build_app
 from bot.clock import ManualClock
@@ -29,6 +31,8 @@ from bot.ids import Action, Callback
 from bot.web import build_asgi
 from fakeslack import Call, FakeSlack, SlackSender, render
 from fakeslack.blockkit import walk_text
+from scheduling.kinds import REPLIES, Kind
+from scheduling.models import DueWork, Status
 from scheduling.runner import build_sweeper, run_sweep
 from scheduling.windows import zone
 from storage.db import Database
@@ -202,7 +206,6 @@ class Story:
 
     async def settle(self) -> None:
         """Let the app finish what it does after acknowledging (DMs, modals)."""
-        import asyncio
 
         calls = -1
         for _ in range(500):  # up to 10 s: the first matching run also loads OR-tools
@@ -235,6 +238,7 @@ class Story:
         )
         answer = response.json() if response.content else {}
         await self.settle()
+        await self.deliver_replies()
         if answer.get("response_action") == "errors":
             self.console.print(Text("  Slack shows these under the fields:", style="dim"))
             labels = {
@@ -248,6 +252,23 @@ class Story:
                 )
         self.tell.show(user)
         return answer
+
+    async def deliver_replies(self) -> None:
+        """A reply to a form is due work, which the sweep the app kicks sends at once: when a
+        reply is due, that sweep runs here, quietly (what it sends shows with the request)."""
+        now = self.clock.now()
+        async with self.deps.db.transaction() as s:
+            due = set(
+                (
+                    await s.scalars(
+                        select(DueWork.kind).where(
+                            DueWork.status == Status.PENDING, DueWork.not_before <= now
+                        )
+                    )
+                ).all()
+            )
+        if due & REPLIES:
+            await run_sweep(self.deps, self.sweeper)
 
     async def choose_role(self, user: str, role: str) -> None:
         view = self.fake.open_view(user)
@@ -519,8 +540,8 @@ class Story:
             "Goal: agree how I run the design review\n"
             "Reality: two teams disagree on the rollout; I've drafted the doc\n"
             "Way forward: your view on handling the disagreement",
+            then="the answer in her thread; the agenda to the pair so Omar can prepare",
         )
-        await self.tick(self.clock.now(), "the agenda goes to the pair so Omar can prepare")
 
         self.tell.chapter("13 · After the meeting, Mia captures what they agreed")
         await self.tick(datetime(2026, 3, 23, 9, 0, tzinfo=UTC), "the meeting starts")
@@ -538,8 +559,8 @@ class Story:
             "Name the disagreement early and let each team make its case\n"
             "- send the design doc to both leads by Wednesday\n"
             "- mentor: share the review checklist by Friday",
+            then="the answer in her thread; the summary to the pair",
         )
-        await self.tick(self.clock.now(), "the summary goes to the pair")
         channel, _ = self.last_group_post("UMIA", "Why this match")
         summary = self.last_post(channel, "What we agreed")
         self.tell.say("Omar presses Confirm")
@@ -645,6 +666,7 @@ class Story:
             prompt.response,
             "Goal: choose my next stretch goal\nOptions: lead the platform RFC, or mentor a "
             "new joiner",
+            then="the answer in her thread; the agenda to the pair",
         )
         await self.skip(datetime(2026, 6, 14, 12, 0, tzinfo=UTC), "the meeting happens")
         await self.tick(datetime(2026, 6, 15, 8, 0, tzinfo=UTC), "Monday 09:00 in London")
@@ -708,10 +730,11 @@ class Story:
             next(b["accessory"]["value"] for b in blocks if b.get("accessory", {}).get("value"))
         )
 
-    async def reply(self, user: str, prompt: dict[str, Any], text: str) -> None:
-        """A plain-text reply in the thread of a DM the bot sent."""
+    async def reply(self, user: str, prompt: dict[str, Any], text: str, *, then: str) -> None:
+        """A plain-text reply in the thread of a DM the bot sent; the answer in the thread is
+        due work, which goes with what the reply scheduled, in the sweep that follows."""
         self.tell.say(f"{PEOPLE[user][1]} writes:\n    " + text.replace("\n", "\n    "))
-        answered = len(self.fake.calls_to("chat.postMessage", thread_ts=prompt["ts"]))
+        answers = await self._count(Kind.DM_REPLY)
         await self.sender.message(  # as Slack delivers what she typed
             user,
             text,
@@ -719,14 +742,17 @@ class Story:
             thread_ts=prompt["ts"],
             ts=f"{self.clock.now().timestamp():.6f}",
         )
-        await self.fake.wait_for(
-            "chat.postMessage",
-            lambda c: c.args.get("thread_ts") == prompt["ts"],
-            count=answered + 1,
-            timeout=30,
-        )
+        for _ in range(1500):  # up to 30 s: the event is handled after its acknowledgement
+            if await self._count(Kind.DM_REPLY) > answers:
+                break
+            await asyncio.sleep(0.02)
         await self.settle()
-        self.tell.show(user)
+        await self.tick(self.clock.now(), then)
+
+    async def _count(self, kind: Kind) -> int:
+        async with self.deps.db.transaction() as s:
+            found = await s.scalar(select(func.count()).where(DueWork.kind == kind))
+        return int(found or 0)
 
     def last_post(self, channel: str, text: str) -> list[dict[str, Any]]:
         call = next(

@@ -1,4 +1,5 @@
-"""Web API clients: every call goes to ``SLACK_API_URL`` with slack-sdk's retry handlers."""
+"""Web API clients: every call goes to ``SLACK_API_URL`` with slack-sdk's retry handlers,
+narrowed so that nothing Slack may already have done is sent twice."""
 
 from __future__ import annotations
 
@@ -9,11 +10,15 @@ import aiohttp
 from aiohttp import FormData
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
@@ -112,6 +117,83 @@ class MeteredRespond(AsyncRespond):
         return response
 
 
+# Web API methods that leave Slack as it was when they are sent a second time: reads, an
+# edit to a given state, joining a channel, opening a DM, a modal opened or pushed with a
+# one-time trigger_id (Slack refuses its second use), an upload reserved but not yet shared.
+# Only these are sent again by slack-sdk after a 5xx or a dropped connection, both of which
+# can come after Slack did the work: sending chat.postMessage, chat.postEphemeral or
+# files.completeUploadExternal again then would post twice. The scheduler retries its own
+# posts and shares, looking in the conversation first (scheduling.engine; docs/scheduling.md).
+RESENDABLE_METHODS = frozenset(
+    {
+        "apps.connections.open",
+        "auth.test",
+        "chat.update",
+        "conversations.history",
+        "conversations.info",
+        "conversations.join",
+        "conversations.members",
+        "conversations.open",
+        "conversations.replies",
+        "files.getUploadURLExternal",
+        "files.info",
+        "team.info",
+        "users.info",
+        "users.list",
+        "views.open",
+        "views.publish",
+        "views.push",
+        "views.update",
+    }
+)
+
+
+def resendable(base_url: str, request: HttpRequest) -> bool:
+    """Whether sending ``request`` again can't do twice what Slack may already have done: a
+    method of :data:`RESENDABLE_METHODS`, or the bytes of a reserved upload sent to its
+    upload URL again (not a Web API method: the same file gets the same content)."""
+    if not request.url.startswith(base_url):
+        return True
+    return request.url[len(base_url) :].split("?", 1)[0] in RESENDABLE_METHODS
+
+
+class OnlyWhenResendable(AsyncRetryHandler):
+    """One of slack-sdk's retry handlers (5xx, failed connections), narrowed: it sends a
+    request again as that one would, but only a :func:`resendable` one, or one whose
+    connection could not even be made (nothing reached Slack)."""
+
+    def __init__(self, handler: AsyncRetryHandler, base_url: str) -> None:
+        super().__init__(handler.max_retry_count, handler.interval_calculator)
+        self.handler = handler
+        self.base_url = base_url
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if not await self.handler.can_retry_async(
+            state=state, request=request, response=response, error=error
+        ):
+            return False
+        return isinstance(error, aiohttp.ClientConnectorError) or resendable(self.base_url, request)
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        await self.handler.prepare_for_next_attempt_async(
+            state=state, request=request, response=response, error=error
+        )
+
+
 def web_client(
     settings: Settings,
     token: str | None = None,
@@ -120,18 +202,20 @@ def web_client(
     on_call: CallRecorder | None = None,
     session: aiohttp.ClientSession | None = None,
 ) -> MeteredWebClient:
-    """A client on ``SLACK_API_URL`` that retries rate limits (honouring ``Retry-After``),
-    5xx answers and dropped connections, using slack-sdk's own retry handlers. With
+    """A client on ``SLACK_API_URL`` with slack-sdk's own retry handlers: rate limits
+    (honouring ``Retry-After``: Slack did nothing) for every call, 5xx answers and dropped
+    connections only for calls that are safe to send twice (:data:`RESENDABLE_METHODS`). With
     ``session`` (see :func:`http_session`) its calls reuse that session's connections."""
+    base_url = settings.slack_api_url
     return MeteredWebClient(
         token=token,
-        base_url=settings.slack_api_url,
+        base_url=base_url,
         timeout=settings.slack_timeout_seconds,
         session=session,
         retry_handlers=[
-            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            OnlyWhenResendable(AsyncConnectionErrorRetryHandler(max_retry_count=2), base_url),
             AsyncRateLimitErrorRetryHandler(max_retry_count=rate_limit_retries),
-            AsyncServerErrorRetryHandler(max_retry_count=2),
+            OnlyWhenResendable(AsyncServerErrorRetryHandler(max_retry_count=2), base_url),
         ],
         on_call=on_call,
     )

@@ -4,7 +4,8 @@ It keeps a small world per workspace (users, channels and their members, message
 person's modal stack and home tab), records every request as a ``Call``, rejects what Slack
 rejects with Slack's own error shapes (Block Kit over its limits gets ``invalid_blocks`` or
 ``invalid_arguments``, an unknown channel ``channel_not_found``…), and can be told to
-misbehave: answer 429 with ``Retry-After``, answer 5xx, answer late, or rate-limit
+misbehave: answer 429 with ``Retry-After``, answer 5xx, answer late, do the work and then
+answer 5xx or drop the connection (the answer is lost, what was asked is done), or rate-limit
 ``chat.postMessage`` per channel and per workspace the way Slack does.
 
 Three ways to run it:
@@ -126,6 +127,10 @@ class _Fault:
     delay: float | None
     times: int
     kind: str
+    # Slack does the work first, and then the answer is lost: a 5xx instead of it
+    # (``status``), or the connection dropped with no answer at all (``disconnect``).
+    stored: bool = False
+    disconnect: bool = False
 
 
 class _TokenBucket:
@@ -192,7 +197,8 @@ class FakeSlack:
         self.workspaces: dict[str, Workspace] = {}
         self.uploaded_files: list[dict[str, Any]] = []
         # Counters: "calls", "method:<name>", "fault:429", "fault:500" (…502, 503),
-        # "fault:timeout", "fault:error", "rate_limited".
+        # "fault:stored-500" (…502, 503), "fault:disconnect", "fault:timeout", "fault:error",
+        # "rate_limited".
         self.stats: Counter[str] = Counter()
         self._tokens: dict[str, str] = {}  # bot token -> team id
         self._revoked: set[str] = set()
@@ -725,6 +731,8 @@ class FakeSlack:
         retry_after: int | None = None,
         times: int = 1,
         delay: float | None = None,
+        stored: bool = False,
+        disconnect: bool = False,
     ) -> None:
         """Make the next ``times`` calls to ``method`` (``"*"``: any) fail.
 
@@ -733,15 +741,30 @@ class FakeSlack:
         ``error="..."`` alone (or with ``status=200``): HTTP 200 ``{"ok": false, "error"}``.
         ``delay=N`` alone: answer N seconds late (and then normally), which is a timeout
         for a client with a shorter one; with a status, wait and then fail.
+        ``stored=True`` with a 5xx ``status``: do what the call asks (post the message,
+        share the file…), then answer that status instead of the result, as Slack does when
+        it fails after storing a request. ``disconnect=True``: do the work, then drop the
+        connection without answering.
         """
+        if disconnect:
+            self._faults.append(
+                _Fault(method, 0, None, None, delay, times, "disconnect", disconnect=True)
+            )
+            return
         if status is None:
             status = 500 if error is None and delay is None else 200
+        if stored and status < 500:
+            raise ValueError("stored=True answers a 5xx after doing the work: give its status")
         if status == 429 and retry_after is None:
             retry_after = 1
         kind = "timeout" if delay and status == 200 and not error else str(status)
         if status == 200 and error:
             kind = "error"
-        self._faults.append(_Fault(method, status, error, retry_after, delay, times, kind))
+        if stored:
+            kind = f"stored-{status}"
+        self._faults.append(
+            _Fault(method, status, error, retry_after, delay, times, kind, stored=stored)
+        )
 
     def hold(self, method: str) -> Callable[[], None]:
         """Leave the next call to ``method`` unanswered until the function returned is called
@@ -769,8 +792,9 @@ class FakeSlack:
         methods: Iterable[str] | None = None,
     ) -> None:
         """Fail a random share ``rate`` of calls (to ``methods``, or all), each with one of
-        ``kinds`` ("429", "500", "502", "503", "timeout"). The same seed fails the same calls
-        in the same order. ``rate=0`` turns it off."""
+        ``kinds`` ("429", "500", "502", "503", "timeout", "stored-500" (…502, 503: the work
+        is done, then the 5xx), "disconnect" (the work is done, then no answer)). The same
+        seed fails the same calls in the same order. ``rate=0`` turns it off."""
         self._fault_rate = rate
         self._fault_kinds = tuple(kinds)
         self._fault_retry_after = retry_after
@@ -815,6 +839,11 @@ class FakeSlack:
             return _Fault(method, 429, None, self._fault_retry_after, None, 1, kind)
         if kind == "timeout":
             return _Fault(method, 200, None, None, self._timeout_delay, 1, kind)
+        if kind == "disconnect":
+            return _Fault(method, 0, None, None, None, 1, kind, disconnect=True)
+        if kind.startswith("stored-"):
+            status = int(kind.removeprefix("stored-"))
+            return _Fault(method, status, None, None, None, 1, kind, stored=True)
         return _Fault(method, int(kind), None, None, None, 1, kind)
 
     def _rate_limited(self, call: Call) -> float:
@@ -894,6 +923,13 @@ class FakeSlack:
             self.stats[f"fault:{fault.kind}"] += 1
             if fault.delay:
                 await asyncio.sleep(fault.delay)
+            if fault.stored or fault.disconnect:
+                # The work is done; only the answer is lost.
+                await self._serve(call, handler, auth)
+                if fault.disconnect:
+                    return self._hang_up(request, call)
+                body = {"ok": False, "error": fault.error or "internal_error"}
+                return self._answer(call, body, status=fault.status)
             if fault.status == 429:
                 retry_after = str(1 if fault.retry_after is None else fault.retry_after)
                 return self._answer(
@@ -909,7 +945,10 @@ class FakeSlack:
                 return self._answer(call, {"ok": False, "error": fault.error})
             # A delay alone: a late but otherwise ordinary answer (the work is still done,
             # as on Slack, even if the client has given up waiting).
+        return await self._serve(call, handler, auth)
 
+    async def _serve(self, call: Call, handler: _Handler, auth: Auth) -> web.Response:
+        """Do what the call asks and answer as Slack would."""
         try:
             self._authenticate(call, auth)
             wait = self._rate_limited(call)
@@ -925,6 +964,14 @@ class FakeSlack:
         except SlackError as exc:
             return self._answer(call, {"ok": False, "error": exc.error, **exc.extra})
         return self._answer(call, {"ok": True, **result})
+
+    @staticmethod
+    def _hang_up(request: web.Request, call: Call) -> web.Response:
+        """Close the connection without an answer: the client sees it dropped."""
+        call.status, call.response = 0, {"ok": False, "error": "disconnected"}
+        if request.transport is not None:
+            request.transport.abort()
+        return web.Response(status=500)
 
     def _authenticate(self, call: Call, auth: Auth) -> None:
         if auth == "client":
@@ -1476,6 +1523,21 @@ class FakeSlack:
                     "created": int(self._now()),
                 }
             )
+        if channel_id is not None:
+            # Sharing posts a message carrying the files, which conversations.history shows.
+            message: dict[str, Any] = {
+                "type": "message",
+                "user": ws.bot_user_id,
+                "bot_id": ws.bot_id,
+                "team": ws.team_id,
+                "text": str(call.args.get("initial_comment") or ""),
+                "upload": True,
+                "files": copy.deepcopy(done),
+                "ts": self._next_ts(),
+            }
+            if call.args.get("thread_ts"):
+                message["thread_ts"] = str(call.args["thread_ts"])
+            ws.messages[channel_id].append(message)
         return {"files": done}
 
     # ------------------------------------------------------------------ OAuth

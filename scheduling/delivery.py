@@ -1,6 +1,9 @@
 """The one client wrapper for scheduled Slack messages.
 
-* slack-sdk's own async retry handlers absorb brief rate limits, 5xx and dropped connections;
+* slack-sdk's own async retry handlers absorb brief rate limits, and 5xx answers and dropped
+  connections only for calls that are safe to send twice (reads, edits, opening a DM:
+  ``bot.slackapi.RESENDABLE_METHODS``); a post or a file share that fails so is retried by the
+  sweep, which first looks for it where Slack may already have put it;
 * each channel gets about one message per second (a small token bucket per channel, with a
   short burst), as Slack asks;
 * failures are classified: transient ones are retried later by the sweep (honouring
@@ -207,17 +210,30 @@ class SlackGateway:
         await self.call(team_id, "chat.update", **args)
         return Sent(channel=channel, ts=ts)
 
-    async def upload(
-        self, team_id: str, channel: str, *, filename: str, content: str, title: str, comment: str
+    async def reserve_upload(self, team_id: str, *, filename: str, content: str) -> str:
+        """The first two steps of a file upload (files upload v2): get an upload URL and send
+        the bytes. Returns the file's id; nobody sees the file until :meth:`share_upload`."""
+        client = await self.client(team_id)
+        data = content.encode()
+        try:
+            reserved = await client.files_getUploadURLExternal(filename=filename, length=len(data))
+            await _send_bytes(client, str(reserved["upload_url"]), data)
+        except BaseException as exc:
+            error = classify(exc)
+            self._on_call("files.upload", error.code)
+            raise error from exc
+        return str(reserved["file_id"])
+
+    async def share_upload(
+        self, team_id: str, channel: str, file_id: str, *, title: str, comment: str
     ) -> Sent:
-        """Share a file in a channel (files upload v2: get a URL, upload, complete)."""
+        """Share a reserved upload in ``channel`` with ``comment`` (the last step). Not
+        idempotent: Slack may have shared it even when the answer is lost."""
         client = await self.client(team_id)
         try:
-            response = await client.files_upload_v2(
-                channel=channel,
-                filename=filename,
-                title=title,
-                content=content,
+            await client.files_completeUploadExternal(
+                files=[{"id": file_id, "title": title}],
+                channel_id=channel,
                 initial_comment=comment,
             )
         except BaseException as exc:
@@ -225,8 +241,6 @@ class SlackGateway:
             self._on_call("files.upload", error.code)
             raise error from exc
         self._on_call("files.upload", "ok")
-        files = (response.data or {}).get("files") if isinstance(response.data, dict) else None
-        file_id = str((files or [{}])[0].get("id") or "") if files else ""
         return Sent(channel=channel, ts=file_id)
 
     async def open_conversation(self, team_id: str, users: list[str]) -> str:
@@ -239,9 +253,36 @@ class SlackGateway:
     async def already_delivered(
         self, team_id: str, channel: str, metadata_key: str, *, since: float
     ) -> Sent | None:
-        """Look in a DM (``channel`` a user id) or group DM with us for a message carrying
-        ``metadata_key``, posted after ``since`` (epoch seconds). Used only when a crash or a
-        timed-out call may have hidden a delivery."""
+        """Look in a DM (``channel`` a user id), a group DM or a readable channel for a message
+        carrying ``metadata_key``, posted after ``since`` (epoch seconds). Used only when a
+        crash, a 5xx or a lost answer may have hidden a delivery."""
+
+        def carries_key(message: dict[str, Any]) -> bool:
+            payload = ((message.get("metadata") or {}).get("event_payload")) or {}
+            return bool(payload.get("key") == metadata_key)
+
+        return await self._find(team_id, channel, carries_key, since=since)
+
+    async def already_shared(
+        self, team_id: str, channel: str, file_id: str, *, since: float
+    ) -> Sent | None:
+        """Look in a conversation, as :meth:`already_delivered` does, for the message that
+        shares the upload ``file_id``."""
+
+        def shares_it(message: dict[str, Any]) -> bool:
+            return any(f.get("id") == file_id for f in message.get("files") or [])
+
+        found = await self._find(team_id, channel, shares_it, since=since)
+        return None if found is None else Sent(channel=found.channel, ts=file_id)
+
+    async def _find(
+        self,
+        team_id: str,
+        channel: str,
+        match: Callable[[dict[str, Any]], bool],
+        *,
+        since: float,
+    ) -> Sent | None:
         if channel.startswith(("U", "W")):
             channel = await self.open_conversation(team_id, [channel])
         data = await self.call(
@@ -253,7 +294,25 @@ class SlackGateway:
             limit=50,
         )
         for message in data.get("messages") or []:
-            payload = ((message.get("metadata") or {}).get("event_payload")) or {}
-            if payload.get("key") == metadata_key:
+            if match(message):
                 return Sent(channel=channel, ts=str(message.get("ts")))
         return None
+
+
+async def _send_bytes(client: AsyncWebClient, url: str, data: bytes) -> None:
+    """Send an upload's bytes to the URL Slack gave for it (step two of files upload v2),
+    on the client's connection pool if it has one. Sending them again is harmless: the same
+    file gets the same content."""
+    session = client.session
+    if session is not None and not session.closed:
+        await _post_bytes(session, url, data)
+        return
+    timeout = aiohttp.ClientTimeout(total=client.timeout)
+    async with aiohttp.ClientSession(timeout=timeout) as own:
+        await _post_bytes(own, url, data)
+
+
+async def _post_bytes(session: aiohttp.ClientSession, url: str, data: bytes) -> None:
+    async with session.post(url, data=data) as response:
+        if response.status != 200:
+            raise TransientDelivery(f"upload_http_{response.status}")

@@ -500,14 +500,7 @@ class Sweeper:
                         row.team_id, message["users"]
                     )
                 if message.get("op") == "upload":
-                    sent = await self.gateway.upload(
-                        row.team_id,
-                        message["channel"],
-                        filename=message["filename"],
-                        content=message["content"],
-                        title=message["title"],
-                        comment=message["text"],
-                    )
+                    sent = await self._upload(row, message, outbox, now, suspect=suspect)
                 elif message.get("op") == "update":
                     sent = await self.gateway.update(
                         row.team_id,
@@ -528,6 +521,8 @@ class Sweeper:
                         metadata_key=key,
                     )
                     report.kinds[row.kind].sent += 1
+            except LeaseLost:
+                return
             except DeliveryError as exc:
                 if isinstance(exc, TransientDelivery) and not await self._keep(
                     row, outbox, now, unrecorded
@@ -577,16 +572,57 @@ class Sweeper:
             return
         await self._close([_Delivered(row, outbox)], now, report)
 
-    async def _look_up(self, row: DueWork, message: dict[str, Any], key: str) -> Sent | None:
-        """The message, if an earlier attempt delivered it. A workspace that hasn't granted
-        the scope to read that conversation (CHECK_CHANNEL_HISTORY set, the app not
-        reinstalled) can't be checked: the message is sent again rather than lost."""
+    async def _upload(
+        self,
+        row: DueWork,
+        message: dict[str, Any],
+        outbox: list[dict[str, Any]],
+        now: datetime,
+        *,
+        suspect: bool,
+    ) -> Sent:
+        """Share a planned file. Its upload is reserved first and the file's id recorded
+        before it is shared, so that after a lost answer (a 5xx, a dropped connection, a
+        timeout, a crash) a checkable conversation can be searched for that very file; only
+        if it isn't there is the file uploaded and shared again. Raises :class:`LeaseLost` if
+        the row is no longer ours."""
+        if suspect and message.get("file_id") and _checkable(message):
+            found = await self._look_up(row, message, file_id=str(message["file_id"]))
+            if found is not None:
+                return found
+        message["file_id"] = await self.gateway.reserve_upload(
+            row.team_id, filename=message["filename"], content=message["content"]
+        )
+        await self._record(row, outbox, now)
+        return await self.gateway.share_upload(
+            row.team_id,
+            message["channel"],
+            message["file_id"],
+            title=message["title"],
+            comment=message["text"],
+        )
+
+    async def _look_up(
+        self,
+        row: DueWork,
+        message: dict[str, Any],
+        key: str | None = None,
+        *,
+        file_id: str | None = None,
+    ) -> Sent | None:
+        """The message (the post carrying ``key``, or the share of the upload ``file_id``),
+        if an earlier attempt delivered it. A workspace that hasn't granted the scope to read
+        that conversation (CHECK_CHANNEL_HISTORY set, the app not reinstalled) can't be
+        checked: the message is sent again rather than lost."""
+        since = float(message.get("planned_at") or 0) - 1
         try:
+            if file_id is not None:
+                return await self.gateway.already_shared(
+                    row.team_id, message["channel"], file_id, since=since
+                )
+            assert key is not None
             return await self.gateway.already_delivered(
-                row.team_id,
-                message["channel"],
-                key,
-                since=float(message.get("planned_at") or 0) - 1,
+                row.team_id, message["channel"], key, since=since
             )
         except PermanentDelivery as exc:
             if exc.code != "missing_scope":

@@ -59,3 +59,28 @@ class Kind(enum.StrEnum):
     SEPARATION_NOTICE = "separation.notice"
     # Housekeeping: delete finished due work older than its retention, once a day.
     PURGE = "housekeeping.purge"
+    # Replies to what someone just did, sent as due work so a Slack failure can't lose them:
+    # the program form saved (to its manager, and to each manager it added), the join form
+    # and the nudge settings saved, and the bot's answer in a DM thread (payload "text",
+    # "blocks", "thread_ts").
+    PROGRAM_SAVED = "reply.program_saved"
+    MANAGER_ADDED = "reply.manager_added"
+    ENROLMENT_SAVED = "reply.enrolment_saved"
+    SETTINGS_SAVED = "reply.settings_saved"
+    DM_REPLY = "reply.dm"
+    # CSVs asked for, built when the work runs and shared in the asker's DM: the program's
+    # per-relationship metrics (`/mentor report export`), a match run's proposals.
+    REPORT_EXPORT = "export.report"
+    MATCH_CSV = "export.match_csv"
+
+
+# The replies to what someone just did (bot.confirm).
+REPLIES = frozenset(
+    {
+        Kind.PROGRAM_SAVED,
+        Kind.MANAGER_ADDED,
+        Kind.ENROLMENT_SAVED,
+        Kind.SETTINGS_SAVED,
+        Kind.DM_REPLY,
+    }
+)

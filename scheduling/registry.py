@@ -63,9 +63,17 @@ class JobContext:
         row = await self.session.get(model, row_id)
         return row if row is not None and row.team_id == self.work.team_id else None
 
-    def dm(self, user_id: str, *, text: str, blocks: list[Any] | None = None) -> None:
-        """Plan a direct message to a person (posted to their user id: Slack opens the DM)."""
-        self.post(user_id, text=text, blocks=blocks)
+    def dm(
+        self,
+        user_id: str,
+        *,
+        text: str,
+        blocks: list[Any] | None = None,
+        thread_ts: str | None = None,
+    ) -> None:
+        """Plan a direct message to a person (posted to their user id: Slack opens the DM),
+        in the thread of ``thread_ts`` if given (a message in that DM)."""
+        self.post(user_id, text=text, blocks=blocks, thread_ts=thread_ts)
 
     def post(
         self,
@@ -103,17 +111,30 @@ class JobContext:
 
     def upload(self, channel: str, *, filename: str, content: str, title: str, text: str) -> None:
         """Plan a file shared in a channel, with ``text`` as its comment (a CSV, say)."""
-        self.outbox.append(
-            {
-                "op": "upload",
-                "channel": channel,
-                "filename": filename,
-                "content": content,
-                "title": title,
-                "text": text,
-                "blocks": [],
-            }
-        )
+        message: dict[str, Any] = {"op": "upload", "channel": channel}
+        if self.settings is not None and self.settings.check_channel_history:
+            message["checkable"] = True  # its share can be looked for, as a post can
+        self._plan_upload(message, filename=filename, content=content, title=title, text=text)
+
+    def dm_upload(
+        self, user_id: str, *, filename: str, content: str, title: str, text: str
+    ) -> None:
+        """Plan a file shared in a person's DM with us (opened at delivery time), with
+        ``text`` as its comment. "checkable": the DM can be read back (im:history), so a
+        share that may have reached Slack is looked for before the file is sent again."""
+        message: dict[str, Any] = {
+            "op": "upload",
+            "channel": "",
+            "users": [user_id],
+            "checkable": True,
+        }
+        self._plan_upload(message, filename=filename, content=content, title=title, text=text)
+
+    def _plan_upload(
+        self, message: dict[str, Any], *, filename: str, content: str, title: str, text: str
+    ) -> None:
+        message.update(filename=filename, content=content, title=title, text=text, blocks=[])
+        self.outbox.append(message)
 
     def update(self, channel: str, ts: str, *, text: str, blocks: list[Any] | None = None) -> None:
         """Plan an edit of a message the bot posted earlier."""

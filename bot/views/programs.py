@@ -404,9 +404,15 @@ def manager_added(program: Program, *, added_by: str) -> list[Block]:
     ]
 
 
-def channel_note(access: ChannelAccess, channel_id: str) -> str:
-    """What the manager should know about the digest channel after saving."""
+def channel_note(access: ChannelAccess | None, channel_id: str) -> str:
+    """What the manager should know about the digest channel after saving (``access`` None:
+    we don't know whether the bot could join it)."""
     link = channel_link(channel_id) if channel_id else "the digest channel"
+    if access is None:
+        return (
+            f":inbox_tray: Alerts and the digest go to {link}. If it's private, please invite "
+            "me: type `/invite @Mentorbot` in that channel."
+        )
     notes = {
         ChannelAccess.JOINED: f":inbox_tray: I joined {link}; alerts and the digest go there.",
         ChannelAccess.MEMBER: f":inbox_tray: Alerts and the digest go to {link}.",

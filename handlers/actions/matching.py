@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import matches
+from bot import confirm, matches
 from bot.errors import NotFound
 from bot.matching_settings import MatchingSettings
 from bot.views import matching as views
@@ -15,7 +15,6 @@ from bot.views.state import private_metadata, whole
 from handlers.context import acting_user, deps_of
 from handlers.matching import show_run, working
 from handlers.payloads import ActionRequest
-from storage.repositories import enrolments as enrolment_repo
 
 
 def _ints(value: str, count: int) -> list[int]:
@@ -93,23 +92,11 @@ async def csv_download(
     deps = deps_of(context)
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
     async with deps.db.transaction() as session:
+        # Managers only, checked now (a refusal shows in the modal) and again when it runs.
         run = await matches.load_run(session=session, actor=actor, run_id=run_id)
-        names = {
-            e.id: e.user.display
-            for e in await enrolment_repo.in_program(
-                session=session, team_id=actor.team_id, program_id=run.program_id
-            )
-        }
-        content = matches.proposals_csv(run, names)
-        program_name = run.program.name
-    dm = await client.conversations_open(users=actor.slack_user_id)
-    await client.files_upload_v2(
-        channel=dm["channel"]["id"],
-        filename=f"proposed-matches-{run_id}.csv",
-        title=f"Proposed matches · {program_name}",
-        content=content,
-        initial_comment="Here are the proposed matches, with scores and reasons.",
-    )
+        # Built and shared in the manager's DM by the sweep: a failed upload is retried.
+        await confirm.match_csv(session=session, clock=deps.clock, actor=actor, run=run)
+    deps.kick()
 
 
 async def settings(

@@ -11,10 +11,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import agreements as agreement_svc
 from bot import capture as capture_svc
+from bot import confirm, people
 from bot import digest as digest_svc
 from bot import enrolment as enrolment_svc
 from bot import goals as goal_svc
-from bot import people
 from bot import programs as program_svc
 from bot import relationships as relationship_svc
 from bot.commands import resolve, suggest
@@ -408,17 +408,10 @@ async def _report(
         program = await program_svc.require_manager(
             session=session, actor=actor, program_id=program_id
         )
-        content = await digest_svc.report_csv(session, program, deps.clock.now())
-        program_name = program.name
-    dm = await client.conversations_open(users=actor.slack_user_id)
-    await client.files_upload_v2(
-        channel=dm["channel"]["id"],
-        filename=f"mentoring-report-{deps.clock.now().date().isoformat()}.csv",
-        title=f"Mentoring report · {program_name}",
-        content=content,
-        initial_comment="Per-relationship metrics: counts and health, never agendas or notes.",
-    )
-    await respond(text="The report is in your DMs with me.", response_type="ephemeral")
+        # Built and shared by the sweep: a failed upload is retried, not lost.
+        await confirm.report_export(session=session, clock=deps.clock, actor=actor, program=program)
+    deps.kick()
+    await respond(text="The report is on its way to your DMs with me.", response_type="ephemeral")
 
 
 async def _end(

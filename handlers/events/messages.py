@@ -1,5 +1,6 @@
 """Direct messages to the bot: a reply in a prompt's thread is an agenda or a capture; any
-other message gets help."""
+other message gets help. Every answer is due work (``bot.confirm.dm_reply``), keyed by the
+person's message: a Slack failure can't lose it, nor Slack's retry of the event double it."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from typing import Any
 from slack_bolt.async_app import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import inbox
+from bot import confirm, inbox
+from bot.deps import Deps
 from bot.directory import typed_text
 from bot.errors import InvalidInput, MentorbotError
 from bot.views.capture import understood
 from bot.views.meetings import agenda_received
 from bot.views.notices import dm_help
 from handlers.context import acting_user, deps_of
+from storage.models import User
 
 
 async def direct_message(
@@ -23,13 +26,15 @@ async def direct_message(
     # Only people's own messages in our DM: not edits, joins, bots or ourselves.
     if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
         return
-    channel = str(event["channel"])
-    thread = event.get("thread_ts")
     user_id = event.get("user")
-    if thread and isinstance(user_id, str):
-        deps = deps_of(context)
-        team_id = str(body.get("team_id") or context.team_id or "")
-        actor = await acting_user(deps, client, team_id=team_id, user_id=user_id)
+    if not isinstance(user_id, str):
+        return
+    deps = deps_of(context)
+    team_id = str(body.get("team_id") or context.team_id or "")
+    actor = await acting_user(deps, client, team_id=team_id, user_id=user_id)
+    ts = str(event.get("ts") or "")
+    thread = event.get("thread_ts")
+    if thread:
         # Slack's markup read once into what she typed; escaped once when it is shown.
         typed = await typed_text(
             db=deps.db,
@@ -51,37 +56,56 @@ async def direct_message(
                     session=session,
                     clock=deps.clock,
                     actor=actor,
-                    channel_id=channel,
+                    channel_id=str(event["channel"]),
                     thread_ts=str(thread),
                     text=typed,
                 )
-                if answered is not None and answered.kind == "agenda":
-                    blocks = agenda_received(answered.meeting)
-                elif answered is not None:
-                    assert answered.capture is not None
-                    blocks = understood(answered.meeting, answered.capture, answered.dropped)
+                if answered is not None:
+                    if answered.kind == "agenda":
+                        blocks = agenda_received(answered.meeting)
+                    else:
+                        assert answered.capture is not None
+                        blocks = understood(answered.meeting, answered.capture, answered.dropped)
+                    # Answered with what it stored, in the same transaction.
+                    await confirm.dm_reply(
+                        session=session,
+                        clock=deps.clock,
+                        user=actor,
+                        message_ts=ts,
+                        thread_ts=str(thread),
+                        text="Got it",
+                        blocks=[b.to_dict() for b in blocks],
+                    )
         except InvalidInput as error:
-            await client.chat_postMessage(
-                channel=channel, thread_ts=str(thread), text=f":warning: {inbox.problem(error)}"
-            )
+            await _reply(deps, actor, ts, str(thread), f":warning: {inbox.problem(error)}")
             return
         except MentorbotError as error:
-            await client.chat_postMessage(
-                channel=channel, thread_ts=str(thread), text=f":warning: {error}"
-            )
+            await _reply(deps, actor, ts, str(thread), f":warning: {error}")
             return
         if answered is not None:
             deps.kick()
-            await client.chat_postMessage(
-                channel=channel,
-                thread_ts=str(thread),
-                text="Got it",
-                blocks=[b.to_dict() for b in blocks],
-            )
             return
-    await client.chat_postMessage(
-        channel=channel,
-        thread_ts=thread or event.get("ts"),
-        text="Here's what I can do",
-        blocks=dm_help(),
-    )
+    help_blocks = [b.to_dict() for b in dm_help()]
+    await _reply(deps, actor, ts, str(thread or ts), "Here's what I can do", help_blocks)
+
+
+async def _reply(
+    deps: Deps,
+    actor: User,
+    message_ts: str,
+    thread_ts: str,
+    text: str,
+    blocks: list[dict[str, Any]] | None = None,
+) -> None:
+    """Answer in the thread, as due work (nothing else was written)."""
+    async with deps.db.transaction() as session:
+        await confirm.dm_reply(
+            session=session,
+            clock=deps.clock,
+            user=actor,
+            message_ts=message_ts,
+            thread_ts=thread_ts,
+            text=text,
+            blocks=blocks,
+        )
+    deps.kick()

@@ -7,10 +7,10 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import confirm
 from bot import enrolment as enrolment_svc
 from bot.directory import FRESH_FOR
-from bot.text import escape
-from bot.views.enrolment import enrolled, parse_join_form
+from bot.views.enrolment import parse_join_form
 from handlers.context import acting_user, deps_of
 from handlers.events.home import publish_home
 from handlers.payloads import ViewRequest
@@ -29,10 +29,10 @@ async def submit_join(
         enrolment, newly_joined = await enrolment_svc.save_enrolment(
             session=session, clock=deps.clock, user=actor, draft=draft
         )
+        # The reply goes as due work, scheduled with the save: a Slack failure can't lose it.
+        await confirm.enrolment_saved(
+            session=session, clock=deps.clock, enrolment=enrolment, newly_joined=newly_joined
+        )
     await ack()
-    await client.chat_postMessage(
-        channel=actor.slack_user_id,
-        text=f"You're in {escape(enrolment.program.name)}",
-        blocks=enrolled(enrolment, newly_joined=newly_joined),
-    )
+    deps.kick()
     await publish_home(deps, client, actor)

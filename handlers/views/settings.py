@@ -7,8 +7,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import people
-from bot.views.settings import parse_settings_form, settings_saved
+from bot import confirm, people
+from bot.views.settings import parse_settings_form
 from handlers.context import acting_user, deps_of
 from handlers.payloads import ViewRequest
 
@@ -26,6 +26,6 @@ async def submit_settings(
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
     async with deps.db.transaction() as session:
         await people.set_working_hours(session=session, user=actor, hours=hours)
-    await client.chat_postMessage(
-        channel=actor.slack_user_id, text="Nudge settings saved", blocks=settings_saved(hours)
-    )
+        # The reply goes as due work, scheduled with the change: Slack can't lose it.
+        await confirm.settings_saved(session=session, clock=deps.clock, user=actor)
+    deps.kick()

@@ -7,17 +7,19 @@ from scheduling.jobs import (
     capture,
     digest,
     engagement,
+    exports,
     goals,
     housekeeping,
     introductions,
     meetings,
     notices,
     onboarding,
+    replies,
     separation,
 )
 from scheduling.kinds import Kind
 from scheduling.registry import Registry
-from storage.models import ActionItem, Alert, Goal, Meeting
+from storage.models import ActionItem, Alert, Goal, Meeting, User
 
 
 def register(registry: Registry) -> None:
@@ -87,3 +89,11 @@ def register(registry: Registry) -> None:
     registry.register(Kind.WRAP_UP, separation.wrap_up)
     registry.register(Kind.SEPARATION_NOTICE, separation.notice)
     registry.register(Kind.PURGE, housekeeping.purge)
+    asker = (User, "user_id")
+    registry.register(Kind.PROGRAM_SAVED, replies.saved_program)
+    registry.register(Kind.MANAGER_ADDED, replies.added_manager)
+    registry.register(Kind.ENROLMENT_SAVED, replies.saved_enrolment)
+    registry.register(Kind.SETTINGS_SAVED, replies.saved_settings, subject=asker)
+    registry.register(Kind.DM_REPLY, replies.dm_reply)
+    registry.register(Kind.REPORT_EXPORT, exports.report, subject=asker)
+    registry.register(Kind.MATCH_CSV, exports.match_csv, subject=asker)

@@ -1,5 +1,6 @@
 """A simulated month under Slack faults: the same program, run once with a healthy Slack and
-once with 10 % of Web API calls answered by 429 (with Retry-After), 500 or a timeout. Every
+once with 10 % of Web API calls answered by 429 (with Retry-After), 500 or a timeout (and
+once more with answers lost after Slack did the work: a 500, a dropped connection). Every
 message the scheduler delivered in the healthy month is delivered in the faulty one, and no
 direct or group message arrives twice; a post to a channel can arrive twice only when Slack
 took it but our call timed out (the window docs/scheduling.md documents), and the test
@@ -49,6 +50,9 @@ class Month:
     """What the scheduler delivered: each message by (channel, delivery key), and counts."""
 
     delivered: Counter[tuple[str, str]]
+    # What Slack holds at the end, by (conversation, delivery key): also the posts it stored
+    # though it answered 5xx or dropped the connection.
+    stored: Counter[tuple[str, str]]
     timeouts: int
     faults: int
     left: list[str]
@@ -108,6 +112,7 @@ async def live_month(
     fault_rate: float,
     seed: int,
     check_channel_history: bool = False,
+    kinds: tuple[str, ...] = ("429", "500", "timeout"),
 ) -> Month:
     """Build the program with a healthy Slack, then sweep every half hour for a month with
     ``fault_rate`` of Web API calls failing."""
@@ -129,7 +134,7 @@ async def live_month(
             sender = SlackSender(h, signing_secret=SIGNING_SECRET, fake=fake, team_id=TEAM)
             await build_program(sender, fake, deps)
         before = len(fake.calls)
-        fake.set_fault_rate(fault_rate, timeout_delay=TIMEOUT_DELAY, seed=seed)
+        fake.set_fault_rate(fault_rate, kinds=kinds, timeout_delay=TIMEOUT_DELAY, seed=seed)
         sweeper = build_sweeper(deps, worker_id="month")
         sweeper.rng.seed(seed)
         end = clock.now() + timedelta(days=DAYS)
@@ -163,7 +168,13 @@ async def live_month(
                     select(DueWork).where(DueWork.status.in_([Status.RUNNING, Status.FAILED]))
                 )
             ]
-        return Month(delivered, timeouts, faults, left)
+        stored = Counter(
+            (channel, str(m["metadata"]["event_payload"]["key"]))
+            for channel, messages in fake.workspaces[TEAM].messages.items()
+            for m in messages
+            if m.get("metadata")
+        )
+        return Month(delivered, stored, timeouts, faults, left)
 
 
 async def settled(fake: FakeSlack) -> None:
@@ -217,4 +228,30 @@ async def test_a_month_of_faults_loses_nothing_and_doubles_no_dm(
         f"{faulty.faults} injected faults, {faulty.timeouts} post timeouts, "
         f"{extra} channel posts doubled ({sorted(doubled)}); with CHECK_CHANNEL_HISTORY "
         f"{checked.timeouts} post timeouts and none doubled; {elapsed:.1f}s"
+    )
+
+
+@pytest.mark.slow
+async def test_a_month_of_lost_answers_doubles_no_dm(database_url: str, db: Database) -> None:
+    """The same month with 10 % of calls done by Slack but answered 500, or with the
+    connection dropped, or late: Slack holds every message of the healthy month, and no DM or
+    group DM twice (each retry looks first); with CHECK_CHANNEL_HISTORY nothing twice."""
+    lost = ("stored-500", "disconnect", "timeout")
+    healthy = await live_month(database_url, db, fault_rate=0.0, seed=7)
+    faulty = await live_month(database_url, db, fault_rate=0.10, seed=7, kinds=lost)
+    assert healthy.left == [] and faulty.left == []
+    assert faulty.faults >= 10, "the faults really were injected"
+    assert set(faulty.stored) == set(healthy.stored)
+    assert all(n == 1 for n in healthy.stored.values())
+    doubled = {k: n for k, n in faulty.stored.items() if n > 1}
+    assert {k: n for k, n in doubled.items() if is_dm(k[0])} == {}
+    checked = await live_month(
+        database_url, db, fault_rate=0.10, seed=7, kinds=lost, check_channel_history=True
+    )
+    assert checked.left == [] and set(checked.stored) == set(healthy.stored)
+    assert {k: n for k, n in checked.stored.items() if n > 1} == {}
+    print(
+        f"\nmonth of lost answers: {sum(faulty.stored.values())} messages held by Slack, "
+        f"{faulty.faults} injected faults, {sum(n - 1 for n in doubled.values())} channel posts "
+        f"doubled ({sorted(doubled)}); with CHECK_CHANNEL_HISTORY none doubled"
     )

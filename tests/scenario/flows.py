@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable, Collection
 from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import httpx
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from bot.app import build_app
+from bot.clock import ManualClock
 from bot.config import Settings
 from bot.deps import Deps
 from bot.ids import Callback
 from bot.web import build_asgi
 from fakeslack import Call, FakeSlack, SlackSender
+from scheduling.engine import Sweeper
+from scheduling.models import DueWork, Status
+from scheduling.runner import build_sweeper
 from storage.db import Database
 from tests.conftest import SIGNING_SECRET
 
@@ -33,6 +39,53 @@ PROGRAM_VALUES: dict[str, Any] = {
     "timezone": "Europe/London",
     "skills": "SQL, Public speaking, Budgeting, People management",
 }
+
+
+async def delivered(
+    deps: Deps,
+    fake: FakeSlack,
+    method: str,
+    predicate: Callable[[Call], bool] | None = None,
+    *,
+    count: int = 1,
+    timeout: float = 5.0,
+) -> list[Call]:
+    """What the app's kick does after a request (``deps.kick``, a no-op in these tests):
+    sweep the due work, until ``count`` calls to ``method`` (matching ``predicate``) were made;
+    returns them all, as ``fake.wait_for`` does. Work scheduled after the acknowledgement may
+    not be there for the first sweep, so it sweeps again until Slack has seen the calls."""
+    deadline = time.monotonic() + timeout
+    while True:
+        await build_sweeper(deps).sweep()
+        found = [c for c in fake.calls_to(method) if predicate is None or predicate(c)]
+        if len(found) >= count:
+            return found
+        if time.monotonic() > deadline:
+            # Lists the recent calls, as a wait for them would.
+            return await fake.wait_for(method, predicate, count=count, timeout=0)
+        await asyncio.sleep(0.02)
+
+
+async def settle(
+    deps: Deps,
+    clock: ManualClock,
+    sweeper: Sweeper,
+    kinds: Collection[str] | None = None,
+    sweeps: int = 20,
+) -> None:
+    """Sweep at each pending row's next chance (a retry's backoff, a rate limit's wait), of
+    ``kinds`` or any, until none is left pending."""
+    for _ in range(sweeps):
+        query = select(DueWork.not_before).where(DueWork.status == Status.PENDING)
+        if kinds is not None:
+            query = query.where(DueWork.kind.in_(kinds))
+        async with deps.db.transaction() as s:
+            due = (await s.scalars(query)).all()
+        if not due:
+            return
+        clock.set(max(clock.now(), min(due)))
+        await sweeper.sweep()
+    raise AssertionError(f"still pending after {sweeps} sweeps")
 
 
 async def create_program(

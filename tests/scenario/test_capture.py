@@ -13,9 +13,10 @@ from bot.clock import ManualClock
 from bot.deps import Deps
 from bot.ids import Action, Callback
 from fakeslack import FakeSlack, SlackSender
+from scheduling.runner import build_sweeper
 from storage.enums import ActionStatus, ActorRole, MeetingOutcome
 from storage.models import ActionItem, Agenda, MeetingNotes
-from tests.scenario.flows import open_modal
+from tests.scenario.flows import delivered, open_modal
 from tests.scenario.test_goals import ephemeral
 from tests.scenario.test_matching_flow import accepted_pair, sweep, text_of
 from tests.scenario.test_meetings import book, events, meetings, posts
@@ -150,9 +151,10 @@ async def test_a_typed_reply_is_read_confirmed_and_stored_once(
         "Clearer on my promotion case\n- call Sam by Friday\n- mentor: intro to Priya by tomorrow"
     )
     await reply(sender, prompt, text, event_id="Ev0CAPTURE1")
-    [understood] = await fake.wait_for("chat.postMessage", _understood)
+    [understood] = await delivered(deps, fake, "chat.postMessage", _understood)
     await reply(sender, prompt, text, event_id="Ev0CAPTURE1", retry=1)  # Slack's retry
-    await settled(sender.http)  # handled once: no second reading, no second post
+    await settled(sender.http)  # handled once: no second reading, no second reply planned
+    await build_sweeper(deps).sweep()
     assert [c for c in fake.calls_to("chat.postMessage") if _understood(c)] == [understood]
     [notes], actions = await notes_and_actions(deps)
     assert notes.source == "reply" and notes.takeaways == "Clearer on my promotion case"
@@ -181,7 +183,7 @@ async def test_an_agenda_can_be_typed_in_the_prompts_thread_and_other_messages_g
         "Goal: decide on the tech lead role <@UADMIN>\nReality: two offers",
         event_id="Ev0AGENDA1",
     )
-    await fake.wait_for("chat.postMessage", lambda c: "that's your agenda" in str(c.args))
+    await delivered(deps, fake, "chat.postMessage", lambda c: "that's your agenda" in str(c.args))
     async with deps.db.transaction() as s:
         [agenda] = (await s.scalars(select(Agenda))).all()
         assert agenda.source == "reply" and agenda.reality == "two offers"
@@ -200,8 +202,8 @@ async def test_an_agenda_can_be_typed_in_the_prompts_thread_and_other_messages_g
             "ts": "1772640000.000900",
         }
     )
-    await fake.wait_for(
-        "chat.postMessage", lambda c: c.args.get("thread_ts") == "1772640000.000900"
+    await delivered(
+        deps, fake, "chat.postMessage", lambda c: c.args.get("thread_ts") == "1772640000.000900"
     )
 
 
@@ -267,7 +269,7 @@ async def test_actions_are_reminded_when_due_ticked_off_and_tracked_when_overdue
         "- call Sam by Friday\n- mentor: intro to Priya by Thursday",
         event_id="Ev0ACTIONS",
     )
-    await fake.wait_for("chat.postMessage", _understood)
+    await delivered(deps, fake, "chat.postMessage", _understood)
     # Thursday: Omar's action is due; he hears in his own working hours (New York).
     clock.set(datetime(2026, 3, 5, 12, 0, tzinfo=UTC))  # 07:00 in New York
     await sweep(deps)
@@ -346,8 +348,8 @@ async def test_an_oversized_typed_reply_is_refused_kindly_and_nothing_is_stored(
     prompt = await capture_prompt(fake, deps, clock)
     # Slack caps a message at 40,000 characters: about that, with an action line.
     await reply(sender, prompt, "T" * 39_000 + "\n- call Sam by Friday", event_id="Ev0HUGE")
-    [answer] = await fake.wait_for(
-        "chat.postMessage", lambda c: c.args.get("thread_ts") == prompt.response["ts"]
+    [answer] = await delivered(
+        deps, fake, "chat.postMessage", lambda c: c.args.get("thread_ts") == prompt.response["ts"]
     )
     assert "keep replies to 4000 characters" in answer.args["text"]
     assert await notes_and_actions(deps) == ([], [])

@@ -16,7 +16,7 @@ from scheduling.kinds import Kind
 from scheduling.models import DueWork, Status
 from storage.enums import RelationshipStatus
 from storage.models import Program, Relationship, RelationshipHealth, User
-from tests.scenario.flows import open_modal
+from tests.scenario.flows import delivered, open_modal
 from tests.scenario.test_capture import capture_prompt, held_meeting
 from tests.scenario.test_goals import ephemeral
 from tests.scenario.test_matching_flow import accepted_pair, sweep, text_of
@@ -69,7 +69,9 @@ async def test_digest_on_demand_for_managers_only_and_the_report_export(
     before = len(fake.calls_to("files.completeUploadExternal"))
     await sender.command("UADMIN", "report export")
     [done] = (
-        await fake.wait_for("files.completeUploadExternal", lambda c: c.ok, count=before + 1)
+        await delivered(
+            deps, fake, "files.completeUploadExternal", lambda c: c.ok, count=before + 1
+        )
     )[-1:]
     assert "Mentoring report" in str(done.args)
     [report] = fake.uploaded_files

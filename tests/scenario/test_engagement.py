@@ -16,6 +16,7 @@ from bot.ids import Action, Callback
 from fakeslack import FakeSlack, SlackSender
 from storage.enums import ActorRole
 from storage.models import Alert, RelationshipHealth
+from tests.scenario.flows import delivered
 from tests.scenario.test_matching_flow import accepted_pair, sweep, text_of
 from tests.scenario.test_meetings import book, events, posts
 
@@ -241,7 +242,7 @@ async def test_check_ins_are_private_and_a_low_score_is_a_signal(
     assert "score" not in answered.data
     # Managers see the scores, and a note only where its writer shared it.
     await sender.command("UADMIN", "report export")
-    await fake.wait_for("files.completeUploadExternal", lambda c: c.ok)
+    await delivered(deps, fake, "files.completeUploadExternal", lambda c: c.ok)
     [report] = fake.uploaded_files
     content = report["content"].decode()
     assert ",2,4,Launch season <!here>" in content  # a CSV: text, not mrkdwn

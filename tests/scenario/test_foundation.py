@@ -8,6 +8,7 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from bot.deps import Deps
 from bot.ids import Action, Callback
 from fakeslack import FakeSlack, SlackSender
 from fakeslack.blockkit import walk_text
@@ -18,6 +19,7 @@ from tests.scenario.flows import (
     MENTEE_VALUES,
     MENTOR_VALUES,
     create_program,
+    delivered,
     enrol,
     open_join,
 )
@@ -58,7 +60,7 @@ async def test_unknown_subcommand_text_is_escaped(sender: SlackSender, fake: Fak
 
 
 async def test_admin_creates_a_program_after_a_bad_submission(
-    sender: SlackSender, fake: FakeSlack, db: Database
+    sender: SlackSender, fake: FakeSlack, db: Database, deps: Deps
 ) -> None:
     await sender.command("UADMIN", "program new")
     view = await fake.wait_for_view("UADMIN", callback_id=Callback.PROGRAM_FORM)
@@ -106,7 +108,7 @@ async def test_admin_creates_a_program_after_a_bad_submission(
     assert fake.open_view("UADMIN") is None
     # After the ack: join the public digest channel, DM the creator and the new manager.
     await fake.wait_for("conversations.join", lambda c: c.args["channel"] == "CLEADS")
-    dms = await fake.wait_for("chat.postMessage", count=2)
+    dms = await delivered(deps, fake, "chat.postMessage", count=2)
     by_channel = {c.args["channel"]: c for c in dms}
     creator = "\n".join(walk_text(by_channel["UADMIN"].args["blocks"]))
     assert "Engineering mentoring" in creator and "I joined <#CLEADS>" in creator
@@ -118,10 +120,10 @@ async def test_admin_creates_a_program_after_a_bad_submission(
 
 
 async def test_private_digest_channel_asks_for_an_invite(
-    sender: SlackSender, fake: FakeSlack
+    sender: SlackSender, fake: FakeSlack, deps: Deps
 ) -> None:
     await create_program(sender, fake, digest_channel="GPRIVATE")
-    [dm] = await fake.wait_for("chat.postMessage")
+    [dm] = await delivered(deps, fake, "chat.postMessage")
     text = "\n".join(walk_text(dm.args["blocks"]))
     assert "/invite @Mentorbot" in text
     assert fake.calls_to("conversations.info")  # it checked whether it was invited
@@ -147,9 +149,11 @@ async def test_non_admin_is_refused(sender: SlackSender, fake: FakeSlack, db: Da
     assert await _count(db, Program) == 0
 
 
-async def test_two_people_enrol(sender: SlackSender, fake: FakeSlack, db: Database) -> None:
+async def test_two_people_enrol(
+    sender: SlackSender, fake: FakeSlack, db: Database, deps: Deps
+) -> None:
     await create_program(sender, fake)
-    await fake.wait_for("chat.postMessage")
+    await delivered(deps, fake, "chat.postMessage")
 
     view = await open_join(sender, fake, "UMENTEE")
     block_ids = {b.get("block_id") for b in view["blocks"]}
@@ -157,8 +161,12 @@ async def test_two_people_enrol(sender: SlackSender, fake: FakeSlack, db: Databa
     await enrol(sender, fake, "UMENTEE", MENTEE_VALUES)
     await enrol(sender, fake, "UMENTOR", MENTOR_VALUES)
 
-    welcome = await fake.wait_for(
-        "chat.postMessage", lambda c: c.args["channel"] in ("UMENTEE", "UMENTOR"), count=2
+    welcome = await delivered(
+        deps,
+        fake,
+        "chat.postMessage",
+        lambda c: c.args["channel"] in ("UMENTEE", "UMENTOR"),
+        count=2,
     )
     mentee_dm = next(c for c in welcome if c.args["channel"] == "UMENTEE")
     assert "As a mentee you lead" in "\n".join(walk_text(mentee_dm.args["blocks"]))
@@ -238,7 +246,9 @@ async def test_program_list_and_edit_permissions(
     assert program is not None and program.name == "Ops club" and program.cadence == "monthly"
 
 
-async def test_app_home_and_direct_messages(sender: SlackSender, fake: FakeSlack) -> None:
+async def test_app_home_and_direct_messages(
+    sender: SlackSender, fake: FakeSlack, deps: Deps
+) -> None:
     await sender.event(
         {"type": "app_home_opened", "user": "UADMIN", "tab": "home", "channel": "DADMIN"}
     )
@@ -255,7 +265,7 @@ async def test_app_home_and_direct_messages(sender: SlackSender, fake: FakeSlack
             "ts": "1700000000.000100",
         }
     )
-    [reply] = await fake.wait_for("chat.postMessage")
+    [reply] = await delivered(deps, fake, "chat.postMessage")
     assert reply.args["thread_ts"] == "1700000000.000100"
     assert "/mentor help" in reply.args["text"] + json.dumps(reply.args["blocks"])
 

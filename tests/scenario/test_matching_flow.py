@@ -18,7 +18,7 @@ from scheduling.runner import build_sweeper
 from storage.db import Database
 from storage.enums import RelationshipStatus
 from storage.models import Agreement, Enrolment, MatchRun, Program, Relationship
-from tests.scenario.flows import MENTEE_VALUES, MENTOR_VALUES, create_program, enrol
+from tests.scenario.flows import MENTEE_VALUES, MENTOR_VALUES, create_program, delivered, enrol
 from tests.service.helpers import mentee_draft, mentor_draft, person
 from tests.settle import settled
 
@@ -80,6 +80,19 @@ async def cohort(sender: SlackSender, fake: FakeSlack) -> None:
 async def review(sender: SlackSender, fake: FakeSlack, user: str = "UADMIN") -> dict[str, Any]:
     await sender.command(user, "match")
     return await fake.wait_for_view(user, callback_id=Callback.MATCH_REVIEW, timeout=10)
+
+
+def review_button(view: dict[str, Any], action_id: str) -> dict[str, Any]:
+    """The review's button for ``action_id``."""
+    return dict(
+        next(
+            e
+            for b in view["blocks"]
+            if b["type"] == "actions"
+            for e in b["elements"]
+            if e["action_id"] == action_id
+        )
+    )
 
 
 async def relationships(db: Database) -> list[Relationship]:
@@ -472,15 +485,9 @@ async def test_self_serve_find_and_request(
 async def test_csv_download(sender: SlackSender, fake: FakeSlack, deps: Deps) -> None:
     await cohort(sender, fake)
     view = await review(sender, fake)
-    button = next(
-        e
-        for b in view["blocks"]
-        if b["type"] == "actions"
-        for e in b["elements"]
-        if e["action_id"] == Action.MATCH_CSV
-    )
+    button = review_button(view, Action.MATCH_CSV)
     await sender.block_action("UADMIN", Action.MATCH_CSV, value=button["value"], view=view)
-    await fake.wait_for("files.completeUploadExternal", timeout=5)
+    await delivered(deps, fake, "files.completeUploadExternal", timeout=5)
     [upload] = fake.uploaded_files
     content = upload["content"].decode()
     assert content.startswith("mentee,mentor,score,status,reasons")

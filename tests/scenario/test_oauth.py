@@ -12,7 +12,7 @@ from sqlalchemy import select, text
 from bot.deps import Deps
 from fakeslack import FakeSlack, SlackSender
 from scheduling.api import schedule
-from scheduling.kinds import Kind
+from scheduling.kinds import REPLIES, Kind
 from scheduling.models import Delivery, DueWork, Status
 from tests.conftest import SIGNING_SECRET
 from tests.scenario.flows import (
@@ -51,8 +51,13 @@ async def no_pending(deps: Deps, team_id: str) -> bool:
 
 
 async def work(deps: Deps, team_id: str) -> dict[Status, int]:
+    """The team's due work by status, leaving out the replies to the forms filled in."""
     async with deps.db.transaction() as s:
-        rows = (await s.scalars(select(DueWork).where(DueWork.team_id == team_id))).all()
+        rows = (
+            await s.scalars(
+                select(DueWork).where(DueWork.team_id == team_id, DueWork.kind.not_in(REPLIES))
+            )
+        ).all()
     counts: dict[Status, int] = {}
     for row in rows:
         counts[row.status] = counts.get(row.status, 0) + 1

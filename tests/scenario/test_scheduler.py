@@ -3,6 +3,7 @@ chosen instants (as `mentorbot tick --at` does), and the fake Slack shows what w
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -16,12 +17,12 @@ from fakeslack import Call, FakeSlack, SlackSender
 from scheduling.api import cancel, reschedule, schedule
 from scheduling.delivery import ChannelPacer
 from scheduling.engine import Sweeper
-from scheduling.kinds import Kind
+from scheduling.kinds import REPLIES, Kind
 from scheduling.models import Delivery, DueWork, Status
 from scheduling.registry import JobContext, Registry
 from scheduling.runner import build_sweeper
 from storage.db import Database
-from tests.scenario.flows import MENTEE_VALUES, create_program, enrol
+from tests.scenario.flows import MENTEE_VALUES, create_program, delivered, enrol, settle
 from tests.settle import settled
 
 
@@ -30,10 +31,13 @@ def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> date
 
 
 async def rows(db: Database) -> list[DueWork]:
-    """Due work, leaving out each program's weekly digest (always planned a week ahead)."""
+    """Due work, leaving out each program's weekly digest (always planned a week ahead) and
+    the replies to the forms the test fills in."""
     async with db.transaction() as s:
         found = await s.scalars(
-            select(DueWork).where(DueWork.kind != Kind.DIGEST_WEEKLY).order_by(DueWork.id)
+            select(DueWork)
+            .where(DueWork.kind != Kind.DIGEST_WEEKLY, DueWork.kind.not_in(REPLIES))
+            .order_by(DueWork.id)
         )
         return list(found.all())
 
@@ -49,7 +53,7 @@ async def test_nudge_waits_for_the_recipients_working_hours(
     await create_program(sender, fake)
     clock.set(utc(2026, 3, 6, 12, 0))
     await enrol(sender, fake, "UOTHER", MENTEE_VALUES)
-    await fake.wait_for("chat.postMessage", lambda c: c.args["channel"] == "UOTHER")
+    await delivered(deps, fake, "chat.postMessage", lambda c: c.args["channel"] == "UOTHER")
     [work] = await rows(deps.db)
     assert work.kind == Kind.MENTEE_PREPARE and work.due_at == utc(2026, 3, 7, 12, 0)
     welcome = len(dms_to(fake, "UOTHER"))
@@ -145,7 +149,9 @@ async def test_personal_hours_override_the_programs(
             "own_days": ["5"],
         },
     )
-    await fake.wait_for("chat.postMessage", lambda c: "12:00–14:00, Saturday" in str(c.args))
+    await delivered(
+        deps, fake, "chat.postMessage", lambda c: "12:00–14:00, Saturday" in str(c.args)
+    )
     sweeper = build_sweeper(deps)
     clock.set(utc(2026, 3, 3, 10, 0))  # Tuesday: the program's hours, not hers
     await sweeper.sweep()
@@ -274,6 +280,7 @@ async def test_permanent_failures(
     deps: Deps, clock: ManualClock, fake: FakeSlack, sender: SlackSender
 ) -> None:
     await create_program(sender, fake)
+    await delivered(deps, fake, "chat.postMessage", lambda c: "saved" in c.args["text"])
     async with deps.db.transaction() as s:
         from storage.models import Program
 
@@ -709,3 +716,75 @@ async def test_with_channel_history_a_resumed_channel_post_is_looked_up_and_neve
     posts = [c for c in fake.calls_to("chat.postMessage", channel="CLEADS") if c.ok]
     assert len(posts) == 2  # once each: the first found, the second sent after the refusal
     assert len(fake.calls_to("conversations.history")) == 2
+
+
+async def test_posts_slack_stored_before_failing_are_retried_by_the_sweep_and_arrive_once(
+    deps: Deps, clock: ManualClock, fake: FakeSlack
+) -> None:
+    """Slack stores a DM but answers 500, or drops the connection, before saying so. Nothing
+    sends it again at once: the sweep counts the row as retried, and the retry finds the
+    message in the DM (by its metadata key) before sending it again. No duplicates."""
+    people = [f"UP{i:03d}" for i in range(8)]
+    for person in people:
+        fake.add_user("T0001", person, name=person.lower())
+        await add(deps, "test.dm", f"dm:{person}", recipient_id=person)
+    fake.fail("chat.postMessage", status=500, stored=True, times=4)
+    fake.fail("chat.postMessage", disconnect=True, times=2)
+    sweeper = build_sweeper(deps, registry=recording_registry([]))
+    report = await sweeper.sweep()
+    assert report.kinds["test.dm"].retried == 6 and report.kinds["test.dm"].sent == 2
+    assert "retried 6" in report.lines()[0]
+    await settle(deps, clock, sweeper)
+    assert all(r.status is Status.DONE for r in await rows(deps.db))
+    assert {p: len(fake.messages(p)) for p in people} == dict.fromkeys(people, 1)
+    keys = [m["metadata"]["event_payload"]["key"] for p in people for m in fake.messages(p)]
+    assert sorted(keys) == sorted(f"dm:{p}#0" for p in people)
+    assert len(fake.calls_to("conversations.history")) == 6  # one lookup per retried row
+    assert fake.stats["fault:stored-500"] == 4 and fake.stats["fault:disconnect"] == 2
+
+
+async def test_files_slack_shared_before_failing_are_found_and_shared_once(
+    deps: Deps, clock: ManualClock, fake: FakeSlack
+) -> None:
+    """The last step of an upload (files.completeUploadExternal) is not idempotent either:
+    Slack may share the file and answer 500, or drop the connection. The file's id is
+    recorded before it is shared, so the retry finds that share in the DM and sends nothing
+    again; a share that failed before Slack stored it is sent again. With
+    CHECK_CHANNEL_HISTORY a channel's shares are looked for the same way."""
+    deps.settings = deps.settings.model_copy(update={"check_channel_history": True})
+    fake.add_members("T0001", "CLEADS", fake.workspaces["T0001"].bot_user_id)
+    registry = Registry()
+
+    async def dm_file(ctx: JobContext) -> None:
+        ctx.dm_upload(
+            str(ctx.work.recipient_id),
+            filename="report.csv",
+            content=f"for,{ctx.work.recipient_id}\n",
+            title="Report",
+            text="Your report",
+        )
+
+    async def channel_file(ctx: JobContext) -> None:
+        ctx.upload("CLEADS", filename="lists.csv", content="a\n", title="Lists", text="Lists")
+
+    registry.register("test.dm_file", dm_file)
+    registry.register("test.channel_file", channel_file)
+    people = ["UMENTEE", "UMENTOR", "UADMIN"]
+    for person in people:
+        await add(deps, "test.dm_file", f"file:{person}", recipient_id=person)
+    await add(deps, "test.channel_file", "file:channel")
+    fake.fail("files.completeUploadExternal", status=500, stored=True, times=2)
+    fake.fail("files.completeUploadExternal", disconnect=True)
+    fake.fail("files.completeUploadExternal", status=503)  # not stored: shared on retry
+    sweeper = build_sweeper(deps, registry=registry)
+    report = await sweeper.sweep()
+    assert report.total("retried") == 4
+    await settle(deps, clock, sweeper)
+    assert all(r.status is Status.DONE for r in await rows(deps.db))
+    shared = Counter(str(f["channel"]) for f in fake.uploaded_files)
+    dms = {fake.dm_channel("T0001", p): 1 for p in people}
+    assert shared == {**dms, "CLEADS": 1}
+    for person in people:
+        [message] = fake.messages(person)
+        assert message["text"] == "Your report" and message["files"][0]["title"] == "Report"
+    assert len(fake.calls_to("conversations.history")) == 4  # one lookup per retried row

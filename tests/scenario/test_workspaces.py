@@ -20,6 +20,7 @@ from tests.scenario.flows import (
     MENTEE_VALUES,
     MENTOR_VALUES,
     create_program,
+    delivered,
     enrol,
     install,
     oauth_client,
@@ -102,7 +103,9 @@ async def test_two_workspaces_never_see_each_others_data(fake: FakeSlack, deps: 
         only_acme(shown)
         before = len(fake.calls_to("files.completeUploadExternal"))
         await acme.command("UADMIN", "report export")
-        await fake.wait_for("files.completeUploadExternal", lambda c: c.ok, count=before + 1)
+        await delivered(
+            deps, fake, "files.completeUploadExternal", lambda c: c.ok, count=before + 1
+        )
         export = fake.uploaded_files[-1]["content"].decode()
         assert "Mia" in export
         only_acme(export)

@@ -14,7 +14,7 @@ from bot.clock import ManualClock
 from bot.deps import Deps
 from bot.ids import Action
 from fakeslack import FakeSlack, SlackSender
-from tests.scenario.flows import MENTEE_VALUES, MENTOR_VALUES, create_program, enrol
+from tests.scenario.flows import MENTEE_VALUES, MENTOR_VALUES, create_program, delivered, enrol
 from tests.scenario.test_capture import reply
 from tests.scenario.test_matching_flow import intro_blocks, review, sweep
 from tests.scenario.test_meetings import book, posts
@@ -93,7 +93,7 @@ async def test_typed_text_is_escaped_in_every_message_and_view(
     await sweep(deps)
     [agenda_prompt] = posts(fake, "UMIA", "Mentees who arrive with an agenda")
     await reply(sender, agenda_prompt, f"Goal: {LONG}\nReality: {SHORT}", event_id="Ev0INJ1")
-    await fake.wait_for("chat.postMessage", lambda c: "that's your agenda" in str(c.args))
+    await delivered(deps, fake, "chat.postMessage", lambda c: "that's your agenda" in str(c.args))
     await sweep(deps)
     clock.set(WEDNESDAY_14)
     await sweep(deps)
@@ -107,7 +107,7 @@ async def test_typed_text_is_escaped_in_every_message_and_view(
         f"We talked about {LONG}\n- I will ask {SHORT} by Friday",
         event_id="Ev0INJ2",
     )
-    await fake.wait_for("chat.postMessage", lambda c: "We talked about" in str(c.args))
+    await delivered(deps, fake, "chat.postMessage", lambda c: "We talked about" in str(c.args))
     await sweep(deps)
 
     shown = [(call.method, text) for call in fake.calls if call.ok for text in _mrkdwn(call.args)]

@@ -20,7 +20,7 @@ from bot.deps import Deps
 from bot.web import build_asgi
 from fakeslack import FakeSlack, SlackSender
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, TEAM
-from tests.scenario.flows import create_program
+from tests.scenario.flows import create_program, delivered
 
 MARKER = "zebra-quokka-4471"  # in everything people type below
 CLIENT_SECRET = "client-secret-0a1b2c3d4e5f"
@@ -61,7 +61,7 @@ async def test_logs_hold_request_ids_and_no_secrets_or_message_text(
         transport=httpx.ASGITransport(app=asgi), base_url="http://mentorbot.test"
     ) as http:
         sender = SlackSender(http, signing_secret=SIGNING_SECRET, fake=fake, team_id=TEAM)
-        await _drive(sender, fake)
+        await _drive(sender, fake, deps)
     out = logs()
     lines = [line for line in out.splitlines() if line.strip()]
     assert lines, "nothing was logged"
@@ -73,12 +73,12 @@ async def test_logs_hold_request_ids_and_no_secrets_or_message_text(
     assert any(e["level"] == "error" and "SlackApiError" in e.get("exc", "") for e in entries)
 
 
-async def _drive(sender: SlackSender, fake: FakeSlack) -> None:
+async def _drive(sender: SlackSender, fake: FakeSlack, deps: Deps) -> None:
     """Requests carrying the marker, a Slack API error and an outage, and a forgery."""
     await sender.command("UMENTEE", f"jion {MARKER}")  # an unknown subcommand, echoed back
     await fake.wait_for("response_url")
     await create_program(sender, fake, name=f"Club {MARKER}", description=f"About {MARKER}")
-    await fake.wait_for("chat.postMessage")
+    await delivered(deps, fake, "chat.postMessage")
     # Refused inside the acknowledgement itself, with the name in the field error.
     answer = await create_program(sender, fake, name=f"Club {MARKER}")
     assert MARKER in str(answer["errors"])
@@ -93,9 +93,14 @@ async def _drive(sender: SlackSender, fake: FakeSlack) -> None:
             "ts": "1772640000.000100",
         }
     )
-    await fake.wait_for("chat.postMessage", count=2)
-    # A Slack API error (a refused DM) and a Slack outage while telling somebody.
-    fake.fail("chat.postMessage", error="channel_not_found")
+    await delivered(deps, fake, "chat.postMessage", count=2)
+    # A Slack API error (a refused modal: replies in DMs are due work now, whose failures
+    # are recorded in the row, not raised in a listener) and a Slack outage while telling
+    # somebody.
+    fake.fail("views.open", error="invalid_arguments")
+    await sender.command("UMENTEE", f"settings {MARKER}")
+    # Logged, then apologised for.
+    await fake.wait_for("response_url", lambda c: "went wrong on my side" in str(c.args))
     await sender.command("UMENTEE", f"program edit {MARKER}")
     fake.fail("response_url", status=500, times=3)
     await sender.command("UMENTEE", f"leave {MARKER}")

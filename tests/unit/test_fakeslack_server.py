@@ -11,10 +11,12 @@ from collections.abc import AsyncIterator, Awaitable
 from datetime import UTC, datetime
 from typing import Any
 
+import aiohttp
 import httpx
 import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
@@ -527,6 +529,52 @@ async def test_a_held_call_is_recorded_at_once_and_answered_on_release(slack: Fa
     assert (await client(slack).chat_postMessage(channel="U2", text="free"))["ok"]
 
 
+async def test_a_stored_server_error_posts_and_then_answers_500(slack: FakeSlack) -> None:
+    """Slack took the post, but its answer is a 500: the message is there all the same, and
+    slack-sdk's server-error handler, re-sending at once, posts it a second time."""
+    slack.fail("chat.postMessage", status=500, stored=True)
+    with pytest.raises(SlackApiError) as err:
+        await client(slack).chat_postMessage(channel="U2", text="once")
+    assert err.value.response.status_code == 500
+    assert [m["text"] for m in slack.messages("U2")] == ["once"]
+    [call] = slack.calls_to("chat.postMessage")
+    assert call.status == 500 and not call.ok
+    slack.fail("chat.postMessage", status=503, stored=True)
+    retrying = client(slack, retry_handlers=[AsyncServerErrorRetryHandler(max_retry_count=1)])
+    assert (await retrying.chat_postMessage(channel="U3", text="twice"))["ok"]
+    assert [m["text"] for m in slack.messages("U3")] == ["twice", "twice"]
+    assert slack.stats["fault:stored-500"] == 1 and slack.stats["fault:stored-503"] == 1
+    with pytest.raises(ValueError, match="5xx"):
+        slack.fail("chat.postMessage", status=429, stored=True)
+
+
+async def test_a_disconnect_posts_and_then_drops_the_connection(slack: FakeSlack) -> None:
+    """The connection drops after Slack took the post: the client sees a dropped connection,
+    and slack-sdk's connection-error handler, re-sending at once, posts it a second time."""
+    slack.fail("chat.postMessage", disconnect=True)
+    with pytest.raises(aiohttp.ServerDisconnectedError):
+        await client(slack, retry_handlers=[]).chat_postMessage(channel="U2", text="once")
+    assert [m["text"] for m in slack.messages("U2")] == ["once"]
+    slack.fail("chat.postMessage", disconnect=True)
+    retrying = client(slack, retry_handlers=[AsyncConnectionErrorRetryHandler(max_retry_count=1)])
+    assert (await retrying.chat_postMessage(channel="U3", text="twice"))["ok"]
+    assert [m["text"] for m in slack.messages("U3")] == ["twice", "twice"]
+    assert slack.stats["fault:disconnect"] == 2
+
+
+async def test_fault_rate_can_store_before_failing(slack: FakeSlack) -> None:
+    slack.set_fault_rate(1.0, kinds=("stored-502",), methods=["chat.postMessage"])
+    for n in range(3):
+        with contextlib.suppress(SlackApiError):
+            await client(slack).chat_postMessage(channel="U2", text=str(n))
+    assert [m["text"] for m in slack.messages("U2")] == ["0", "1", "2"]
+    assert [c.status for c in slack.calls_to("chat.postMessage")] == [502, 502, 502]
+    slack.set_fault_rate(1.0, kinds=("disconnect",), methods=["chat.postMessage"])
+    with pytest.raises(aiohttp.ServerDisconnectedError):
+        await client(slack, retry_handlers=[]).chat_postMessage(channel="U2", text="3")
+    assert len(slack.messages("U2")) == 4
+
+
 async def test_fault_rate_is_deterministic_by_seed(slack: FakeSlack) -> None:
     async def run(seed: int, methods: list[str] | None = None) -> list[int]:
         slack.reset_calls()
@@ -615,6 +663,15 @@ async def test_files_upload_v2(slack: FakeSlack) -> None:
     [upload] = slack.uploaded_files
     assert upload["content"] == b"a,b\n1,2\n" and upload["filename"] == "report.csv"
     assert upload["title"] == "Report" and upload["channel"] == "CIN"
+    # Sharing a file posts a message that carries it, as Slack's history shows.
+    await c.files_upload_v2(
+        channel="U2", filename="mine.csv", content=b"z", initial_comment="Yours"
+    )
+    [shared] = slack.messages("U2")
+    assert shared["text"] == "Yours" and shared["upload"] is True
+    assert [f["id"] for f in shared["files"]] == [slack.uploaded_files[-1]["id"]]
+    history = await c.conversations_history(channel=slack.dm_channel(TEAM, "U2"))
+    assert history["messages"][0]["files"][0]["name"] == "mine.csv"
 
 
 async def test_oauth_v2_access(slack: FakeSlack) -> None:
