@@ -16,7 +16,7 @@ from bot.ids import Action, Callback
 from fakeslack import FakeSlack, SlackSender
 from fakeslack.render import mrkdwn_to_rich
 from storage.models import ActionItem, Agenda, MeetingNotes
-from tests.scenario.flows import create_program, open_join
+from tests.scenario.flows import create_program, delivered, open_join
 from tests.scenario.test_capture import capture_prompt, held_meeting, reply
 from tests.scenario.test_goals import ephemeral
 from tests.scenario.test_matching_flow import accepted_pair, sweep, text_of
@@ -60,7 +60,9 @@ async def test_a_typed_agenda_is_stored_as_typed_and_reaches_the_pair_escaped_on
         "in #mentoring-leads\nReality: claims & <risky> parts",
         event_id="Ev0TYPED1",
     )
-    [got] = await fake.wait_for("chat.postMessage", lambda c: "that's your agenda" in str(c.args))
+    [got] = await delivered(
+        deps, fake, "chat.postMessage", lambda c: "that's your agenda" in str(c.args)
+    )
     assert not any(t in text_of(got.args["blocks"]) for t in TOKENS)
 
     async with deps.db.transaction() as s:
@@ -98,8 +100,11 @@ async def test_typed_notes_are_stored_as_typed_and_echoed_escaped_once(
         "R&D > sales, says <!here>\n- ask @ann about <budgets> & hiring by Friday",
         event_id="Ev0TYPED2",
     )
-    [understood] = await fake.wait_for(
-        "chat.postMessage", lambda c: "Here's what I understood" in text_of(c.args.get("blocks"))
+    [understood] = await delivered(
+        deps,
+        fake,
+        "chat.postMessage",
+        lambda c: "Here's what I understood" in text_of(c.args.get("blocks")),
     )
     async with deps.db.transaction() as s:
         [notes] = (await s.scalars(select(MeetingNotes))).all()
