@@ -2,10 +2,12 @@
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
+COPY mentorbot ./mentorbot
 COPY bot ./bot
 COPY handlers ./handlers
 COPY scheduling ./scheduling
 COPY storage ./storage
+COPY infra ./infra
 COPY fakeslack ./fakeslack
 RUN pip install --no-cache-dir --upgrade pip \
  && pip wheel --no-cache-dir --wheel-dir /wheels .

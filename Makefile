@@ -16,11 +16,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m bot demo
+	$(BIN)/python -m mentorbot demo
 
 # Every message a user receives, rendered (docs/messages.md); a test keeps it current.
 docs: $(STAMP)
-	$(BIN)/python -m bot demo --markdown docs/messages.md > /dev/null
+	$(BIN)/python -m mentorbot demo --markdown docs/messages.md > /dev/null
 
 # The suite runs on SQLite, then again on PostgreSQL when TEST_DATABASE_URL points at one
 # (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test; .ci/run sets it).
@@ -39,6 +39,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -45,16 +45,16 @@ import aiohttp
 import httpx
 
 from bench.common import migrated_database
-from bot.clock import SystemClock
-from bot.enrolment import save_enrolment
+from bot.enrolment.service import save_enrolment
 from bot.ids import Action
 from bot.ids import SettingsField as F
-from bot.matching_settings import MatchingSettings
-from bot.people import effective_hours
-from bot.relationships import accept, find_mentors, request_mentor
-from bot.views.settings import settings_form
+from bot.introductions.service import accept, find_mentors, request_mentor
+from bot.matching.settings import MatchingSettings
+from bot.people.views import settings_form
 from fakeslack import FakeSlack, SlackSender
-from storage.db import Database
+from infra.clock import SystemClock
+from infra.db import Database
+from scheduling.hours import effective_hours
 from storage.models import User
 from tests.service.helpers import make_program, mentee_draft, mentor_draft, person
 

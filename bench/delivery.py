@@ -26,15 +26,15 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bench.common import migrated_database, postgres_reachable
-from bot.clock import SystemClock
-from bot.config import Settings
-from bot.deps import Deps
 from fakeslack import FakeSlack
+from infra.clock import SystemClock
+from infra.config import Settings
+from infra.db import Database
+from infra.deps import Deps
+from mentorbot.jobs import build_sweeper
 from scheduling.api import schedule
-from scheduling.models import Delivery, DueWork, Status
 from scheduling.registry import JobContext, Registry
-from scheduling.runner import build_sweeper
-from storage.db import Database
+from storage.due_work import Delivery, DueWork, Status
 
 TEAM, TOKEN = "T0001", "xoxb-bench"
 CHANNEL_RATE, CHANNEL_BURST = 1.0, 3

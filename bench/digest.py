@@ -28,9 +28,11 @@ from typing import Any
 from sqlalchemy import event, insert, select
 
 from bench.common import migrated_database, postgres_reachable
-from bot import activity, digest, health
-from bot.views import digest as digest_views
-from storage.db import Database
+from bot import activity
+from bot.digest import service as digest
+from bot.digest import views as digest_views
+from bot.signals import health
+from infra.db import Database
 from storage.enums import (
     ActionStatus,
     ActorRole,

@@ -39,9 +39,9 @@ from numpy.typing import NDArray
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 
-from bot import matching
-from bot.hours import WorkingHours
-from bot.matching import Person, Rules
+from bot.matching import engine as matching
+from bot.matching.engine import Person, Rules
+from infra.hours import WorkingHours
 
 TARGET_SECONDS = 10.0
 TARGET_GB = 2.0

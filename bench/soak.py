@@ -57,21 +57,26 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, insert, select
 
 from bench.common import migrated_database
-from bot import capture, checkins, digest, followups, meetings
-from bot.cli import fast_loop_factory
-from bot.clock import ManualClock
-from bot.config import Settings
-from bot.deps import Deps
-from bot.logs import configure as configure_logging
-from bot.runtime import freeze_startup_objects
+from bot.capture import service as capture
+from bot.checkins import service as checkins
+from bot.digest import service as digest
+from bot.meetings import service as meetings
+from bot.signals import followups
 from fakeslack import FakeSlack
 from fakeslack.server import Call
+from infra.clock import ManualClock
+from infra.config import Settings
+from infra.db import Database
+from infra.deps import Deps
+from infra.logs import configure as configure_logging
+from mentorbot.cli import fast_loop_factory
+from mentorbot.jobs import build_sweeper
+from mentorbot.runtime import freeze_startup_objects
 from scheduling.api import schedule
-from scheduling.delivery import ChannelPacer
+from scheduling.gateway import ChannelPacer
 from scheduling.kinds import Kind
-from scheduling.models import Delivery, DueWork, Status
-from scheduling.runner import build_sweeper, plan_housekeeping, run_sweep
-from storage.db import Database
+from scheduling.runner import plan_housekeeping, run_sweep
+from storage.due_work import Delivery, DueWork, Status
 from storage.enums import ActorRole, Cadence, GoalStatus, RelationshipStatus
 from storage.models import (
     ActivityEvent,
@@ -928,7 +933,7 @@ async def main(argv: list[str] | None = None) -> int:
                 print(
                     f"  seeded in {time.perf_counter() - seeded:.1f} s; simulating {args.days} days"
                 )
-                freeze_startup_objects()  # as the servers do once started (bot/runtime.py)
+                freeze_startup_objects()  # as the servers do once started (mentorbot/runtime.py)
                 started = time.perf_counter()
                 samples = await soak.run()
                 ok = await report(soak, samples, time.perf_counter() - started)
@@ -940,6 +945,6 @@ async def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # On the event loop the servers run on (uvloop where installed: bot/cli.py).
+    # On the event loop the servers run on (uvloop where installed: mentorbot/cli.py).
     with asyncio.Runner(loop_factory=fast_loop_factory()) as runner:
         sys.exit(runner.run(main()))

@@ -18,12 +18,12 @@ from datetime import UTC, datetime
 from sqlalchemy import text
 
 from bench.common import migrated_database, postgres_reachable
-from bot.clock import ManualClock
-from bot.config import Settings
-from bot.deps import Deps
+from infra.clock import ManualClock
+from infra.config import Settings
+from infra.db import Database
+from infra.deps import Deps
+from mentorbot.jobs import build_sweeper
 from scheduling.registry import JobContext, Registry
-from scheduling.runner import build_sweeper
-from storage.db import Database
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TARGET_MS_PER_1000 = 200.0

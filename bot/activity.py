@@ -1,6 +1,6 @@
 """The activity log: who took which step in a relationship. Signals are computed from it,
 so it records actors and roles, never agenda or note text. Each event also asks for the
-relationship's signals to be evaluated again (see :mod:`bot.health`)."""
+relationship's signals to be evaluated again (see :mod:`bot.signals.health`)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.signals import MENTEE_INITIATIVE
 from scheduling.api import schedule
 from scheduling.kinds import Kind
-from scheduling.models import Delivery
+from storage.due_work import Delivery
 from storage.enums import ActorRole
 from storage.models import ActivityEvent, Relationship, User
 
@@ -75,3 +74,25 @@ async def mentee_took_initiative(
         .limit(1)
     )
     return found is not None
+
+
+# What counts as taking the initiative. The mentee's: booking, the agenda, capturing what was
+# agreed, completing actions and answering a follow-up (and stating or reaching a goal). The
+# mentor's: following up, booking, adding to the agenda and writing the notes (all of which
+# the mentee should be doing).
+MENTEE_INITIATIVE = frozenset(
+    {
+        "meeting_booked",
+        "agenda_written",
+        "notes_captured",
+        "action_done",
+        "follow_up_answered",
+        "goal_set",
+        "goal_achieved",
+    }
+)
+
+
+MENTOR_INITIATIVE = frozenset(
+    {"mentor_follow_up", "meeting_booked", "mentor_added_agenda", "mentor_wrote_notes"}
+)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 class MentorbotError(Exception):
     """Base class: ``str(error)`` is shown to the acting user as mrkdwn, so any user text in
-    it must already be escaped (:func:`bot.text.escape`). Field errors of
+    it must already be escaped (:func:`infra.text.escape`). Field errors of
     :class:`InvalidInput` are shown as plain text and are not escaped."""
 
     def __init__(self, message: str) -> None:
@@ -41,7 +41,3 @@ class InvalidInput(MentorbotError):
     @classmethod
     def for_fields(cls, fields: Mapping[str, str]) -> InvalidInput:
         return cls("Please check the highlighted fields.", fields)
-
-
-class ConfigError(Exception):
-    """A missing or contradictory setting. The message is one line naming the variable."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.deps import Deps
-from handlers import actions, commands, errors, events, middleware, views
+from handlers import actions, commands, errors, events, middleware, submissions
+from infra.deps import Deps
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
@@ -13,5 +13,5 @@ def register(app: AsyncApp, deps: Deps) -> None:
     errors.register(app)
     commands.register(app)
     actions.register(app)
-    views.register(app)
+    submissions.register(app)
     events.register(app)

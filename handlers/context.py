@@ -7,9 +7,9 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.deps import Deps
-from bot.directory import FRESH_FOR, lookup_user
+from bot.people.directory import FRESH_FOR, lookup_user
 from handlers.payloads import ActionRequest, ViewRequest
+from infra.deps import Deps
 from storage.models import User
 
 DEPS_KEY = "mentorbot_deps"

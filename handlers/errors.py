@@ -16,9 +16,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import InvalidInput, MentorbotError
-from bot.slackapi import slack_error_code
-from bot.views.notices import FORM_TOO_SLOW, GENERIC_ERROR, error_blocks, error_modal
+from bot.notices import FORM_TOO_SLOW, GENERIC_ERROR, error_blocks, error_modal
 from handlers.context import DEPS_KEY
+from infra.slack import slack_error_code
 
 log = logging.getLogger("mentorbot.errors")
 

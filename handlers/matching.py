@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import matches
-from bot.deps import Deps
+from bot import blocks as ui
 from bot.errors import NotFound
-from bot.text import escape
-from bot.views import common as ui
-from bot.views import matching as views
-from bot.views.notices import info_modal
+from bot.matching import review as matches
+from bot.matching import views
+from bot.notices import info_modal
+from infra.deps import Deps
+from infra.text import escape
 from storage.models import User
 from storage.repositories import programs as program_repo
 

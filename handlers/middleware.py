@@ -14,10 +14,10 @@ from slack_bolt.listener.async_listener_start_handler import AsyncListenerStartH
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
-from bot.deps import Deps
-from bot.logs import REQUEST_ID
-from bot.slackapi import MeteredRespond, metered_copy
 from handlers.context import DEPS_KEY
+from infra.deps import Deps
+from infra.logs import REQUEST_ID
+from infra.slack import MeteredRespond, metered_copy
 
 
 def register(app: AsyncApp, deps: Deps) -> None:

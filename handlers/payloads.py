@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.errors import NotFound
-from bot.text import from_slack
-from bot.views.state import FormState, as_id, private_metadata
+from bot.forms import FormState, as_id, private_metadata
+from infra.text import from_slack
 
 
 def _dict(value: Any) -> dict[str, Any]:

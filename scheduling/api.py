@@ -15,7 +15,7 @@ from typing import Any, cast
 from sqlalchemy import Table, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduling.models import Delivery, DueWork, Status
+from storage.due_work import Delivery, DueWork, Status
 from storage.upsert import insert
 
 # Rows in these states may be re-armed by a new schedule() call with the same key.

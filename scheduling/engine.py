@@ -39,11 +39,12 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, bindparam, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
-from bot.config import Settings
-from bot.people import effective_hours
+from infra.clock import Clock
+from infra.config import Settings
+from infra.db import Database, id_chunks
+from infra.windows import next_opening
 from scheduling.api import cancel_where
-from scheduling.delivery import (
+from scheduling.gateway import (
     DEACTIVATED_ERRORS,
     UNREACHABLE_TEAM_ERRORS,
     DeliveryError,
@@ -53,11 +54,10 @@ from scheduling.delivery import (
     TransientDelivery,
     classify,
 )
+from scheduling.hours import effective_hours
 from scheduling.kinds import Kind
-from scheduling.models import Delivery, DueWork, Status
 from scheduling.registry import JobContext, PermanentJobError, Registry, payload_id
-from scheduling.windows import next_opening
-from storage.db import Database, id_chunks
+from storage.due_work import Delivery, DueWork, Status
 from storage.models import Program, Relationship, User
 
 log = logging.getLogger(__name__)

@@ -74,7 +74,7 @@ class Kind(enum.StrEnum):
     MATCH_CSV = "export.match_csv"
 
 
-# The replies to what someone just did (bot.confirm).
+# The replies to what someone just did (bot.receipts).
 REPLIES = frozenset(
     {
         Kind.PROGRAM_SAVED,

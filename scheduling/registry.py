@@ -16,10 +16,10 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import Clock
-from bot.config import Settings
-from scheduling.delivery import SlackGateway
-from scheduling.models import DueWork
+from infra.clock import Clock
+from infra.config import Settings
+from scheduling.gateway import SlackGateway
+from storage.due_work import DueWork
 from storage.models import Relationship
 
 

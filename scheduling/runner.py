@@ -9,13 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.clock import Clock
-from bot.deps import Deps
-from bot.slackapi import team_clients
-from scheduling import jobs
-from scheduling.delivery import SlackGateway
+from infra.clock import Clock
+from infra.deps import Deps
+from infra.slack import team_clients
+from scheduling import housekeeping
 from scheduling.engine import Sweeper, SweepReport, backlog
-from scheduling.jobs import housekeeping
+from scheduling.gateway import SlackGateway
 from scheduling.registry import Registry
 
 log = logging.getLogger(__name__)
@@ -27,13 +26,12 @@ def build_sweeper(
     deps: Deps,
     *,
     clock: Clock | None = None,
-    registry: Registry | None = None,
+    registry: Registry,
     worker_id: str | None = None,
 ) -> Sweeper:
-    if registry is None:
-        registry = Registry()
-        jobs.register(registry)
-    # The clients count every call they make (bot.slackapi.MeteredWebClient), so the
+    """A sweeper running ``registry``'s handlers (the servers pass every kind's:
+    ``mentorbot.jobs.build_sweeper``)."""
+    # The clients count every call they make (infra.slack.MeteredWebClient), so the
     # gateway needs no counting of its own.
     clients = team_clients(
         deps.settings, deps.db, on_call=deps.metrics.slack_call, session=deps.http

@@ -62,6 +62,10 @@ class RelationshipStatus(enum.StrEnum):
     def is_open(self) -> bool:
         return self in OPEN_RELATIONSHIP_STATUSES
 
+    @property
+    def is_live(self) -> bool:
+        return self in LIVE_RELATIONSHIP_STATUSES
+
 
 OPEN_RELATIONSHIP_STATUSES = frozenset(
     {
@@ -71,6 +75,13 @@ OPEN_RELATIONSHIP_STATUSES = frozenset(
         RelationshipStatus.CULTIVATION,
         RelationshipStatus.SEPARATION,
     }
+)
+# Accepted and not yet over: the pair is mentoring (initiation, cultivation or separation).
+# The one definition: signals, the digest, goals, meetings and agreements all mean this.
+LIVE_RELATIONSHIP_STATUSES = (
+    RelationshipStatus.INITIATION,
+    RelationshipStatus.CULTIVATION,
+    RelationshipStatus.SEPARATION,
 )
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.db import create_engine
+from infra.db import create_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -15,14 +15,14 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-import scheduling.models  # noqa: F401  (so every table is emptied between tests)
-from bot.app import build_app
-from bot.clock import ManualClock
-from bot.config import Settings
-from bot.deps import Deps
-from bot.web import build_asgi
+import storage.due_work  # noqa: F401  (so every table is emptied between tests)
 from fakeslack import FakeSlack, SlackSender
-from storage.db import Database
+from infra.clock import ManualClock
+from infra.config import Settings
+from infra.db import Database
+from infra.deps import Deps
+from mentorbot.app import build_app
+from mentorbot.web import build_asgi
 from storage.migrate import upgrade
 from storage.models import Base
 from tests.dbutil import scratch_database

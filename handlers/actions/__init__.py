@@ -8,16 +8,16 @@ from bot.ids import Action
 from handlers.actions import (
     agreements,
     capture,
-    engagement,
+    commands,
     enrolment,
     goals,
-    help,
     introductions,
     matching,
     meetings,
+    people,
     programs,
     separation,
-    settings,
+    signals,
 )
 from handlers.guard import guarded
 
@@ -30,9 +30,9 @@ def register(app: AsyncApp) -> None:
     app.action(Action.JOIN_ROLE)(guarded(enrolment.join_form_changed))
     app.action(Action.PROFILE_EDIT)(guarded(enrolment.edit_profile))
     app.action(Action.LEAVE)(guarded(enrolment.leave))
-    app.action(Action.HELP)(guarded(help.show_help))
-    app.action(Action.SETTINGS_OPEN)(guarded(settings.open_settings))
-    app.action(Action.RESUME)(guarded(settings.resume))
+    app.action(Action.HELP)(guarded(commands.show_help))
+    app.action(Action.SETTINGS_OPEN)(guarded(people.open_settings))
+    app.action(Action.RESUME)(guarded(people.resume))
     app.action(Action.MATCH_PAGE)(guarded(matching.page))
     app.action(Action.MATCH_PAGE_BACK)(guarded(matching.page))
     app.action(Action.MATCH_PAIR)(guarded(matching.pair))
@@ -58,12 +58,12 @@ def register(app: AsyncApp) -> None:
     app.action(Action.MEETING_RESCHEDULED)(guarded(capture.outcome))
     app.action(Action.MEETING_CANCELLED)(guarded(capture.outcome))
     app.action(Action.ACTION_DONE)(guarded(capture.done))
-    app.action(Action.FOLLOW_UP)(guarded(engagement.follow_up))
-    app.action(Action.MENTEE_UPDATE)(guarded(engagement.open_update))
-    app.action(Action.ALERT_ACK)(guarded(engagement.alert_button))
-    app.action(Action.ALERT_SNOOZE)(guarded(engagement.alert_button))
-    app.action(Action.ALERT_SPOKEN)(guarded(engagement.alert_button))
-    app.action(Action.CHECKIN_OPEN)(guarded(engagement.open_checkin))
+    app.action(Action.FOLLOW_UP)(guarded(signals.follow_up))
+    app.action(Action.MENTEE_UPDATE)(guarded(signals.open_update))
+    app.action(Action.ALERT_ACK)(guarded(signals.alert_button))
+    app.action(Action.ALERT_SNOOZE)(guarded(signals.alert_button))
+    app.action(Action.ALERT_SPOKEN)(guarded(signals.alert_button))
+    app.action(Action.CHECKIN_OPEN)(guarded(signals.open_checkin))
     app.action(Action.SEP_EXTEND)(guarded(separation.extend))
     app.action(Action.SEP_CLOSE)(guarded(separation.close))
     app.action(Action.SEP_AGREE)(guarded(separation.answer))

@@ -7,8 +7,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import agreements as svc
-from handlers import modals
+from bot.agreements import service as svc
+from handlers import openers
 from handlers.context import acting_user, deps_of
 from handlers.payloads import ActionRequest
 
@@ -20,7 +20,7 @@ async def draft(
     req = ActionRequest.parse(body)
     deps = deps_of(context)
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
-    await modals.open_agreement_form(
+    await openers.open_agreement_form(
         deps,
         client,
         actor=actor,
@@ -50,6 +50,6 @@ async def suggest(
     req = ActionRequest.parse(body)
     deps = deps_of(context)
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
-    await modals.open_suggest_form(
+    await openers.open_suggest_form(
         deps, client, actor=actor, trigger_id=req.trigger_id, agreement_id=req.id_of("agreement")
     )

@@ -9,13 +9,13 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import capture as svc
-from bot import meetings as meeting_svc
+from bot.capture import service as svc
+from bot.capture import views
 from bot.ids import Action
-from bot.views import capture as views
-from handlers import modals
+from bot.meetings import service as meeting_svc
+from handlers import openers
 from handlers.context import begin_action
-from scheduling.windows import local_date
+from infra.windows import local_date
 from storage.enums import MeetingOutcome
 
 OUTCOMES: dict[str, MeetingOutcome] = {
@@ -33,7 +33,7 @@ async def write(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     req, deps, actor = await begin_action(ack, body, context, client)
-    await modals.open_capture_form(
+    await openers.open_capture_form(
         deps, client, actor=actor, trigger_id=req.trigger_id, meeting_id=req.id_of("meeting")
     )
 
@@ -59,7 +59,7 @@ async def suggest(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     req, deps, actor = await begin_action(ack, body, context, client)
-    await modals.open_capture_suggest_form(
+    await openers.open_capture_suggest_form(
         deps, client, actor=actor, trigger_id=req.trigger_id, meeting_id=req.id_of("meeting")
     )
 

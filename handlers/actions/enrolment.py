@@ -8,11 +8,11 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import enrolment as enrolment_svc
+from bot.enrolment import service as enrolment_svc
+from bot.enrolment.views import left
 from bot.errors import NotAllowed
 from bot.ids import Action
-from bot.views.enrolment import left
-from handlers import modals
+from handlers import openers
 from handlers.context import acting_user, deps_of
 from handlers.events.home import publish_home
 from handlers.payloads import ActionRequest
@@ -26,7 +26,7 @@ async def open_join(
     req = ActionRequest.parse(body)
     deps = deps_of(context)
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
-    await modals.open_join_form(
+    await openers.open_join_form(
         deps, client, actor=actor, trigger_id=req.trigger_id, program_id=req.int_value()
     )
 
@@ -41,7 +41,7 @@ async def join_form_changed(
     deps = deps_of(context)
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
     changed = "program" if req.action_id == Action.JOIN_PROGRAM else "role"
-    await modals.rebuild_join_form(deps, client, actor=actor, view=req.view, changed=changed)
+    await openers.rebuild_join_form(deps, client, actor=actor, view=req.view, changed=changed)
 
 
 async def edit_profile(
@@ -62,7 +62,7 @@ async def edit_profile(
         )
     if enrolment is None or enrolment.user_id != actor.id:
         raise NotAllowed("You can only edit your own profile.")
-    await modals.open_join_form(
+    await openers.open_join_form(
         deps, client, actor=actor, trigger_id=req.trigger_id, program_id=enrolment.program_id
     )
 

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from handlers import modals
+from handlers import openers
 from handlers.context import begin_action
 
 
@@ -15,7 +15,7 @@ async def new_goal(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     req, deps, actor = await begin_action(ack, body, context, client)
-    await modals.open_goal_form(
+    await openers.open_goal_form(
         deps, client, actor=actor, trigger_id=req.trigger_id, relationship_id=req.int_value()
     )
 
@@ -24,7 +24,7 @@ async def milestone(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     req, deps, actor = await begin_action(ack, body, context, client)
-    await modals.open_goal_form(
+    await openers.open_goal_form(
         deps, client, actor=actor, trigger_id=req.trigger_id, parent_id=req.id_of("goal")
     )
 
@@ -33,7 +33,7 @@ async def progress(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     req, deps, actor = await begin_action(ack, body, context, client)
-    await modals.open_goal_progress_form(
+    await openers.open_goal_progress_form(
         deps, client, actor=actor, trigger_id=req.trigger_id, goal_id=req.id_of("goal")
     )
 
@@ -42,6 +42,6 @@ async def comment(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     req, deps, actor = await begin_action(ack, body, context, client)
-    await modals.open_goal_comment_form(
+    await openers.open_goal_comment_form(
         deps, client, actor=actor, trigger_id=req.trigger_id, goal_id=req.id_of("goal")
     )

@@ -8,10 +8,11 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import relationships as svc
+from bot import access
 from bot.errors import NotAllowed, NotFound
-from bot.views import intro
-from bot.views.matching import requested
+from bot.introductions import service as svc
+from bot.introductions import views as intro
+from bot.matching.views import requested
 from handlers.context import acting_user, deps_of
 from handlers.payloads import ActionRequest, ids_in
 from storage.enums import ActorRole
@@ -45,7 +46,9 @@ async def decline(
     deps = deps_of(context)
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
     async with deps.db.transaction() as session:
-        member = await svc.membership(session=session, actor=actor, relationship_id=relationship_id)
+        member = await access.membership(
+            session=session, actor=actor, relationship_id=relationship_id
+        )
     if member.role is not ActorRole.MENTOR:
         raise NotAllowed("Only the mentor can decline.")
     await client.views_open(trigger_id=req.trigger_id, view=intro.decline_form(member.relationship))

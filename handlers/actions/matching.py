@@ -7,11 +7,12 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import confirm, matches
 from bot.errors import NotFound
-from bot.matching_settings import MatchingSettings
-from bot.views import matching as views
-from bot.views.state import private_metadata, whole
+from bot.forms import private_metadata, whole
+from bot.matching import review as matches
+from bot.matching import views
+from bot.matching.settings import MatchingSettings
+from bot.receipts import service as confirm
 from handlers.context import acting_user, deps_of
 from handlers.matching import show_run, working
 from handlers.payloads import ActionRequest

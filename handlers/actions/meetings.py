@@ -7,8 +7,8 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import meetings as svc
-from handlers import modals
+from bot.meetings import service as svc
+from handlers import openers
 from handlers.context import acting_user, deps_of
 from handlers.payloads import ActionRequest
 
@@ -20,7 +20,7 @@ async def book(
     req = ActionRequest.parse(body)
     deps = deps_of(context)
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
-    await modals.open_meeting_form(
+    await openers.open_meeting_form(
         deps,
         client,
         actor=actor,
@@ -36,7 +36,7 @@ async def reschedule(
     req = ActionRequest.parse(body)
     deps = deps_of(context)
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
-    await modals.open_meeting_form(
+    await openers.open_meeting_form(
         deps, client, actor=actor, trigger_id=req.trigger_id, meeting_id=req.id_of("meeting")
     )
 
@@ -62,7 +62,7 @@ async def write_agenda(
     req = ActionRequest.parse(body)
     deps = deps_of(context)
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
-    await modals.open_agenda_form(
+    await openers.open_agenda_form(
         deps, client, actor=actor, trigger_id=req.trigger_id, meeting_id=req.id_of("meeting")
     )
 
@@ -79,6 +79,6 @@ async def add_items(
     req = ActionRequest.parse(body)
     deps = deps_of(context)
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
-    await modals.open_mentor_items_form(
+    await openers.open_mentor_items_form(
         deps, client, actor=actor, trigger_id=req.trigger_id, meeting_id=req.id_of("meeting")
     )

@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import NotFound
-from handlers import modals
+from handlers import openers
 from handlers.context import acting_user, deps_of
 from handlers.payloads import ActionRequest
 
@@ -20,7 +20,7 @@ async def new_program(
     req = ActionRequest.parse(body)
     deps = deps_of(context)
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
-    await modals.open_program_form(
+    await openers.open_program_form(
         deps, client, actor=actor, trigger_id=req.trigger_id, program_id=None
     )
 
@@ -35,6 +35,6 @@ async def edit_program(
         raise NotFound("That program no longer exists.")
     deps = deps_of(context)
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
-    await modals.open_program_form(
+    await openers.open_program_form(
         deps, client, actor=actor, trigger_id=req.trigger_id, program_id=program_id
     )

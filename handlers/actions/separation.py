@@ -8,10 +8,10 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import separation as svc
 from bot.ids import Action
-from bot.views import separation as views
-from handlers import modals
+from bot.separation import service as svc
+from bot.separation import views
+from handlers import openers
 from handlers.context import begin_action
 
 
@@ -19,7 +19,7 @@ async def extend(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     req, deps, actor = await begin_action(ack, body, context, client)
-    await modals.open_extend_form(
+    await openers.open_extend_form(
         deps,
         client,
         actor=actor,
@@ -32,7 +32,7 @@ async def close(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     req, deps, actor = await begin_action(ack, body, context, client)
-    await modals.open_close_form(
+    await openers.open_close_form(
         deps,
         client,
         actor=actor,

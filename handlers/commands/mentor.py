@@ -9,32 +9,34 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import agreements as agreement_svc
-from bot import capture as capture_svc
-from bot import confirm, people
-from bot import digest as digest_svc
-from bot import enrolment as enrolment_svc
-from bot import goals as goal_svc
-from bot import programs as program_svc
-from bot import relationships as relationship_svc
-from bot.commands import resolve, suggest
-from bot.deps import Deps
-from bot.matching_settings import MatchingSettings
-from bot.roles import roles_of
-from bot.text import escape, escape_truncated
-from bot.views import digest as digest_views
-from bot.views import matching as match_views
-from bot.views.agreement import agreements_overview
-from bot.views.capture import actions_list
-from bot.views.enrolment import leave_choices, profile
-from bot.views.goals import goals_list
-from bot.views.help import help_blocks
-from bot.views.programs import program_list
-from bot.views.settings import paused, resumed
-from handlers import matching, modals
+from bot import access
+from bot.agreements import service as agreement_svc
+from bot.agreements.views import agreements_overview
+from bot.capture import service as capture_svc
+from bot.capture.views import actions_list
+from bot.commands.catalogue import resolve, suggest
+from bot.commands.views import help_blocks
+from bot.digest import service as digest_svc
+from bot.digest import views as digest_views
+from bot.enrolment import service as enrolment_svc
+from bot.enrolment.views import leave_choices, profile
+from bot.goals import service as goal_svc
+from bot.goals.views import goals_list
+from bot.introductions import service as relationship_svc
+from bot.matching import views as match_views
+from bot.matching.settings import MatchingSettings
+from bot.people import service as people
+from bot.people.roles import roles_of
+from bot.people.views import paused, resumed
+from bot.programs import service as program_svc
+from bot.programs.views import program_list
+from bot.receipts import service as confirm
+from handlers import matching, openers
 from handlers.context import acting_user, deps_of
 from handlers.payloads import CommandRequest
-from scheduling.windows import local_date
+from infra.deps import Deps
+from infra.text import escape, escape_truncated
+from infra.windows import local_date
 from storage.enums import ActorRole, EnrolmentStatus
 from storage.models import User
 from storage.repositories import programs as program_repo
@@ -103,7 +105,7 @@ async def _program(
     if action in ("", "list"):
         async with deps.db.transaction() as session:
             summaries = await program_svc.summaries(session=session, viewer=actor)
-            can_create = await program_svc.can_create_programs(session=session, actor=actor)
+            can_create = await access.can_create_programs(session=session, actor=actor)
         blocks = program_list(summaries, can_create=can_create)
         await respond(
             text="Mentoring programs",
@@ -111,12 +113,12 @@ async def _program(
             response_type="ephemeral",
         )
     elif action in ("new", "create"):
-        await modals.open_program_form(
+        await openers.open_program_form(
             deps, client, actor=actor, trigger_id=req.trigger_id, program_id=None
         )
     elif action == "edit" and name.strip():
-        program_id = await modals.program_id_by_name(deps, actor=actor, name=name.strip())
-        await modals.open_program_form(
+        program_id = await openers.program_id_by_name(deps, actor=actor, name=name.strip())
+        await openers.open_program_form(
             deps, client, actor=actor, trigger_id=req.trigger_id, program_id=program_id
         )
     else:
@@ -136,7 +138,7 @@ async def _join(
     respond: AsyncRespond,
     actor: User,
 ) -> None:
-    await modals.open_join_form(
+    await openers.open_join_form(
         deps, client, actor=actor, trigger_id=req.trigger_id, program_name=rest or None
     )
 
@@ -190,7 +192,7 @@ async def _settings(
     respond: AsyncRespond,
     actor: User,
 ) -> None:
-    await modals.open_settings_form(deps, client, actor=actor, trigger_id=req.trigger_id)
+    await openers.open_settings_form(deps, client, actor=actor, trigger_id=req.trigger_id)
 
 
 async def _pause(
@@ -242,7 +244,7 @@ async def _match(
             deps, actor, words[1] if len(words) > 1 else ""
         )
         async with deps.db.transaction() as session:
-            program = await program_svc.require_manager(
+            program = await access.require_manager(
                 session=session, actor=actor, program_id=program_id
             )
             view = match_views.settings_form(
@@ -252,7 +254,7 @@ async def _match(
         return
     program_id = await matching.managed_program_id(deps, actor, rest)
     async with deps.db.transaction() as session:
-        await program_svc.require_manager(session=session, actor=actor, program_id=program_id)
+        await access.require_manager(session=session, actor=actor, program_id=program_id)
     # Open at once (the trigger expires in 3 seconds), then fill in when the solver is done.
     opened = await client.views_open(
         trigger_id=req.trigger_id, view=matching.working("Finding the best matches…")
@@ -314,7 +316,7 @@ async def _meet(
     respond: AsyncRespond,
     actor: User,
 ) -> None:
-    await modals.open_meeting_form(deps, client, actor=actor, trigger_id=req.trigger_id)
+    await openers.open_meeting_form(deps, client, actor=actor, trigger_id=req.trigger_id)
 
 
 async def _goals(
@@ -332,7 +334,7 @@ async def _goals(
         role is ActorRole.MENTEE and not goals for _, role, goals, _ in pairs
     )
     if rest.lower() in ("new", "add") or (not rest and mentee_without_goals):
-        await modals.open_goal_form(deps, client, actor=actor, trigger_id=req.trigger_id)
+        await openers.open_goal_form(deps, client, actor=actor, trigger_id=req.trigger_id)
         return
     await respond(
         text="Your mentoring goals", blocks=[b.to_dict() for b in blocks], response_type="ephemeral"
@@ -366,9 +368,7 @@ async def _digest(
 ) -> None:
     program_id = await matching.managed_program_id(deps, actor, rest, doing="see the digest")
     async with deps.db.transaction() as session:
-        program = await program_svc.require_manager(
-            session=session, actor=actor, program_id=program_id
-        )
+        program = await access.require_manager(session=session, actor=actor, program_id=program_id)
         now = deps.clock.now()
         period = digest_svc.week_so_far(now, program.timezone)
         built = await digest_svc.build(session, program, period, now)
@@ -405,9 +405,7 @@ async def _report(
         deps, actor, name.strip(), doing="export a report"
     )
     async with deps.db.transaction() as session:
-        program = await program_svc.require_manager(
-            session=session, actor=actor, program_id=program_id
-        )
+        program = await access.require_manager(session=session, actor=actor, program_id=program_id)
         # Built and shared by the sweep: a failed upload is retried, not lost.
         await confirm.report_export(session=session, clock=deps.clock, actor=actor, program=program)
     deps.kick()
@@ -422,7 +420,7 @@ async def _end(
     respond: AsyncRespond,
     actor: User,
 ) -> None:
-    await modals.open_end_form(deps, client, actor=actor, trigger_id=req.trigger_id)
+    await openers.open_end_form(deps, client, actor=actor, trigger_id=req.trigger_id)
 
 
 ROUTES: dict[str, Subcommand] = {

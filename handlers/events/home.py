@@ -7,13 +7,13 @@ from typing import Any
 from slack_bolt.async_app import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import enrolment as enrolment_svc
-from bot import home as home_svc
-from bot import programs as program_svc
-from bot.deps import Deps
-from bot.roles import roles_of
-from bot.views.home import home
+from bot.enrolment import service as enrolment_svc
+from bot.home import service as home_svc
+from bot.home.views import home
+from bot.people.roles import roles_of
+from bot.programs import service as program_svc
 from handlers.context import acting_user, deps_of
+from infra.deps import Deps
 from storage.models import User
 
 

@@ -1,5 +1,5 @@
 """Direct messages to the bot: a reply in a prompt's thread is an agenda or a capture; any
-other message gets help. Every answer is due work (``bot.confirm.dm_reply``), keyed by the
+other message gets help. Every answer is due work (``bot.receipts.dm_reply``), keyed by the
 person's message: a Slack failure can't lose it, nor Slack's retry of the event double it."""
 
 from __future__ import annotations
@@ -9,14 +9,15 @@ from typing import Any
 from slack_bolt.async_app import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import confirm, inbox
-from bot.deps import Deps
-from bot.directory import typed_text
+from bot.capture.views import understood
 from bot.errors import InvalidInput, MentorbotError
-from bot.views.capture import understood
-from bot.views.meetings import agenda_received
-from bot.views.notices import dm_help
+from bot.meetings.views import agenda_received
+from bot.notices import dm_help
+from bot.people.directory import typed_text
+from bot.receipts import service as confirm
+from bot.threads import service as inbox
 from handlers.context import acting_user, deps_of
+from infra.deps import Deps
 from storage.models import User
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncBoltContext
 
-from bot.directory import profile_from_slack
+from bot.people.directory import profile_from_slack
 from handlers.context import deps_of
 from storage.repositories import users as user_repo
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncBoltContext
 
-from bot import workspaces
+from bot.workspaces import service as workspaces
 from handlers.context import deps_of
 
 

@@ -10,8 +10,8 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.engine import Connection
 
-import scheduling.models  # noqa: F401  (registers the due_work table)
-from storage.db import create_engine
+import storage.due_work  # noqa: F401  (registers the due_work table)
+from infra.db import create_engine
 from storage.models import Base
 from storage.types import UTCDateTime
 

@@ -14,14 +14,15 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
-from bot.clock import ManualClock
-from bot.deps import Deps
 from fakeslack import FakeSlack
-from scheduling import jobs
+from infra.clock import ManualClock
+from infra.deps import Deps
+from mentorbot import jobs
+from mentorbot.jobs import build_sweeper
 from scheduling.api import schedule
-from scheduling.models import Delivery, DueWork, Status
 from scheduling.registry import JobContext, Registry
-from scheduling.runner import SweepScheduler, build_sweeper
+from scheduling.runner import SweepScheduler
+from storage.due_work import Delivery, DueWork, Status
 from tests.conftest import PEOPLE, TEAM
 
 ROWS = 60

@@ -21,16 +21,17 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from bot.app import build_app
-from bot.clock import ManualClock
-from bot.config import Settings
-from bot.deps import Deps
 from bot.ids import Action
-from bot.web import build_asgi
 from fakeslack import FakeSlack, SlackSender
-from scheduling.models import DueWork, Status
-from scheduling.runner import build_sweeper, run_sweep
-from storage.db import Database
+from infra.clock import ManualClock
+from infra.config import Settings
+from infra.db import Database
+from infra.deps import Deps
+from mentorbot.app import build_app
+from mentorbot.jobs import build_sweeper
+from mentorbot.web import build_asgi
+from scheduling.runner import run_sweep
+from storage.due_work import DueWork, Status
 from storage.enums import RelationshipStatus
 from tests.conftest import BOT_TOKEN, PEOPLE, SIGNING_SECRET, START, TEAM, _empty
 from tests.scenario.test_matching_flow import approved, intro_blocks, relationships

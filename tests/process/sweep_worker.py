@@ -18,12 +18,12 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from bot.clock import ManualClock
-from bot.config import Settings
-from bot.deps import Deps
+from infra.clock import ManualClock
+from infra.config import Settings
+from infra.db import Database
+from infra.deps import Deps
+from mentorbot.jobs import build_sweeper
 from scheduling.registry import JobContext, Registry
-from scheduling.runner import build_sweeper
-from storage.db import Database
 
 
 async def main(url: str, worker: str, mode: str, at: str, marker: str = "") -> None:

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from fakeslack import FakeSlack, SlackSender
-from storage.db import Database
+from infra.db import Database
 from tests.conftest import BOT_TOKEN, PEOPLE, SIGNING_SECRET, TEAM
 from tests.dbutil import _admin, scratch_database
 
@@ -27,7 +27,7 @@ def mentorbot(
     *args: str, env: dict[str, str], timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [sys.executable, "-m", "mentorbot", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -92,7 +92,7 @@ def test_a_bad_database_url_is_one_line_naming_it_and_exit_2(url: str) -> None:
     url = url.format(closed=free_port())
     running = {
         command: subprocess.Popen(
-            [sys.executable, "-m", "bot", *command.split()],
+            [sys.executable, "-m", "mentorbot", *command.split()],
             cwd=ROOT,
             env=base_env(DATABASE_URL=url, **values),
             stdout=subprocess.PIPE,
@@ -137,7 +137,17 @@ def threaded_fake() -> Iterator[FakeSlack]:
 def start_server(env: dict[str, str], *extra: str) -> tuple[subprocess.Popen[str], str]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--port", str(port), "--host", "127.0.0.1", *extra],
+        [
+            sys.executable,
+            "-m",
+            "mentorbot",
+            "serve",
+            "--port",
+            str(port),
+            "--host",
+            "127.0.0.1",
+            *extra,
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -363,7 +373,7 @@ async def test_serve_runs_the_scheduler_every_interval(
 ) -> None:
     from datetime import UTC, datetime
 
-    from bot.clock import ManualClock
+    from infra.clock import ManualClock
     from tests.service.helpers import mentee_with_a_nudge_due_now
 
     clock = ManualClock(datetime.now(UTC))
@@ -385,8 +395,8 @@ async def test_tick_at_delivers_in_the_window_and_never_twice(
 ) -> None:
     from datetime import UTC, datetime
 
-    from bot.clock import ManualClock
-    from bot.enrolment import save_enrolment
+    from bot.enrolment.service import save_enrolment
+    from infra.clock import ManualClock
     from tests.service.helpers import make_program, mentee_draft, person
 
     # Olly (Tokyo) joins on Friday 6 March 2026 at 12:00 UTC; his nudge is due a day later.

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_demo_tells_the_story(tmp_path: Path) -> None:
     rendered = tmp_path / "messages.md"
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "demo", "--markdown", str(rendered)],
+        [sys.executable, "-m", "mentorbot", "demo", "--markdown", str(rendered)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -101,8 +101,8 @@ def test_the_demo_runs_from_the_built_wheel_outside_a_checkout(tmp_path: Path) -
         [
             sys.executable,
             "-c",
-            "import bot, sys; print(bot.__file__); sys.argv[1:] = ['demo'];"
-            " from bot.cli import main; main()",
+            "import mentorbot, sys; print(mentorbot.__file__); sys.argv[1:] = ['demo'];"
+            " from mentorbot.cli import main; main()",
         ],
         cwd=away,
         env=env,

@@ -28,10 +28,10 @@ import pytest
 from sqlalchemy import func, select, update
 
 from fakeslack import Call, FakeSlack, SlackSender, dm_channel_id
+from infra.db import Database
 from scheduling.api import schedule
 from scheduling.kinds import Kind
-from scheduling.models import Delivery, DueWork, Status
-from storage.db import Database
+from storage.due_work import Delivery, DueWork, Status
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, TEAM
 from tests.process.test_cli import server_env, start_server, stop_server
 from tests.scenario.flows import MENTEE_VALUES, MENTOR_VALUES, create_program, enrol
@@ -81,7 +81,7 @@ def worker(url: str, name: str, at: datetime, fake: FakeSlack) -> subprocess.Pop
 
 
 def keyed_posts(fake: FakeSlack) -> list[Call]:
-    """Messages Slack took that carry a delivery key (scheduling/delivery.py)."""
+    """Messages Slack took that carry a delivery key (scheduling/gateway.py)."""
     return [c for c in fake.calls_to("chat.postMessage") if c.ok and c.args.get("metadata")]
 
 
@@ -200,7 +200,7 @@ async def test_kill_9_of_a_whole_serve_mid_delivery_and_another_takes_over(
     delivering a batch of nudges; another `serve` starts, takes the dead one's rows up once
     their lease expires, and finishes them: every mentee gets their nudge exactly once (the
     ones the first process sent but never recorded are found in the DM history)."""
-    from bot.clock import ManualClock
+    from infra.clock import ManualClock
     from tests.service.helpers import enrol_with_a_nudge_due_now, make_program, person
 
     mentees = PEOPLE[:100]

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.clock import ManualClock
-from bot.deps import Deps
+from infra.clock import ManualClock
+from infra.db import Database
+from infra.deps import Deps
+from mentorbot.jobs import build_sweeper
 from scheduling.api import schedule
-from scheduling.models import Delivery, DueWork, Status
 from scheduling.registry import JobContext, Registry
-from scheduling.runner import build_sweeper
-from storage.db import Database
+from storage.due_work import Delivery, DueWork, Status
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -13,17 +13,17 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 from sqlalchemy import select, text
 
-from bot.app import build_app
-from bot.clock import ManualClock
-from bot.config import Settings
-from bot.deps import Deps
 from bot.ids import Callback
-from bot.web import build_asgi
 from fakeslack import Call, FakeSlack, SlackSender
+from infra.clock import ManualClock
+from infra.config import Settings
+from infra.db import Database
+from infra.deps import Deps
+from mentorbot.app import build_app
+from mentorbot.jobs import build_sweeper
+from mentorbot.web import build_asgi
 from scheduling.engine import Sweeper
-from scheduling.models import DueWork, Status
-from scheduling.runner import build_sweeper
-from storage.db import Database
+from storage.due_work import DueWork, Status
 from tests.conftest import SIGNING_SECRET
 
 PROGRAM_VALUES: dict[str, Any] = {

@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.clock import ManualClock
-from bot.deps import Deps
 from bot.ids import Action, Callback
 from fakeslack import FakeSlack, SlackSender
-from scheduling.runner import build_sweeper
+from infra.clock import ManualClock
+from infra.deps import Deps
+from mentorbot.jobs import build_sweeper
 from storage.enums import ActionStatus, ActorRole, MeetingOutcome
 from storage.models import ActionItem, Agenda, MeetingNotes
 from tests.scenario.flows import delivered, open_modal

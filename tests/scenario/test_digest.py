@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from bot.clock import ManualClock
-from bot.deps import Deps
 from bot.ids import Action, Callback
 from fakeslack import FakeSlack, SlackSender
+from infra.clock import ManualClock
+from infra.deps import Deps
 from scheduling.kinds import Kind
-from scheduling.models import DueWork, Status
+from storage.due_work import DueWork, Status
 from storage.enums import RelationshipStatus
 from storage.models import Program, Relationship, RelationshipHealth, User
 from tests.scenario.flows import delivered, open_modal

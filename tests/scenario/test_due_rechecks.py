@@ -11,12 +11,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.clock import ManualClock
-from bot.deps import Deps
 from bot.ids import Action, Callback
 from fakeslack import FakeSlack, SlackSender
+from infra.clock import ManualClock
+from infra.deps import Deps
 from scheduling.kinds import Kind
-from scheduling.models import DueWork, Status
+from storage.due_work import DueWork, Status
 from storage.enums import RelationshipStatus
 from tests.scenario.flows import MENTOR_VALUES, delivered, enrol
 from tests.scenario.test_capture import capture_prompt, held_meeting, reply

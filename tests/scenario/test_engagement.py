@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.clock import ManualClock
-from bot.deps import Deps
 from bot.ids import Action, Callback
 from fakeslack import FakeSlack, SlackSender
+from infra.clock import ManualClock
+from infra.deps import Deps
 from storage.enums import ActorRole
 from storage.models import Alert, RelationshipHealth
 from tests.scenario.flows import delivered

@@ -8,11 +8,11 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from bot.deps import Deps
 from bot.ids import Action, Callback
 from fakeslack import FakeSlack, SlackSender
 from fakeslack.blockkit import walk_text
-from storage.db import Database
+from infra.db import Database
+from infra.deps import Deps
 from storage.enums import EnrolmentRole, EnrolmentStatus
 from storage.models import Enrolment, Program
 from tests.scenario.flows import (

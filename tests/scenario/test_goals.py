@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.deps import Deps
 from bot.ids import Action, Callback
 from fakeslack import FakeSlack, SlackSender
+from infra.deps import Deps
 from storage.enums import ActorRole, GoalStatus
 from storage.models import ActivityEvent, Goal
 from tests.scenario.flows import open_modal

@@ -8,13 +8,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.clock import ManualClock
-from bot.deps import Deps
+from infra.clock import ManualClock
+from infra.deps import Deps
+from mentorbot.jobs import build_sweeper
+from scheduling import housekeeping
 from scheduling.api import cancel, schedule
-from scheduling.jobs import housekeeping
 from scheduling.kinds import Kind
-from scheduling.models import Delivery, DueWork, Status
-from scheduling.runner import build_sweeper, plan_housekeeping
+from scheduling.runner import plan_housekeeping
+from storage.due_work import Delivery, DueWork, Status
 from tests.conftest import TEAM
 
 

@@ -8,14 +8,14 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from bot.clock import ManualClock
-from bot.deps import Deps
-from bot.enrolment import save_enrolment
+from bot.enrolment.service import save_enrolment
 from bot.ids import Action, Callback
 from fakeslack import FakeSlack, SlackSender
 from fakeslack.blockkit import walk_text
-from scheduling.runner import build_sweeper
-from storage.db import Database
+from infra.clock import ManualClock
+from infra.db import Database
+from infra.deps import Deps
+from mentorbot.jobs import build_sweeper
 from storage.enums import RelationshipStatus
 from storage.models import Agreement, Enrolment, MatchRun, Program, Relationship
 from tests.scenario.flows import MENTEE_VALUES, MENTOR_VALUES, create_program, delivered, enrol

@@ -9,10 +9,10 @@ from typing import Any
 import httpx
 from sqlalchemy import select
 
-from bot.clock import ManualClock
-from bot.deps import Deps
 from bot.ids import Action, Callback
 from fakeslack import FakeSlack, SlackSender
+from infra.clock import ManualClock
+from infra.deps import Deps
 from storage.enums import ActorRole, MeetingStatus
 from storage.models import ActivityEvent, Meeting
 from tests.scenario.test_matching_flow import accepted_pair, sweep, text_of

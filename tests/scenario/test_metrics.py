@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import httpx
 
-from bot.deps import Deps
 from bot.ids import Action
 from fakeslack import FakeSlack, SlackSender
+from infra.deps import Deps
+from mentorbot.jobs import build_sweeper
 from scheduling.kinds import Kind
-from scheduling.runner import build_sweeper, run_sweep
+from scheduling.runner import run_sweep
 from tests.service.helpers import mentee_with_a_nudge_due_now
 from tests.settle import in_flight, settled
 

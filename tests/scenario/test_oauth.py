@@ -9,11 +9,11 @@ from datetime import timedelta
 
 from sqlalchemy import select, text
 
-from bot.deps import Deps
 from fakeslack import FakeSlack, SlackSender
+from infra.deps import Deps
 from scheduling.api import schedule
 from scheduling.kinds import REPLIES, Kind
-from scheduling.models import Delivery, DueWork, Status
+from storage.due_work import Delivery, DueWork, Status
 from tests.conftest import SIGNING_SECRET
 from tests.scenario.flows import (
     OAUTH_CLIENT_ID,
@@ -279,7 +279,7 @@ async def test_the_install_asks_for_channel_history_only_when_told_to(
     let it read its channels (to look for a post before sending it again)."""
     from urllib.parse import parse_qs, urlparse
 
-    from bot.config import BOT_SCOPES, CHANNEL_HISTORY_SCOPES
+    from infra.config import BOT_SCOPES, CHANNEL_HISTORY_SCOPES
 
     async def asked(check_channel_history: bool) -> list[str]:
         async with oauth_client(deps, fake, check_channel_history=check_channel_history) as http:

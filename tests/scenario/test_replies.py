@@ -12,13 +12,13 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
-from bot.clock import ManualClock
-from bot.deps import Deps
 from bot.ids import Action, Callback
 from fakeslack import FakeSlack, SlackSender
+from infra.clock import ManualClock
+from infra.deps import Deps
+from mentorbot.jobs import build_sweeper
 from scheduling.kinds import REPLIES, Kind
-from scheduling.models import DueWork, Status
-from scheduling.runner import build_sweeper
+from storage.due_work import DueWork, Status
 from tests.scenario.flows import MENTEE_VALUES, create_program, enrol, settle
 from tests.scenario.test_capture import capture_prompt, held_meeting, reply
 from tests.scenario.test_matching_flow import cohort, review, review_button

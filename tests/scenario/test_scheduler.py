@@ -11,17 +11,17 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import ManualClock
-from bot.deps import Deps
 from fakeslack import Call, FakeSlack, SlackSender
+from infra.clock import ManualClock
+from infra.db import Database
+from infra.deps import Deps
+from mentorbot.jobs import build_sweeper
 from scheduling.api import cancel, reschedule, schedule
-from scheduling.delivery import ChannelPacer
 from scheduling.engine import Sweeper
+from scheduling.gateway import ChannelPacer
 from scheduling.kinds import REPLIES, Kind
-from scheduling.models import Delivery, DueWork, Status
 from scheduling.registry import JobContext, Registry
-from scheduling.runner import build_sweeper
-from storage.db import Database
+from storage.due_work import Delivery, DueWork, Status
 from tests.scenario.flows import MENTEE_VALUES, create_program, delivered, enrol, settle
 from tests.settle import settled
 
@@ -224,7 +224,7 @@ def recording_registry(seen: list[int]) -> Registry:
     registry.register("test.dm", dm)
     registry.register("test.channel", channel)
     registry.register("test.broken", broken)
-    from scheduling import jobs
+    from mentorbot import jobs
 
     jobs.register(registry)
     return registry

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.clock import ManualClock
-from bot.deps import Deps
 from bot.ids import Action, Callback
 from fakeslack import FakeSlack, SlackSender
-from scheduling.models import DueWork, Status
+from infra.clock import ManualClock
+from infra.deps import Deps
+from storage.due_work import DueWork, Status
 from storage.enums import ActorRole, RelationshipStatus
 from storage.models import ClosingSurvey, Relationship
 from tests.scenario.flows import open_modal

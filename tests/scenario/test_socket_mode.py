@@ -6,10 +6,10 @@ import asyncio
 
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-from bot.app import build_app
-from bot.config import Settings, Transport
-from bot.deps import Deps
 from fakeslack import FakeSlack
+from infra.config import Settings, Transport
+from infra.deps import Deps
+from mentorbot.app import build_app
 from tests.conftest import BOT_TOKEN, TEAM
 
 

@@ -10,11 +10,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.clock import ManualClock
-from bot.deps import Deps
 from bot.ids import Action, Callback
 from fakeslack import FakeSlack, SlackSender
 from fakeslack.render import mrkdwn_to_rich
+from infra.clock import ManualClock
+from infra.deps import Deps
 from storage.models import ActionItem, Agenda, MeetingNotes
 from tests.scenario.flows import create_program, delivered, open_join
 from tests.scenario.test_capture import capture_prompt, held_meeting, reply

@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.deps import Deps
 from bot.ids import Action, Callback
 from fakeslack import FakeSlack, SlackSender
+from infra.deps import Deps
 from storage.enums import RelationshipStatus
 from storage.models import Program, Relationship
 from tests.conftest import SIGNING_SECRET

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-import scheduling.models  # noqa: F401  (its tables are counted too)
+import storage.due_work  # noqa: F401  (its tables are counted too)
 from fakeslack import FakeSlack
-from storage.db import Database
+from infra.db import Database
 from storage.models import Base
 
 # Slack methods that change what somebody sees (or the workspace). Reads such as users.info

@@ -18,10 +18,10 @@ from urllib.parse import urlencode
 
 from sqlalchemy import select
 
-from bot.clock import ManualClock
-from bot.deps import Deps
 from bot.ids import Action, Callback
 from fakeslack import FakeSlack, SlackSender
+from infra.clock import ManualClock
+from infra.deps import Deps
 from storage.enums import ActionStatus, ActorRole, GoalStatus, MeetingStatus, RelationshipStatus
 from storage.models import (
     ActionItem,
@@ -193,7 +193,7 @@ def test_every_registered_action_is_in_the_table() -> None:
 
 
 def test_every_registered_form_is_in_the_table() -> None:
-    registered = _registered("handlers/views/__init__.py", "view", "Callback")
+    registered = _registered("handlers/submissions/__init__.py", "view", "Callback")
     assert {Callback[name] for name in registered} == set(FORMS) == set(Callback)
 
 

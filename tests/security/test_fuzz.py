@@ -19,8 +19,13 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from bot import commands, inbound, replies
+from bot.agreements import views as agreement
+from bot.checkins import views as checkins
+from bot.commands import catalogue as commands
+from bot.enrolment import views as enrolment
 from bot.errors import InvalidInput, NotFound
+from bot.forms import MAX_ID, FormState, as_id, private_metadata, whole
+from bot.goals import views as goals
 from bot.ids import (
     Action,
     AgendaField,
@@ -33,12 +38,15 @@ from bot.ids import (
     ProgramField,
     SettingsField,
 )
-from bot.views import agreement, checkins, enrolment, goals, matching, meetings, programs
-from bot.views import settings as settings_view
-from bot.views.state import MAX_ID, FormState, as_id, private_metadata, whole
+from bot.matching import views as matching
+from bot.meetings import views as meetings
+from bot.people import views as settings_view
+from bot.programs import views as programs
+from bot.threads import reading as replies
 from fakeslack import FakeSlack, SlackSender
 from fakeslack.server import dm_channel_id
 from handlers.payloads import ActionRequest, CommandRequest, ViewRequest
+from mentorbot import gate as inbound
 from storage.enums import ActorRole
 from tests.settle import settled
 

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.clock import ManualClock
-from bot.deps import Deps
 from bot.ids import Action
 from fakeslack import FakeSlack, SlackSender
+from infra.clock import ManualClock
+from infra.deps import Deps
 from tests.scenario.flows import MENTEE_VALUES, MENTOR_VALUES, create_program, delivered, enrol
 from tests.scenario.test_capture import reply
 from tests.scenario.test_matching_flow import intro_blocks, review, sweep

@@ -13,12 +13,12 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from bot.app import build_app
-from bot.cli import _configure_logs
-from bot.config import Settings
-from bot.deps import Deps
-from bot.web import build_asgi
 from fakeslack import FakeSlack, SlackSender
+from infra.config import Settings
+from infra.deps import Deps
+from mentorbot.app import build_app
+from mentorbot.cli import _configure_logs
+from mentorbot.web import build_asgi
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, TEAM
 from tests.scenario.flows import create_program, delivered
 

@@ -14,11 +14,11 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from bot.deps import Deps
 from bot.ids import Callback
-from bot.web import MAX_BODY_BYTES
 from fakeslack import FakeSlack, SlackSender
-from storage.db import Database
+from infra.db import Database
+from infra.deps import Deps
+from mentorbot.web import MAX_BODY_BYTES
 from tests.scenario.flows import create_program, oauth_client, open_modal
 from tests.security.helpers import unchanged
 from tests.settle import metric, settled

@@ -6,13 +6,13 @@ from datetime import time
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import programs as program_svc
-from bot.clock import Clock
-from bot.enrolment import EnrolmentDraft, save_enrolment
-from bot.hours import WorkingHours
+from bot.enrolment.service import EnrolmentDraft, save_enrolment
+from bot.programs import service as program_svc
+from infra.clock import Clock
+from infra.hours import WorkingHours
 from scheduling.api import schedule
 from scheduling.kinds import Kind
-from scheduling.models import Delivery
+from storage.due_work import Delivery
 from storage.enums import Cadence, EnrolmentRole
 from storage.models import Program, User
 from storage.repositories import users as user_repo

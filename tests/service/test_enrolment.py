@@ -2,12 +2,12 @@
 
 import pytest
 
-from bot import enrolment as svc
-from bot.clock import ManualClock
+from bot.enrolment import service as svc
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.ids import JoinField as F
-from bot.roles import roles_of
-from storage.db import Database
+from bot.people.roles import roles_of
+from infra.clock import ManualClock
+from infra.db import Database
 from storage.enums import EnrolmentRole, EnrolmentStatus
 from tests.service.helpers import make_program, mentee_draft, mentor_draft, person
 

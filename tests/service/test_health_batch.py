@@ -1,6 +1,7 @@
-"""The daily signals evaluation reads many relationships at once (:func:`bot.health.prepare`);
-it must see exactly what evaluating each relationship on its own sees, and do it in a few
-queries whatever the batch's size, without loading the programs' managers."""
+"""The daily signals evaluation reads many relationships at once
+(:func:`bot.signals.health.prepare`); it must see exactly what evaluating each relationship
+on its own sees, and do it in a few queries whatever the batch's size, without loading the
+programs' managers."""
 
 from __future__ import annotations
 
@@ -13,16 +14,17 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import health
-from bot import signals as sig
-from bot.clock import ManualClock
-from bot.deps import Deps
+from bot.signals import health
+from bot.signals import rules as sig
+from infra.clock import ManualClock
+from infra.db import Database
+from infra.deps import Deps
+from mentorbot.jobs import build_sweeper
 from scheduling.api import schedule
 from scheduling.kinds import Kind
-from scheduling.models import Delivery, DueWork, Status
-from scheduling.runner import build_sweeper
-from storage.db import Database
+from storage.due_work import Delivery, DueWork, Status
 from storage.enums import (
+    LIVE_RELATIONSHIP_STATUSES,
     ActionStatus,
     ActorRole,
     MeetingOutcome,
@@ -299,7 +301,7 @@ async def test_a_sweep_evaluates_a_batch_in_a_few_queries(
         )
         live = await session.scalars(
             select(Relationship.id).where(
-                Relationship.id.in_(ids), Relationship.status.in_(health.LIVE)
+                Relationship.id.in_(ids), Relationship.status.in_(LIVE_RELATIONSHIP_STATUSES)
             )
         )
         assert sorted(rid or 0 for rid in planned.all()) == sorted(live.all())

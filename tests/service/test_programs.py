@@ -2,11 +2,12 @@
 
 import pytest
 
-from bot import programs as svc
-from bot.clock import ManualClock
+from bot import access
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.ids import ProgramField as F
-from storage.db import Database
+from bot.programs import service as svc
+from infra.clock import ManualClock
+from infra.db import Database
 from tests.service.helpers import make_program, person, program_draft
 
 
@@ -121,7 +122,7 @@ async def test_another_workspace_cannot_touch_a_program(db: Database, clock: Man
         stranger = await person(s, clock, "UADMIN", team_id="T0002", admin=True)
     with pytest.raises(NotFound):
         async with db.transaction() as s:
-            await svc.require_manager(session=s, actor=stranger, program_id=program.id)
+            await access.require_manager(session=s, actor=stranger, program_id=program.id)
 
 
 def test_parse_skills_splits_and_dedupes() -> None:

@@ -1,5 +1,5 @@
-from bot.commands import CATALOGUE, resolve, suggest, visible
-from bot.roles import Roles
+from bot.commands.catalogue import CATALOGUE, resolve, suggest, visible
+from bot.people.roles import Roles
 
 
 def test_everyone_sees_the_basics_but_not_admin_commands() -> None:

@@ -1,7 +1,6 @@
 import pytest
 
-from bot.config import BOT_SCOPES, Settings, Transport, load_settings
-from bot.errors import ConfigError
+from infra.config import BOT_SCOPES, ConfigError, Settings, Transport, load_settings
 
 
 def make(**values: object) -> Settings:

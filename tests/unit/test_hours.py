@@ -2,7 +2,7 @@ from datetime import time
 
 import pytest
 
-from bot.hours import WorkingHours, describe_days
+from infra.hours import WorkingHours, describe_days
 
 
 def test_round_trip_through_storage() -> None:

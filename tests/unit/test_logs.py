@@ -2,7 +2,7 @@ import io
 import json
 import logging
 
-from bot.logs import REQUEST_ID, JsonFormatter, Redactor
+from infra.logs import REQUEST_ID, JsonFormatter, Redactor
 
 
 def _logger(secret: str) -> tuple[logging.Logger, io.StringIO]:

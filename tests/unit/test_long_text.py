@@ -6,12 +6,12 @@ from datetime import UTC, date, datetime
 
 from slack_sdk.models.blocks import Block
 
-from bot import capture as capture_svc
-from bot import meetings as meeting_svc
-from bot.text import chunks, escape
-from bot.views import capture as capture_views
-from bot.views import meetings as meeting_views
+from bot.capture import service as capture_svc
+from bot.capture import views as capture_views
+from bot.meetings import service as meeting_svc
+from bot.meetings import views as meeting_views
 from fakeslack.blockkit import check_message, walk_text
+from infra.text import chunks, escape
 from storage.enums import ActionStatus, ActorRole, MeetingStatus, RelationshipStatus
 from storage.models import ActionItem, Agenda, Meeting, MeetingNotes, Relationship, User
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from bot.config import BOT_SCOPES
+from infra.config import BOT_SCOPES
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT.parent / "shared" / "slack"
@@ -52,7 +52,7 @@ def test_manifest_surfaces() -> None:
         assert url.endswith("/slack/events")
     assert manifest["oauth_config"]["redirect_urls"][0].endswith("/slack/oauth_redirect")
     events = set(settings["event_subscriptions"]["bot_events"])
-    # app_uninstalled and tokens_revoked tell us a workspace is gone (bot/workspaces.py).
+    # app_uninstalled and tokens_revoked tell us a workspace is gone (bot/workspaces/service.py).
     assert events == {
         "app_home_opened",
         "message.im",

@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.matching import Instance, cohort, ties
-from bot import matching
-from bot.hours import WorkingHours
-from bot.matching import Person, Rules, Weights
+from bot.matching import engine as matching
+from bot.matching.engine import Person, Rules, Weights
+from infra.hours import WorkingHours
 
 RULES = Rules(reference_date=date(2026, 3, 2))
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot import meetings as svc
 from bot.errors import InvalidInput
+from bot.meetings import service as svc
 from storage.enums import ActorRole, MeetingStatus
 from storage.models import Meeting
 

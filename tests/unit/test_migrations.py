@@ -8,8 +8,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
-import scheduling.models  # noqa: F401  (the due_work table is part of the schema)
-from storage.db import Database
+import storage.due_work  # noqa: F401  (the due_work table is part of the schema)
+from infra.db import Database
 from storage.migrate import (
     SchemaNotCurrent,
     check_current,

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot import replies
+from bot.threads import reading as replies
 from storage.enums import ActorRole
 
 TUESDAY = date(2026, 3, 10)

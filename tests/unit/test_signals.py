@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot import signals as sig
-from bot.signals import CheckIn, Event, Facts, Health, Kind, MeetingFact, Severity
+from bot.signals import rules as sig
+from bot.signals.rules import CheckIn, Event, Facts, Health, Kind, MeetingFact, Severity
 from storage.enums import ActorRole
 
 MENTEE, MENTOR = ActorRole.MENTEE, ActorRole.MENTOR

@@ -12,9 +12,9 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetr
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.state import RetryState
 
-from bot.config import Settings
-from bot.slackapi import MeteredWebClient, OnlyWhenResendable, web_client
 from fakeslack import FakeSlack
+from infra.config import Settings
+from infra.slack import MeteredWebClient, OnlyWhenResendable, web_client
 
 TEAM = "T0001"
 TOKEN = "xoxb-T0001-fake"

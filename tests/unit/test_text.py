@@ -1,7 +1,7 @@
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from bot.text import (
+from infra.text import (
     escape,
     escape_truncated,
     from_slack,
@@ -95,7 +95,7 @@ def test_human_list() -> None:
 
 
 def test_hours_round_to_the_half_hour() -> None:
-    from bot.text import hours
+    from infra.text import hours
 
     assert [hours(v) for v in (0, 0.2, 0.5, 3, 5.5, -3.5, 7.9)] == [
         "0 h",

@@ -1,7 +1,7 @@
 import json
 from urllib.parse import urlencode
 
-from bot.inbound import inspect
+from mentorbot.gate import inspect
 
 
 def request_kind(body: bytes, content_type: str) -> str:

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.hours import WorkingHours
-from scheduling.windows import is_open, last_open_before, local_instant, next_opening
+from infra.hours import WorkingHours
+from infra.windows import is_open, last_open_before, local_instant, next_opening
 
 OFFICE = WorkingHours()  # 09:00–17:00, Monday to Friday
 

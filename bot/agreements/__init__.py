@@ -1,0 +1,1 @@
+"""The mentoring agreement: drafted by the mentee, signed by both, revised as a new version."""

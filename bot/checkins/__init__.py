@@ -1,0 +1,1 @@
+"""Check-ins: "How is your mentoring going?", asked privately on a rhythm."""

@@ -1,0 +1,78 @@
+"""Check-ins: the private question, its form and the thanks."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    Block,
+    CheckboxesElement,
+    PlainTextInputElement,
+    RadioButtonsElement,
+)
+from slack_sdk.models.views import View
+
+from bot import blocks as ui
+from bot.checkins import service as svc
+from bot.forms import FormState, whole
+from bot.ids import Action, Callback
+from infra.text import escape
+from storage.enums import ActorRole
+from storage.models import CheckIn, Relationship
+
+
+def question(relationship: Relationship, row: CheckIn) -> list[Block]:
+    other = relationship.mentor if row.role is ActorRole.MENTEE else relationship.mentee
+    return [
+        ui.section(
+            f":bar_chart: *How is your mentoring with {escape(other.display)} going?* "
+            "One click and an optional note. Your answer is private: "
+            f"{escape(other.display)} never sees it."
+        ),
+        ui.actions(ui.button("Answer", Action.CHECKIN_OPEN, value=str(row.id), style="primary")),
+    ]
+
+
+def form(relationship: Relationship, row: CheckIn) -> View:
+    scale = ui.options((str(k), v) for k, v in svc.SCALE.items())
+    return View(
+        type="modal",
+        callback_id=Callback.CHECKIN_FORM,
+        title=ui.title("Check-in"),
+        submit=ui.plain("Send"),
+        close=ui.plain("Cancel"),
+        private_metadata=ui.metadata(checkin_id=row.id),
+        blocks=[
+            ui.input_block(
+                svc.SCORE,
+                "How is it going?",
+                RadioButtonsElement(action_id=Action.FIELD, options=scale),
+            ),
+            ui.input_block(
+                svc.NOTE,
+                "Anything the program manager should know?",
+                PlainTextInputElement(
+                    action_id=Action.FIELD, multiline=True, max_length=svc.NOTE_MAX
+                ),
+                optional=True,
+            ),
+            ui.input_block(
+                svc.SHARE,
+                "Sharing",
+                CheckboxesElement(
+                    action_id=Action.FIELD,
+                    options=[ui.option("yes", "Share my note with the program managers")],
+                ),
+                hint="Managers always see the score, never who in the pair gave it to the other. "
+                "Your note stays private unless you tick this.",
+                optional=True,
+            ),
+        ],
+    )
+
+
+def parse(state: FormState) -> tuple[int | None, str, bool]:
+    raw = state.selected(svc.SCORE)
+    return (
+        whole(raw),
+        state.text(svc.NOTE),
+        "yes" in state.selected_many(svc.SHARE),
+    )

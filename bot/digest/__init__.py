@@ -1,0 +1,1 @@
+"""The managers' weekly digest of a program, and the per-relationship report."""

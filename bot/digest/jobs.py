@@ -1,0 +1,43 @@
+"""The weekly digest: post it to the program's digest channel (with the full lists as a CSV
+when they are too long for a message), then plan next week's."""
+
+from __future__ import annotations
+
+from bot.digest import service as digest
+from bot.digest import views
+from infra.text import escape
+from scheduling.kinds import Kind
+from scheduling.registry import JobContext, Registry
+from storage.models import Program
+
+
+async def weekly(ctx: JobContext) -> None:
+    if ctx.work.program_id is None:
+        return
+    program = await ctx.session.get(Program, ctx.work.program_id)
+    if program is None or program.team_id != ctx.work.team_id or program.archived_at:
+        return
+    now = ctx.clock.now()
+    # The week it was planned for, even when it goes out late.
+    period = digest.planned_period(ctx.work.payload, ctx.work.due_at, program)
+    built = await digest.build(ctx.session, program, period, now)
+    blocks, overflow = views.blocks(built)
+    channel = program.digest_channel_id
+    if channel:
+        ctx.post(channel, text=f"Weekly digest · {escape(program.name)}", blocks=blocks)
+        if overflow:
+            ctx.upload(
+                channel,
+                filename=f"digest-{period.first_day.isoformat()}.csv",
+                content=digest.csv_of(
+                    built.at_risk + built.attention + built.stalled + built.ending
+                ),
+                title=f"Weekly digest · {program.name} · full lists",
+                text="The full lists for this week's digest.",
+            )
+    await digest.plan(ctx.session, now, program)
+
+
+def register(registry: Registry) -> None:
+    """This domain's kinds of due work, each with the subject a sweep preloads for it."""
+    registry.register(Kind.DIGEST_WEEKLY, weekly)

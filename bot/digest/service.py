@@ -1,0 +1,582 @@
+"""The weekly digest of a program, and the per-relationship report.
+
+Built with a fixed number of aggregate queries whatever the program's size (no query per
+relationship): the benchmark in ``bench/digest.py`` counts them. It holds counts, shares,
+health and signal evidence: never agenda, notes, goal or check-in note text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from bot.signals import rules as sig
+from infra.windows import local_date, local_instant, zone
+from scheduling.api import cancel_where, schedule
+from scheduling.kinds import Kind
+from storage.due_work import Delivery
+from storage.enums import LIVE_RELATIONSHIP_STATUSES as LIVE
+from storage.enums import (
+    ActionStatus,
+    ActorRole,
+    EnrolmentStatus,
+    GoalStatus,
+    MeetingOutcome,
+    MeetingStatus,
+)
+from storage.models import (
+    ActionItem,
+    Agenda,
+    CheckIn,
+    Enrolment,
+    Goal,
+    Meeting,
+    MeetingNotes,
+    Program,
+    Relationship,
+    RelationshipHealth,
+    User,
+)
+
+WEEK = timedelta(days=7)
+ENDING_WITHIN = timedelta(days=30)
+DEFAULT_DAY, DEFAULT_TIME = 0, time(9, 0)  # Monday 09:00 in the program's time zone
+
+
+@dataclass
+class Week:
+    held: int = 0
+    with_agenda: int = 0
+    mentee_captured: int = 0
+    actions_done: int = 0
+    goals_achieved: int = 0
+    checkin_scores: list[int] = field(default_factory=list)
+
+    @property
+    def agenda_share(self) -> float | None:
+        return self.with_agenda / self.held if self.held else None
+
+    @property
+    def capture_share(self) -> float | None:
+        return self.mentee_captured / self.held if self.held else None
+
+    @property
+    def checkin_average(self) -> float | None:
+        scores = self.checkin_scores
+        return sum(scores) / len(scores) if scores else None
+
+
+@dataclass(frozen=True)
+class PairLine:
+    relationship_id: int
+    mentee: str
+    mentor: str
+    mentee_id: str
+    mentor_id: str
+    health: str
+    reasons: str
+    ends_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Period:
+    """The stretch a digest counts, in the program's time zone: a whole week from Monday
+    00:00 to the next Monday 00:00 (the planned digest's), or from this Monday 00:00 to now
+    (``/mentor digest``'s week so far). It is compared with the same stretch a week earlier.
+    Instants are UTC; the days are local."""
+
+    first_day: date  # the Monday it starts on
+    last_day: date  # the last day it covers (a Sunday for a whole week)
+    start: datetime
+    end: datetime  # exclusive
+    before_start: datetime  # the same stretch, a week earlier
+    before_end: datetime
+    days: float  # how long it is, in days (7 for a whole week, whatever the clocks do)
+    so_far: bool
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def week_ending_by(moment: datetime, tz: str) -> date:
+    """The Monday of the last whole week (Monday to Monday, in ``tz``) that has ended by
+    ``moment``: what a digest planned for ``moment`` covers."""
+    return monday_of(local_date(moment, tz)) - WEEK
+
+
+def whole_week(first_day: date, tz: str) -> Period:
+    """The week from Monday ``first_day`` 00:00 to the next Monday 00:00 in ``tz`` (167 or
+    169 hours across a daylight-saving change)."""
+    zone_ = zone(tz)
+    monday = monday_of(first_day)
+
+    def midnight(day: date) -> datetime:
+        return local_instant(day, time(0), zone_)
+
+    return Period(
+        first_day=monday,
+        last_day=monday + timedelta(days=6),
+        start=midnight(monday),
+        end=midnight(monday + WEEK),
+        before_start=midnight(monday - WEEK),
+        before_end=midnight(monday),
+        days=7.0,
+        so_far=False,
+    )
+
+
+def week_so_far(now: datetime, tz: str) -> Period:
+    """This week, from Monday 00:00 in ``tz`` up to ``now``; compared with last week up to
+    the same weekday and time."""
+    zone_ = zone(tz)
+    local = now.astimezone(zone_)
+    monday = monday_of(local.date())
+    start = local_instant(monday, time(0), zone_)
+    a_week_ago = local_instant(local.date() - WEEK, local.time().replace(tzinfo=None), zone_)
+    return Period(
+        first_day=monday,
+        last_day=local.date(),
+        start=start,
+        end=now,
+        before_start=local_instant(monday - WEEK, time(0), zone_),
+        before_end=a_week_ago,
+        days=(local.replace(tzinfo=None) - datetime.combine(monday, time(0))).total_seconds()
+        / 86400,
+        so_far=True,
+    )
+
+
+@dataclass
+class Digest:
+    program_id: int
+    program_name: str
+    period: Period
+    active: int
+    expected: float  # meetings the cadence implies for the week
+    this: Week
+    last: Week
+    overdue: int
+    at_risk: list[PairLine]
+    attention: list[PairLine]
+    stalled: list[PairLine]
+    ending: list[PairLine]
+    waiting: list[str]
+
+
+async def build(session: AsyncSession, program: Program, period: Period, now: datetime) -> Digest:
+    """The digest of ``period`` (and the same stretch a week earlier, to compare): what
+    happened in it is counted in it, whenever the digest is built; who is active, at risk,
+    ending or waiting is as of ``now``."""
+    start, end, before = period.start, period.end, period.before_start
+    mentee, mentor = aliased(User), aliased(User)
+    pairs = (
+        await session.execute(
+            select(
+                Relationship.id,
+                Relationship.ends_at,
+                *_person(mentee),
+                *_person(mentor),
+            )
+            .join(mentee, mentee.id == Relationship.mentee_user_id)
+            .join(mentor, mentor.id == Relationship.mentor_user_id)
+            .where(Relationship.program_id == program.id, Relationship.status.in_(LIVE))
+        )
+    ).all()
+    names = {row[0]: (_Person(*row[2:5]), _Person(*row[5:8])) for row in pairs}
+    ends = {row[0]: row[1] for row in pairs}
+
+    weeks = {0: Week(), 1: Week()}
+
+    def week_of(moment: datetime | None) -> Week | None:
+        if moment is None:
+            return None
+        if start <= moment < end:
+            return weeks[0]
+        return weeks[1] if before <= moment < period.before_end else None
+
+    meetings = (
+        await session.execute(
+            select(Meeting.starts_at, Meeting.outcome, Agenda.id, MeetingNotes.author_role)
+            .join(Relationship, Relationship.id == Meeting.relationship_id)
+            .outerjoin(Agenda, Agenda.meeting_id == Meeting.id)
+            .outerjoin(MeetingNotes, MeetingNotes.meeting_id == Meeting.id)
+            .where(
+                Relationship.program_id == program.id,
+                Meeting.status == MeetingStatus.HELD,
+                Meeting.starts_at >= before,
+                Meeting.starts_at < end,
+            )
+        )
+    ).all()
+    for starts, outcome, agenda_id, author in meetings:
+        week = week_of(starts)
+        if week is None or outcome in (MeetingOutcome.CANCELLED, MeetingOutcome.RESCHEDULED):
+            continue
+        week.held += 1
+        week.with_agenda += agenda_id is not None
+        week.mentee_captured += author is ActorRole.MENTEE
+    for (done_at,) in (
+        await session.execute(
+            select(ActionItem.done_at)
+            .join(Relationship, Relationship.id == ActionItem.relationship_id)
+            .where(Relationship.program_id == program.id, ActionItem.done_at >= before)
+        )
+    ).all():
+        if (week := week_of(done_at)) is not None:
+            week.actions_done += 1
+    overdue = await session.scalar(
+        select(func.count(ActionItem.id))
+        .join(Relationship, Relationship.id == ActionItem.relationship_id)
+        .where(
+            Relationship.program_id == program.id,
+            Relationship.status.in_(LIVE),
+            ActionItem.status == ActionStatus.OPEN,
+            ActionItem.overdue_at.is_not(None),
+        )
+    )
+    for (achieved_at,) in (
+        await session.execute(
+            select(Goal.achieved_at)
+            .join(Relationship, Relationship.id == Goal.relationship_id)
+            .where(
+                Relationship.program_id == program.id,
+                Goal.status == GoalStatus.ACHIEVED,
+                Goal.parent_id.is_(None),
+                Goal.achieved_at >= before,
+            )
+        )
+    ).all():
+        if (week := week_of(achieved_at)) is not None:
+            week.goals_achieved += 1
+    for answered_at, score in (
+        await session.execute(
+            select(CheckIn.answered_at, CheckIn.score)
+            .join(Relationship, Relationship.id == CheckIn.relationship_id)
+            .where(
+                Relationship.program_id == program.id,
+                CheckIn.answered_at >= before,
+                CheckIn.score.is_not(None),
+            )
+        )
+    ).all():
+        if (week := week_of(answered_at)) is not None and score is not None:
+            week.checkin_scores.append(score)
+
+    at_risk: list[PairLine] = []
+    attention: list[PairLine] = []
+    stalled: list[PairLine] = []
+    for rid, health, raw in (
+        await session.execute(
+            select(
+                RelationshipHealth.relationship_id,
+                RelationshipHealth.health,
+                RelationshipHealth.signals,
+            ).where(RelationshipHealth.program_id == program.id)
+        )
+    ).all():
+        if rid not in names:
+            continue
+        # The stored evidence as it is (no need to rebuild Signal objects for 10,000 rows).
+        signals = raw or []
+        line = _line(rid, names[rid], health, "; ".join(str(x["evidence"]) for x in signals))
+        if health == sig.Health.AT_RISK:
+            at_risk.append(line)
+        elif health == sig.Health.NEEDS_ATTENTION:
+            attention.append(line)
+        stalled_evidence = [
+            str(x["evidence"]) for x in signals if x["kind"] == sig.Kind.STALLED_INITIATION
+        ]
+        if stalled_evidence:
+            stalled.append(_line(rid, names[rid], health, stalled_evidence[0]))
+    ending = [
+        _line(rid, names[rid], "", "", ends[rid])
+        for rid in names
+        if (end := ends[rid]) is not None and now <= end <= now + ENDING_WITHIN
+    ]
+    waiting = [
+        u.display
+        for u in (
+            await session.scalars(
+                select(User)
+                .join(Enrolment, Enrolment.user_id == User.id)
+                .where(
+                    Enrolment.program_id == program.id,
+                    Enrolment.status == EnrolmentStatus.ACTIVE,
+                    Enrolment.waitlisted_at.is_not(None),
+                )
+                .order_by(Enrolment.waitlisted_at)
+            )
+        ).all()
+    ]
+    return Digest(
+        program_id=program.id,
+        program_name=program.name,
+        period=period,
+        active=len(pairs),
+        expected=round(len(pairs) * period.days / program.cadence.days, 1),
+        this=weeks[0],
+        last=weeks[1],
+        overdue=int(overdue or 0),
+        at_risk=sorted(at_risk, key=lambda p: p.mentee),
+        attention=sorted(attention, key=lambda p: p.mentee),
+        stalled=sorted(stalled, key=lambda p: p.mentee),
+        ending=sorted(ending, key=lambda p: p.ends_at or now),
+        waiting=waiting,
+    )
+
+
+@dataclass(frozen=True)
+class _Person:
+    """The few columns of a person the digest shows (not a whole ORM row: 20,000 of those
+    would cost more than the rest of the digest together)."""
+
+    slack_user_id: str
+    real_name: str
+    name: str
+
+    @property
+    def display(self) -> str:
+        return self.real_name or self.name or self.slack_user_id
+
+
+def _person(user: Any) -> tuple[Any, ...]:
+    return (user.slack_user_id, user.real_name, user.name)
+
+
+def _line(
+    rid: int,
+    pair: tuple[_Person, _Person],
+    health: str,
+    reasons: str,
+    ends_at: datetime | None = None,
+) -> PairLine:
+    mentee, mentor = pair
+    return PairLine(
+        rid,
+        mentee.display,
+        mentor.display,
+        mentee.slack_user_id,
+        mentor.slack_user_id,
+        health,
+        reasons,
+        ends_at,
+    )
+
+
+def csv_of(lines: list[PairLine]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["relationship", "mentee", "mentor", "health", "reasons"])
+    for line in lines:
+        writer.writerow([line.relationship_id, line.mentee, line.mentor, line.health, line.reasons])
+    return out.getvalue()
+
+
+async def report_csv(session: AsyncSession, program: Program, now: datetime) -> str:
+    """Per-relationship metrics for `/mentor report export`: counts and health, never agenda,
+    notes or goal text."""
+    mentee, mentor = aliased(User), aliased(User)
+    pairs = (
+        await session.execute(
+            select(
+                Relationship.id,
+                Relationship.status,
+                Relationship.accepted_at,
+                Relationship.ends_at,
+                mentee,
+                mentor,
+                RelationshipHealth.health,
+            )
+            .join(mentee, mentee.id == Relationship.mentee_user_id)
+            .join(mentor, mentor.id == Relationship.mentor_user_id)
+            .outerjoin(RelationshipHealth, RelationshipHealth.relationship_id == Relationship.id)
+            .where(Relationship.program_id == program.id)
+            .order_by(Relationship.id)
+        )
+    ).all()
+    held: Counter[int] = Counter()
+    agendas: Counter[int] = Counter()
+    captured: Counter[int] = Counter()
+    for rid, agenda_id, author in (
+        await session.execute(
+            select(Meeting.relationship_id, Agenda.id, MeetingNotes.author_role)
+            .join(Relationship, Relationship.id == Meeting.relationship_id)
+            .outerjoin(Agenda, Agenda.meeting_id == Meeting.id)
+            .outerjoin(MeetingNotes, MeetingNotes.meeting_id == Meeting.id)
+            .where(
+                Relationship.program_id == program.id,
+                Meeting.status == MeetingStatus.HELD,
+                Meeting.starts_at < now,
+            )
+        )
+    ).all():
+        held[rid] += 1
+        agendas[rid] += agenda_id is not None
+        captured[rid] += author is ActorRole.MENTEE
+    done: Counter[int] = Counter()
+    open_: Counter[int] = Counter()
+    late: Counter[int] = Counter()
+    for rid, status, overdue_at in (
+        await session.execute(
+            select(ActionItem.relationship_id, ActionItem.status, ActionItem.overdue_at)
+            .join(Relationship, Relationship.id == ActionItem.relationship_id)
+            .where(Relationship.program_id == program.id)
+        )
+    ).all():
+        if status is ActionStatus.DONE:
+            done[rid] += 1
+        else:
+            open_[rid] += 1
+            late[rid] += overdue_at is not None
+    achieved: Counter[int] = Counter(
+        rid
+        for (rid,) in (
+            await session.execute(
+                select(Goal.relationship_id)
+                .join(Relationship, Relationship.id == Goal.relationship_id)
+                .where(Relationship.program_id == program.id, Goal.status == GoalStatus.ACHIEVED)
+            )
+        ).all()
+    )
+    # The latest check-in score of each person; a note only where its writer shared it.
+    latest: dict[tuple[int, ActorRole], tuple[int | None, str]] = {}
+    for rid, role, score, note, share in (
+        await session.execute(
+            select(
+                CheckIn.relationship_id,
+                CheckIn.role,
+                CheckIn.score,
+                CheckIn.note,
+                CheckIn.share_note,
+            )
+            .join(Relationship, Relationship.id == CheckIn.relationship_id)
+            .where(Relationship.program_id == program.id, CheckIn.answered_at.is_not(None))
+            .order_by(CheckIn.answered_at)
+        )
+    ).all():
+        latest[(rid, role)] = (score, note if share else "")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "relationship",
+            "mentee",
+            "mentor",
+            "status",
+            "health",
+            "started",
+            "ends",
+            "meetings_held",
+            "with_mentee_agenda",
+            "captured_by_mentee",
+            "actions_done",
+            "actions_open",
+            "actions_overdue",
+            "goals_achieved",
+            "mentee_checkin",
+            "mentor_checkin",
+            "shared_checkin_notes",
+        ]
+    )
+    for rid, rel_status, accepted_at, ends_at, me, mo, health in pairs:
+        writer.writerow(
+            [
+                rid,
+                me.display,
+                mo.display,
+                rel_status.value,
+                health or "",
+                accepted_at.date().isoformat() if accepted_at else "",
+                ends_at.date().isoformat() if ends_at else "",
+                held[rid],
+                agendas[rid],
+                captured[rid],
+                done[rid],
+                open_[rid],
+                late[rid],
+                achieved[rid],
+                *(
+                    "" if (got := latest.get((rid, role))) is None else got[0]
+                    for role in (ActorRole.MENTEE, ActorRole.MENTOR)
+                ),
+                " | ".join(
+                    got[1]
+                    for role in (ActorRole.MENTEE, ActorRole.MENTOR)
+                    if (got := latest.get((rid, role))) is not None and got[1]
+                ),
+            ]
+        )
+    return out.getvalue()
+
+
+def next_run(program: Program, now: datetime) -> datetime:
+    """The next digest time after ``now``: the program's weekday and time (default Monday
+    09:00) in its own time zone."""
+    raw = program.settings or {}
+    day = raw.get("digest_weekday")
+    weekday = day if isinstance(day, int) and 0 <= day <= 6 else DEFAULT_DAY
+    wall = _wall(raw.get("digest_time"))
+    tz = zone(program.timezone)
+    local = now.astimezone(tz).date()
+    for ahead in range(8):
+        candidate_day: date = local + timedelta(days=ahead)
+        if candidate_day.weekday() != weekday:
+            continue
+        candidate = local_instant(candidate_day, wall, tz)
+        if candidate > now:
+            return candidate
+    return local_instant(local + timedelta(days=7), wall, tz)
+
+
+def _wall(raw: object) -> time:
+    try:
+        return time.fromisoformat(raw) if isinstance(raw, str) else DEFAULT_TIME
+    except ValueError:
+        return DEFAULT_TIME
+
+
+async def plan(session: AsyncSession, now: datetime, program: Program) -> None:
+    """Keep exactly one weekly digest scheduled for the program (moved when its day or time
+    changes)."""
+    await cancel_where(
+        session=session,
+        now=now,
+        team_id=program.team_id,
+        program_id=program.id,
+        kinds=(Kind.DIGEST_WEEKLY,),
+    )
+    if program.archived_at is not None:
+        return
+    at = next_run(program, now)
+    await schedule(
+        session=session,
+        now=now,
+        kind=Kind.DIGEST_WEEKLY,
+        key=f"digest:program:{program.id}:{at.date().isoformat()}",
+        team_id=program.team_id,
+        program_id=program.id,
+        due_at=at,
+        delivery=Delivery.IMMEDIATE,
+        # The week it reports on, fixed now: a digest that goes out late still covers it.
+        payload={"week": week_ending_by(at, program.timezone).isoformat()},
+    )
+
+
+def planned_period(payload: dict[str, Any], due_at: datetime, program: Program) -> Period:
+    """The week a planned digest covers: the one its payload names (a Monday), or for a row
+    planned without one, the last whole week before it was due."""
+    raw = payload.get("week")
+    try:
+        first_day = date.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        first_day = None
+    return whole_week(first_day or week_ending_by(due_at, program.timezone), program.timezone)

@@ -1,0 +1,1 @@
+"""SMART goals and their milestones, progress, comments and celebrations."""

@@ -1,0 +1,1 @@
+"""The App Home tab: each person's relationships, and for managers their programs' health."""

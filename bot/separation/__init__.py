@@ -1,0 +1,1 @@
+"""Separation: wrapping up well, extending, closing with a survey, or ending early."""

@@ -1,0 +1,1 @@
+"""A workspace leaving or coming back: tokens forgotten, its scheduled work stopped."""

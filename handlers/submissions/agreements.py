@@ -1,0 +1,50 @@
+"""The agreement form and the mentor's suggestion form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.agreements import service as svc
+from bot.agreements.views import parse_agreement_form
+from handlers.context import acting_user, deps_of
+from handlers.payloads import ViewRequest
+
+
+async def submit_agreement(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    req = ViewRequest.parse(body)
+    deps = deps_of(context)
+    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    terms = parse_agreement_form(req.state)
+    async with deps.db.transaction() as session:
+        await svc.draft(
+            session=session,
+            clock=deps.clock,
+            actor=actor,
+            relationship_id=req.metadata_id("relationship_id") or 0,
+            terms=terms,
+        )
+    await ack()
+    deps.kick()
+
+
+async def submit_suggestion(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    req = ViewRequest.parse(body)
+    deps = deps_of(context)
+    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    async with deps.db.transaction() as session:
+        await svc.suggest_changes(
+            session=session,
+            clock=deps.clock,
+            actor=actor,
+            agreement_id=req.metadata_id("agreement_id") or 0,
+            suggestion=req.state.text("suggestion"),
+        )
+    await ack()
+    deps.kick()

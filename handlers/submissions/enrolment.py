@@ -1,0 +1,38 @@
+"""The join form's submission."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.enrolment import service as enrolment_svc
+from bot.enrolment.views import parse_join_form
+from bot.people.directory import FRESH_FOR
+from bot.receipts import service as confirm
+from handlers.context import acting_user, deps_of
+from handlers.events.home import publish_home
+from handlers.payloads import ViewRequest
+
+
+async def submit_join(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    req = ViewRequest.parse(body)
+    deps = deps_of(context)
+    actor = await acting_user(
+        deps, client, team_id=req.team_id, user_id=req.user_id, fresh_for=FRESH_FOR
+    )
+    draft = parse_join_form(req.state)
+    async with deps.db.transaction() as session:
+        enrolment, newly_joined = await enrolment_svc.save_enrolment(
+            session=session, clock=deps.clock, user=actor, draft=draft
+        )
+        # The reply goes as due work, scheduled with the save: a Slack failure can't lose it.
+        await confirm.enrolment_saved(
+            session=session, clock=deps.clock, enrolment=enrolment, newly_joined=newly_joined
+        )
+    await ack()
+    deps.kick()
+    await publish_home(deps, client, actor)

@@ -1,0 +1,67 @@
+"""The goal, progress and comment forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.errors import NotFound
+from bot.goals import service as svc
+from bot.goals.views import parse_goal_form, parse_progress
+from bot.ids import GoalField
+from handlers.context import begin_view
+
+
+async def submit_goal(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    req, deps, actor = await begin_view(body, context, client)
+    draft, chosen = parse_goal_form(req.state)
+    relationship_id = chosen or req.metadata_id("relationship_id")
+    if relationship_id is None:
+        raise NotFound("Choose whose mentoring this goal is for.")
+    async with deps.db.transaction() as session:
+        await svc.add(
+            session=session,
+            clock=deps.clock,
+            actor=actor,
+            relationship_id=relationship_id,
+            draft=draft,
+            parent_id=req.metadata_id("parent_id"),
+        )
+    await ack()
+    deps.kick()
+
+
+async def submit_progress(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    req, deps, actor = await begin_view(body, context, client)
+    async with deps.db.transaction() as session:
+        await svc.set_progress(
+            session=session,
+            clock=deps.clock,
+            actor=actor,
+            goal_id=req.metadata_id("goal_id") or 0,
+            progress=parse_progress(req.state),
+        )
+    await ack()
+    deps.kick()
+
+
+async def submit_comment(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    req, deps, actor = await begin_view(body, context, client)
+    async with deps.db.transaction() as session:
+        await svc.comment(
+            session=session,
+            clock=deps.clock,
+            actor=actor,
+            goal_id=req.metadata_id("goal_id") or 0,
+            text=req.state.text(GoalField.COMMENT),
+        )
+    await ack()
+    deps.kick()

@@ -1,0 +1,3 @@
+from mentorbot.cli import main
+
+main()
