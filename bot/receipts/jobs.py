@@ -1,5 +1,5 @@
-"""Replies to what someone just did, scheduled by ``bot.receipts.service`` with the change: each reads
-what it reports when it runs and plans one DM."""
+"""Replies to what someone just did, scheduled by ``bot.receipts.service`` with the change:
+each reads what it reports when it runs and plans one DM."""
 
 from __future__ import annotations
 
