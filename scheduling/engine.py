@@ -56,6 +56,7 @@ from scheduling.gateway import (
 )
 from scheduling.hours import effective_hours
 from scheduling.kinds import Kind
+from scheduling.messages import Planned, Post, Update, Upload, read, write
 from scheduling.registry import JobContext, PermanentJobError, Registry, payload_id
 from storage.due_work import Delivery, DueWork, Status
 from storage.models import Program, Relationship, User
@@ -331,12 +332,12 @@ class Sweeper:
 
     async def _run_batch(
         self, session: AsyncSession, rows: Sequence[DueWork]
-    ) -> dict[int, list[dict[str, Any]]]:
+    ) -> dict[int, list[Planned]]:
         """Run every row's handler. The rows of a kind with a prepare hook run first, each kind
         together right after its hook: nothing else runs between the hook's reads and their
         use, so the handlers see what they would have read themselves. The kind's finish hook,
         if any, then writes what they queued for the group."""
-        plans: dict[int, list[dict[str, Any]]] = {}
+        plans: dict[int, list[Planned]] = {}
         # Held in the session for the batch: its identity map keeps unchanged objects weakly.
         session.info["batch_relationships"] = await _load_relationships(session, rows)
         session.info["batch_subjects"] = await self._load_subjects(session, rows)
@@ -379,7 +380,7 @@ class Sweeper:
 
     async def _run_handler(
         self, session: AsyncSession, row: DueWork, prepared: object | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[Planned]:
         handler = self.registry.get(row.kind)
         assert handler is not None
         ctx = JobContext(
@@ -393,14 +394,14 @@ class Sweeper:
         await handler(ctx)
         planned_at = time.time()
         for index, message in enumerate(ctx.outbox):
-            message.update(index=index, planned_at=planned_at, delivered=False, error=None)
+            message.index, message.planned_at = index, planned_at
         return ctx.outbox
 
     async def _store_plans(
         self,
         session: AsyncSession,
         rows: Sequence[DueWork],
-        plans: dict[int, list[dict[str, Any]]],
+        plans: dict[int, list[Planned]],
         now: datetime,
     ) -> None:
         """Record each plan, or mark the row done if it planned nothing; only rows we still
@@ -434,7 +435,8 @@ class Sweeper:
                 )
                 .execution_options(synchronize_session=False)
             )
-        stored = [{"row_id": row.id, "plan": plans[row.id]} for row in rows if plans[row.id]]
+        planned = {row.id: write(plans[row.id]) for row in rows if plans[row.id]}
+        stored = [{"row_id": row_id, "plan": plan} for row_id, plan in planned.items()]
         if stored:
             table = cast(Table, DueWork.__table__)
             # One executemany for every planned row.
@@ -450,8 +452,8 @@ class Sweeper:
                 stored,
             )
         for row in rows:
-            if plans[row.id]:
-                row.outbox = plans[row.id]
+            if row.id in planned:
+                row.outbox = planned[row.id]
                 row.attempts += 1
 
     # ------------------------------------------------------------------ deliver
@@ -482,42 +484,42 @@ class Sweeper:
         suspect: bool,
         delivered: list[_Delivered],
     ) -> None:
-        outbox = [dict(m) for m in row.outbox or []]
+        outbox = read(row.outbox)
         hook = self.registry.on_delivered(row.kind)
         # Every message of a replayable row can be checked for before it is sent again (or is
         # an idempotent edit), so its delivery needn't be recorded message by message: the
         # batch's one closing write records it, and a crash before that only costs lookups.
-        replayable = all(_replayable(m) for m in outbox)
+        replayable = all(m.replayable for m in outbox)
         unrecorded = False
         for message in outbox:
-            if not _pending(message):
+            if not message.pending:
                 continue
-            key = f"{row.dedup_key}#{message['index']}"
+            key = f"{row.dedup_key}#{message.index}"
             try:
                 sent = None
-                if message.get("users") and not message["channel"]:
-                    message["channel"] = await self.gateway.open_conversation(
-                        row.team_id, message["users"]
+                if message.users and not message.channel:
+                    message.channel = await self.gateway.open_conversation(
+                        row.team_id, message.users
                     )
-                if message.get("op") == "upload":
+                if isinstance(message, Upload):
                     sent = await self._upload(row, message, outbox, now, suspect=suspect)
-                elif message.get("op") == "update":
+                elif isinstance(message, Update):
                     sent = await self.gateway.update(
                         row.team_id,
-                        message["channel"],
-                        message["ts"],
-                        text=message["text"],
-                        blocks=message.get("blocks"),
+                        message.channel,
+                        message.ts,
+                        text=message.text,
+                        blocks=message.blocks,
                     )
-                elif suspect and _checkable(message):
+                elif suspect and message.can_look_up:
                     sent = await self._look_up(row, message, key)
                 if sent is None:
                     sent = await self.gateway.post(
                         row.team_id,
-                        message["channel"],
-                        text=message["text"],
-                        blocks=message.get("blocks") or None,
-                        thread_ts=message.get("thread_ts"),
+                        message.channel,
+                        text=message.text,
+                        blocks=message.blocks or None,
+                        thread_ts=message.thread_ts if isinstance(message, Post) else None,
                         metadata_key=key,
                     )
                     report.kinds[row.kind].sent += 1
@@ -537,12 +539,12 @@ class Sweeper:
                         row, now, report, exc.code, retry_after=exc.retry_after
                     )
                     return
-                message["error"] = exc.code
+                message.error = exc.code
                 if exc.code in UNREACHABLE_TEAM_ERRORS:
                     # The rest of this row's messages can't go either: don't try each one.
                     for rest in outbox:
-                        if _pending(rest):
-                            rest["error"] = exc.code
+                        if rest.pending:
+                            rest.error = exc.code
                 await self._record(row, outbox, now)
                 await self._after_permanent(row, message, exc, now)
                 continue
@@ -554,11 +556,11 @@ class Sweeper:
                         row, now, report, err.code, retry_after=err.retry_after
                     )
                 return
-            message.update(delivered=True, ts=sent.ts, channel_id=sent.channel)
+            message.took(channel=sent.channel, ts=sent.ts)
             if replayable:
                 unrecorded = True
                 continue
-            if hook is None and not any(_pending(m) for m in outbox):
+            if hook is None and not any(m.pending for m in outbox):
                 # The last message: finishing the row (below) records it in the same write.
                 # A kind with an on-delivered hook records first, so a failing hook can't
                 # lose the record that the message went.
@@ -575,8 +577,8 @@ class Sweeper:
     async def _upload(
         self,
         row: DueWork,
-        message: dict[str, Any],
-        outbox: list[dict[str, Any]],
+        message: Upload,
+        outbox: list[Planned],
         now: datetime,
         *,
         suspect: bool,
@@ -586,26 +588,26 @@ class Sweeper:
         timeout, a crash) a checkable conversation can be searched for that very file; only
         if it isn't there is the file uploaded and shared again. Raises :class:`LeaseLost` if
         the row is no longer ours."""
-        if suspect and message.get("file_id") and _checkable(message):
-            found = await self._look_up(row, message, file_id=str(message["file_id"]))
+        if suspect and message.file_id and message.can_look_up:
+            found = await self._look_up(row, message, file_id=message.file_id)
             if found is not None:
                 return found
-        message["file_id"] = await self.gateway.reserve_upload(
-            row.team_id, filename=message["filename"], content=message["content"]
+        message.file_id = await self.gateway.reserve_upload(
+            row.team_id, filename=message.filename, content=message.content
         )
         await self._record(row, outbox, now)
         return await self.gateway.share_upload(
             row.team_id,
-            message["channel"],
-            message["file_id"],
-            title=message["title"],
-            comment=message["text"],
+            message.channel,
+            message.file_id,
+            title=message.title,
+            comment=message.text,
         )
 
     async def _look_up(
         self,
         row: DueWork,
-        message: dict[str, Any],
+        message: Planned,
         key: str | None = None,
         *,
         file_id: str | None = None,
@@ -614,15 +616,15 @@ class Sweeper:
         if an earlier attempt delivered it. A workspace that hasn't granted the scope to read
         that conversation (CHECK_CHANNEL_HISTORY set, the app not reinstalled) can't be
         checked: the message is sent again rather than lost."""
-        since = float(message.get("planned_at") or 0) - 1
+        since = message.planned_at - 1
         try:
             if file_id is not None:
                 return await self.gateway.already_shared(
-                    row.team_id, message["channel"], file_id, since=since
+                    row.team_id, message.channel, file_id, since=since
                 )
             assert key is not None
             return await self.gateway.already_delivered(
-                row.team_id, message["channel"], key, since=since
+                row.team_id, message.channel, key, since=since
             )
         except PermanentDelivery as exc:
             if exc.code != "missing_scope":
@@ -634,7 +636,7 @@ class Sweeper:
             return None
 
     async def _keep(
-        self, row: DueWork, outbox: list[dict[str, Any]], now: datetime, unrecorded: bool
+        self, row: DueWork, outbox: list[Planned], now: datetime, unrecorded: bool
     ) -> bool:
         """Before a row goes back to wait, record what this attempt delivered but hasn't
         recorded yet, so the retry needn't look it up. False if the row is no longer ours."""
@@ -691,13 +693,13 @@ class Sweeper:
         table = cast(Table, DueWork.__table__)
         values = []
         for done in delivered:
-            errors = [m["error"] for m in done.outbox if m.get("error")]
+            errors = [m.error for m in done.outbox if m.error]
             values.append(
                 {
                     "row_id": done.row.id,
                     "status": Status.FAILED if errors else Status.DONE,
                     "reason": ", ".join(errors) or None,
-                    "outbox": done.outbox,
+                    "outbox": write(done.outbox),
                 }
             )
         await session.execute(
@@ -714,24 +716,24 @@ class Sweeper:
             values,
         )
 
-    async def _record(self, row: DueWork, outbox: list[dict[str, Any]], now: datetime) -> None:
+    async def _record(self, row: DueWork, outbox: list[Planned], now: datetime) -> None:
         async with self.db.transaction() as session:
             result = await session.execute(
                 update(DueWork)
                 .where(DueWork.id == row.id, DueWork.claimed_by == self.worker_id)
-                .values(outbox=outbox, updated_at=now)
+                .values(outbox=write(outbox), updated_at=now)
                 .execution_options(synchronize_session=False)
             )
             if result.rowcount != 1:  # type: ignore[attr-defined]
                 raise LeaseLost()
 
     async def _after_permanent(
-        self, row: DueWork, message: dict[str, Any], exc: DeliveryError, now: datetime
+        self, row: DueWork, message: Planned, exc: DeliveryError, now: datetime
     ) -> None:
         if exc.code == "not_in_channel" and row.program_id is not None:
             from scheduling.api import schedule
 
-            channel = message["channel"]
+            channel = message.channel
             async with self.db.transaction() as session:
                 await schedule(
                     session=session,
@@ -896,35 +898,13 @@ class _Delivered:
     """A row whose planned messages are all resolved (sent, or failed for good)."""
 
     row: DueWork
-    outbox: list[dict[str, Any]]
+    outbox: list[Planned]
 
 
 def _count_failed(report: SweepReport, delivered: Iterable[_Delivered]) -> None:
     for done in delivered:
-        if any(m.get("error") for m in done.outbox):
+        if any(m.error for m in done.outbox):
             report.kinds[done.row.kind].failed += 1
-
-
-def _checkable(message: dict[str, Any]) -> bool:
-    """Whether a post can be looked for in its conversation before it is sent again: a DM
-    (im:history) or the pair's group DM (mpim:history) can; a channel only if the deployment
-    lets the bot read its channels (CHECK_CHANNEL_HISTORY marks the plan; docs/scheduling.md)."""
-    return str(message.get("channel") or "").startswith(("U", "W")) or bool(
-        message.get("checkable")
-    )
-
-
-def _replayable(message: dict[str, Any]) -> bool:
-    """Whether sending ``message`` again after an interruption is safe: an edit is
-    idempotent, and a checkable post is looked up first."""
-    if message.get("op") == "update":
-        return True
-    return message.get("op") != "upload" and _checkable(message)
-
-
-def _pending(message: dict[str, Any]) -> bool:
-    """A planned message not yet delivered and not given up on."""
-    return not message.get("delivered") and not message.get("error")
 
 
 def kinds_of(rows: Iterable[DueWork]) -> set[str]:

@@ -2,9 +2,10 @@
 
 A handler gets a :class:`JobContext`: the row, a session inside the sweep's transaction, the
 clock and the Slack gateway. It reads and writes the database and *plans* messages with
-:meth:`JobContext.dm` / :meth:`JobContext.post`; the engine delivers them after the
-transaction commits. So a handler never holds the database while waiting on Slack, its
-database changes and its plan commit together, and a retry never plans twice.
+:meth:`JobContext.dm`, :meth:`JobContext.post` and the like (typed: ``scheduling.messages``);
+the engine delivers them after the transaction commits. So a handler never holds the database
+while waiting on Slack, its database changes and its plan commit together, and a retry never
+plans twice.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from infra.clock import Clock
 from infra.config import Settings
 from scheduling.gateway import SlackGateway
+from scheduling.messages import GroupPost, Planned, Post, Update, Upload
 from storage.due_work import DueWork
 from storage.models import Relationship
 
@@ -40,7 +42,7 @@ class JobContext:
     session: AsyncSession
     clock: Clock
     slack: SlackGateway
-    outbox: list[dict[str, Any]] = field(default_factory=list)
+    outbox: list[Planned] = field(default_factory=list)
     settings: Settings | None = None  # for links to the app itself (calendar files)
     # What the kind's prepare hook read for the whole batch this row is planned in (None
     # when the row runs on its own, as on a retry): the handler must work without it.
@@ -84,16 +86,22 @@ class JobContext:
         thread_ts: str | None = None,
     ) -> None:
         """Plan a message to a channel (or a user id, for a DM)."""
-        message: dict[str, Any] = {"op": "post", "channel": channel, "thread_ts": thread_ts}
-        if self.settings is not None and self.settings.check_channel_history:
-            # The bot may read the channels it is in: look before posting again.
-            message["checkable"] = True
-        self._plan(message, text, blocks)
+        self.outbox.append(
+            Post(
+                channel=channel,
+                thread_ts=thread_ts,
+                checkable=self._reads_channels,
+                text=text,
+                blocks=_dicts(blocks),
+            )
+        )
 
     def group_dm(self, users: list[str], *, text: str, blocks: list[Any] | None = None) -> None:
         """Plan a message to a group DM with ``users`` (opened at delivery time)."""
-        self._plan(
-            {"op": "post", "channel": "", "users": sorted(users), "checkable": True}, text, blocks
+        self.outbox.append(
+            GroupPost(
+                channel="", users=sorted(users), checkable=True, text=text, blocks=_dicts(blocks)
+            )
         )
 
     def to_pair(
@@ -103,18 +111,31 @@ class JobContext:
         if relationship.conversation_id:
             # "checkable": the bot may read this conversation back (mpim:history), so a post
             # that may have reached Slack is looked up before it is sent again.
-            message = {"op": "post", "channel": relationship.conversation_id, "checkable": True}
-            self._plan(message, text, blocks)
+            self.outbox.append(
+                GroupPost(
+                    channel=relationship.conversation_id,
+                    checkable=True,
+                    text=text,
+                    blocks=_dicts(blocks),
+                )
+            )
         else:
             users = [relationship.mentee.slack_user_id, relationship.mentor.slack_user_id]
             self.group_dm(users, text=text, blocks=blocks)
 
     def upload(self, channel: str, *, filename: str, content: str, title: str, text: str) -> None:
-        """Plan a file shared in a channel, with ``text`` as its comment (a CSV, say)."""
-        message: dict[str, Any] = {"op": "upload", "channel": channel}
-        if self.settings is not None and self.settings.check_channel_history:
-            message["checkable"] = True  # its share can be looked for, as a post can
-        self._plan_upload(message, filename=filename, content=content, title=title, text=text)
+        """Plan a file shared in a channel, with ``text`` as its comment (a CSV, say). With
+        CHECK_CHANNEL_HISTORY its share can be looked for, as a post can."""
+        self.outbox.append(
+            Upload(
+                channel=channel,
+                checkable=self._reads_channels,
+                filename=filename,
+                content=content,
+                title=title,
+                text=text,
+            )
+        )
 
     def dm_upload(
         self, user_id: str, *, filename: str, content: str, title: str, text: str
@@ -122,28 +143,32 @@ class JobContext:
         """Plan a file shared in a person's DM with us (opened at delivery time), with
         ``text`` as its comment. "checkable": the DM can be read back (im:history), so a
         share that may have reached Slack is looked for before the file is sent again."""
-        message: dict[str, Any] = {
-            "op": "upload",
-            "channel": "",
-            "users": [user_id],
-            "checkable": True,
-        }
-        self._plan_upload(message, filename=filename, content=content, title=title, text=text)
-
-    def _plan_upload(
-        self, message: dict[str, Any], *, filename: str, content: str, title: str, text: str
-    ) -> None:
-        message.update(filename=filename, content=content, title=title, text=text, blocks=[])
-        self.outbox.append(message)
+        self.outbox.append(
+            Upload(
+                channel="",
+                users=[user_id],
+                checkable=True,
+                filename=filename,
+                content=content,
+                title=title,
+                text=text,
+            )
+        )
 
     def update(self, channel: str, ts: str, *, text: str, blocks: list[Any] | None = None) -> None:
         """Plan an edit of a message the bot posted earlier."""
-        self._plan({"op": "update", "channel": channel, "ts": ts}, text, blocks)
+        self.outbox.append(Update(channel=channel, ts=ts, text=text, blocks=_dicts(blocks)))
 
-    def _plan(self, message: dict[str, Any], text: str, blocks: list[Any] | None) -> None:
-        message["text"] = text
-        message["blocks"] = [b if isinstance(b, dict) else b.to_dict() for b in blocks or []]
-        self.outbox.append(message)
+    @property
+    def _reads_channels(self) -> bool:
+        """Whether the bot may read the channels it is in (CHECK_CHANNEL_HISTORY), so a
+        channel post or share is looked for before it is sent again."""
+        return self.settings is not None and self.settings.check_channel_history
+
+
+def _dicts(blocks: list[Any] | None) -> list[dict[str, Any]]:
+    """Block Kit blocks as the JSON Slack takes (builders may return slack_sdk objects)."""
+    return [b if isinstance(b, dict) else b.to_dict() for b in blocks or []]
 
 
 def payload_id(work: DueWork, key: str) -> int | None:
@@ -157,15 +182,9 @@ def payload_id(work: DueWork, key: str) -> int | None:
 Handler = Callable[[JobContext], Awaitable[None]]
 
 
-def delivered_to(message: dict[str, Any]) -> str | None:
-    """The conversation a delivered message went to: the id Slack answered with (a DM's
-    D…, a group DM opened at delivery), else the one it was planned for."""
-    return message.get("channel_id") or message.get("channel")
-
-
 # Runs in the transaction that completes a row, once every planned message is resolved:
-# record what delivery produced (a conversation id, a message ts). Must be idempotent.
-DeliveredHook = Callable[[AsyncSession, DueWork, list[dict[str, Any]]], Awaitable[None]]
+# record what delivery produced (a message's ``delivered_to`` and ``ts``). Must be idempotent.
+DeliveredHook = Callable[[AsyncSession, DueWork, list[Planned]], Awaitable[None]]
 # Runs once for all the rows of its kind in a batch, in the batch's transaction, just before
 # their handlers: reads what they all need in a few queries instead of a few per row. Gets the
 # rows and the clock's now; what it returns is each row's JobContext.prepared. It must only

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.agreements import views
 from infra.text import escape
 from scheduling.kinds import Kind
-from scheduling.registry import JobContext, Registry, delivered_to
+from scheduling.messages import Planned
+from scheduling.registry import JobContext, Registry
 from storage.due_work import DueWork
 from storage.models import Agreement
 from storage.repositories import relationships as rel_repo
@@ -52,16 +51,16 @@ async def notice(ctx: JobContext) -> None:
         )
 
 
-async def posted(session: AsyncSession, work: DueWork, outbox: list[dict[str, Any]]) -> None:
+async def posted(session: AsyncSession, work: DueWork, outbox: list[Planned]) -> None:
     """Remember where the drafted agreement was posted, so signing can update it."""
     if work.payload.get("event") != "drafted":
         return
-    delivered = next((m for m in outbox if m.get("delivered")), None)
+    delivered = next((m for m in outbox if m.delivered), None)
     agreement = await session.get(Agreement, int(work.payload.get("agreement_id", 0)))
     if delivered is None or agreement is None:
         return
-    agreement.channel_id = delivered_to(delivered)
-    agreement.message_ts = delivered.get("ts")
+    agreement.channel_id = delivered.delivered_to
+    agreement.message_ts = delivered.ts
 
 
 def register(registry: Registry) -> None:

@@ -3,8 +3,6 @@ posted to the pair (and a suggested change in its thread), and action due dates.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,7 +12,8 @@ from bot.meetings import service as meeting_svc
 from bot.prompts import remember_prompt
 from infra.windows import local_date
 from scheduling.kinds import Kind
-from scheduling.registry import JobContext, Registry, delivered_to
+from scheduling.messages import Planned, Post
+from scheduling.registry import JobContext, Registry
 from storage.due_work import DueWork
 from storage.enums import ActionStatus, ActorRole, MeetingStatus
 from storage.models import ActionItem, Meeting, MeetingNotes
@@ -95,11 +94,11 @@ async def post(ctx: JobContext) -> None:
     )
 
 
-async def posted(session: AsyncSession, work: DueWork, outbox: list[dict[str, Any]]) -> None:
+async def posted(session: AsyncSession, work: DueWork, outbox: list[Planned]) -> None:
     """Remember where the newest summary is, so a suggested change can thread under it."""
     if work.payload.get("event") == "change":
         return
-    delivered = next((m for m in outbox if m.get("delivered") and m.get("op") == "post"), None)
+    delivered = next((m for m in outbox if m.delivered and isinstance(m, Post)), None)
     if delivered is None:
         return
     # One guarded write, not a load of the meeting with its pair, agenda and notes.
@@ -110,8 +109,8 @@ async def posted(session: AsyncSession, work: DueWork, outbox: list[dict[str, An
             MeetingNotes.team_id == work.team_id,
         )
         .values(
-            channel_id=delivered_to(delivered),
-            message_ts=delivered.get("ts"),
+            channel_id=delivered.delivered_to,
+            message_ts=delivered.ts,
         )
     )
 

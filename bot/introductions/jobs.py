@@ -12,7 +12,8 @@ from bot.introductions import views as intro
 from bot.matching.review import in_the_pool, waitlist_position
 from infra.text import escape
 from scheduling.kinds import Kind
-from scheduling.registry import JobContext, Registry, delivered_to
+from scheduling.messages import Planned
+from scheduling.registry import JobContext, Registry
 from storage.due_work import DueWork
 from storage.enums import RelationshipStatus
 from storage.models import Enrolment, Relationship
@@ -36,17 +37,17 @@ async def send(ctx: JobContext) -> None:
     )
 
 
-async def sent(session: AsyncSession, work: DueWork, outbox: list[dict[str, Any]]) -> None:
+async def sent(session: AsyncSession, work: DueWork, outbox: list[Planned]) -> None:
     """Remember the pair's conversation and the introduction message."""
-    delivered = next((m for m in outbox if m.get("delivered")), None)
+    delivered = next((m for m in outbox if m.delivered), None)
     if delivered is None or work.relationship_id is None:
         return
     relationship = await rel_repo.get(
         session=session, team_id=work.team_id, relationship_id=work.relationship_id
     )
     if relationship is not None:
-        relationship.conversation_id = delivered_to(delivered)
-        relationship.intro_ts = delivered.get("ts")
+        relationship.conversation_id = delivered.delivered_to
+        relationship.intro_ts = delivered.ts
 
 
 async def remind(ctx: JobContext) -> None:

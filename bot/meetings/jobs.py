@@ -3,8 +3,6 @@ reminder, the agenda posted to the pair, and the start of the meeting."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,7 +12,8 @@ from bot.meetings import views
 from bot.prompts import remember_prompt
 from infra.text import escape
 from scheduling.kinds import Kind
-from scheduling.registry import JobContext, Registry, delivered_to
+from scheduling.messages import Planned, Update
+from scheduling.registry import JobContext, Registry
 from storage.due_work import DueWork
 from storage.enums import MeetingStatus
 from storage.models import Meeting, Relationship
@@ -55,15 +54,15 @@ async def notice(ctx: JobContext) -> None:
     )
 
 
-async def booked(session: AsyncSession, work: DueWork, outbox: list[dict[str, Any]]) -> None:
+async def booked(session: AsyncSession, work: DueWork, outbox: list[Planned]) -> None:
     """Remember where the booking was posted, so moves and cancellations update it: two
     guarded writes (the first post only, and the pair's conversation if it had none), not a
     load of the meeting with its pair, agenda and notes."""
-    delivered = next((m for m in outbox if m.get("delivered") and m.get("op") != "update"), None)
+    delivered = next((m for m in outbox if m.delivered and not isinstance(m, Update)), None)
     meeting_id = work.payload.get("meeting_id")
     if delivered is None or not isinstance(meeting_id, int):
         return
-    channel = delivered_to(delivered)
+    channel = delivered.delivered_to
     await session.execute(
         update(Meeting)
         .where(
@@ -71,7 +70,7 @@ async def booked(session: AsyncSession, work: DueWork, outbox: list[dict[str, An
             Meeting.team_id == work.team_id,
             Meeting.message_ts.is_(None),
         )
-        .values(channel_id=channel, message_ts=delivered.get("ts"))
+        .values(channel_id=channel, message_ts=delivered.ts)
     )
     if work.relationship_id is not None:
         await session.execute(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +14,8 @@ from bot.signals import health, views
 from bot.signals import rules as sig
 from infra.text import escape
 from scheduling.kinds import Kind
-from scheduling.registry import JobContext, Registry, delivered_to
+from scheduling.messages import Planned
+from scheduling.registry import JobContext, Registry
 from storage.due_work import DueWork
 from storage.enums import LIVE_RELATIONSHIP_STATUSES
 from storage.models import Alert
@@ -62,16 +62,16 @@ async def post_alert(ctx: JobContext) -> None:
     )
 
 
-async def alert_posted(session: AsyncSession, work: DueWork, outbox: list[dict[str, Any]]) -> None:
-    delivered = next((m for m in outbox if m.get("delivered")), None)
+async def alert_posted(session: AsyncSession, work: DueWork, outbox: list[Planned]) -> None:
+    delivered = next((m for m in outbox if m.delivered), None)
     if delivered is None:
         return
     await session.execute(
         update(Alert)
         .where(Alert.id == int(work.payload.get("alert_id", 0)), Alert.team_id == work.team_id)
         .values(
-            channel_id=delivered_to(delivered),
-            message_ts=delivered.get("ts"),
+            channel_id=delivered.delivered_to,
+            message_ts=delivered.ts,
         )
     )
 

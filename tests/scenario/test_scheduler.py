@@ -20,6 +20,7 @@ from scheduling.api import cancel, reschedule, schedule
 from scheduling.engine import Sweeper
 from scheduling.gateway import ChannelPacer
 from scheduling.kinds import REPLIES, Kind
+from scheduling.messages import Planned
 from scheduling.registry import JobContext, Registry
 from storage.due_work import Delivery, DueWork, Status
 from tests.scenario.flows import MENTEE_VALUES, create_program, delivered, enrol, settle
@@ -495,8 +496,8 @@ async def test_every_delivered_message_is_recorded_in_the_finished_row(
         ctx.dm("UMENTEE", text="first")
         ctx.dm("UMENTOR", text="second")
 
-    async def seen(session: AsyncSession, work: DueWork, outbox: list[dict[str, object]]) -> None:
-        hooked.append([bool(m.get("delivered")) for m in outbox])
+    async def seen(session: AsyncSession, work: DueWork, outbox: list[Planned]) -> None:
+        hooked.append([m.delivered for m in outbox])
 
     registry.register("test.two", two)
     registry.register("test.hooked", two, on_delivered=seen)
@@ -561,7 +562,7 @@ async def test_dm_deliveries_close_together_and_a_failing_hook_holds_back_only_i
     async def channel(ctx: JobContext) -> None:
         ctx.post("CLEADS", text="an alert")
 
-    async def hook(session: AsyncSession, work: DueWork, outbox: list[dict[str, object]]) -> None:
+    async def hook(session: AsyncSession, work: DueWork, outbox: list[Planned]) -> None:
         if work.dedup_key in broken:
             raise RuntimeError("hook failed")
         hooked.append(work.dedup_key)
