@@ -10,7 +10,7 @@ new key.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, NotRequired, TypedDict, Unpack, cast
 
 from sqlalchemy import Table, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,61 +22,42 @@ from storage.upsert import insert
 _REARMABLE = (Status.PENDING, Status.CANCELLED)
 
 
-async def schedule(
-    *,
-    session: AsyncSession,
-    now: datetime,
-    kind: str,
-    key: str,
-    team_id: str,
-    due_at: datetime,
-    delivery: Delivery = Delivery.WORKING_HOURS,
-    program_id: int | None = None,
-    relationship_id: int | None = None,
-    recipient_id: str | None = None,
-    payload: dict[str, Any] | None = None,
-) -> None:
-    await session.execute(
-        _upsert(session),
-        work(
-            now=now,
-            kind=kind,
-            key=key,
-            team_id=team_id,
-            due_at=due_at,
-            delivery=delivery,
-            program_id=program_id,
-            relationship_id=relationship_id,
-            recipient_id=recipient_id,
-            payload=payload,
-        ),
-    )
+class Work(TypedDict):
+    """What :func:`schedule` and :func:`work` take: the work's ``kind`` and dedup ``key``, its
+    workspace, when it is due and how its time is kept (``delivery``; a nudge by default),
+    what it concerns, and the ``payload`` its handler reads."""
+
+    now: datetime
+    kind: str
+    key: str
+    team_id: str
+    due_at: datetime
+    delivery: NotRequired[Delivery]
+    program_id: NotRequired[int | None]
+    relationship_id: NotRequired[int | None]
+    recipient_id: NotRequired[str | None]
+    payload: NotRequired[dict[str, Any] | None]
 
 
-def work(
-    *,
-    now: datetime,
-    kind: str,
-    key: str,
-    team_id: str,
-    due_at: datetime,
-    delivery: Delivery = Delivery.WORKING_HOURS,
-    program_id: int | None = None,
-    relationship_id: int | None = None,
-    recipient_id: str | None = None,
-    payload: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+async def schedule(*, session: AsyncSession, **spec: Unpack[Work]) -> None:
+    """Schedule the work in the session's transaction (re-arming a pending or cancelled row
+    with the same key)."""
+    await session.execute(_upsert(session), work(**spec))
+
+
+def work(**spec: Unpack[Work]) -> dict[str, Any]:
     """The row :func:`schedule` writes, for :func:`schedule_many`."""
+    now, due_at = spec["now"], spec["due_at"]
     return {
-        "dedup_key": key,
+        "dedup_key": spec["key"],
         "created_at": now,
-        "kind": kind,
-        "team_id": team_id,
-        "program_id": program_id,
-        "relationship_id": relationship_id,
-        "recipient_id": recipient_id,
-        "delivery": delivery,
-        "payload": payload or {},
+        "kind": spec["kind"],
+        "team_id": spec["team_id"],
+        "program_id": spec.get("program_id"),
+        "relationship_id": spec.get("relationship_id"),
+        "recipient_id": spec.get("recipient_id"),
+        "delivery": spec.get("delivery", Delivery.WORKING_HOURS),
+        "payload": spec.get("payload") or {},
         "due_at": due_at,
         "not_before": due_at,
         "status": Status.PENDING,
