@@ -34,7 +34,7 @@ from infra.deps import Deps
 from mentorbot.jobs import build_sweeper
 from scheduling.api import schedule
 from scheduling.registry import JobContext, Registry
-from storage.due_work import Delivery, DueWork, Status
+from storage.due_work import DueWork, Status, Timing
 
 TEAM, TOKEN = "T0001", "xoxb-bench"
 CHANNEL_RATE, CHANNEL_BURST = 1.0, 3
@@ -84,7 +84,7 @@ async def deliver(
                 team_id=TEAM,
                 recipient_id=users[i % len(users)],
                 due_at=now,
-                delivery=Delivery.IMMEDIATE,
+                timing=Timing.IMMEDIATE,
             )
     registry = Registry()
 

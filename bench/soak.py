@@ -76,7 +76,7 @@ from scheduling.api import schedule
 from scheduling.gateway import ChannelPacer
 from scheduling.kinds import Kind
 from scheduling.runner import plan_housekeeping, run_sweep
-from storage.due_work import Delivery, DueWork, Status
+from storage.due_work import DueWork, Status, Timing
 from storage.enums import ActorRole, Cadence, GoalStatus, RelationshipStatus
 from storage.models import (
     ActivityEvent,
@@ -353,7 +353,7 @@ class Soak:
                     program_id=rel.program_id,
                     relationship_id=rel.id,
                     due_at=T0 + timedelta(minutes=self.rng.randint(0, 23 * 60)),
-                    delivery=Delivery.IMMEDIATE,
+                    timing=Timing.IMMEDIATE,
                 )
 
     # ------------------------------------------------------------------ behaviour
@@ -530,12 +530,12 @@ class Soak:
         async with self.db.transaction() as session:
             rows = (
                 await session.execute(
-                    select(DueWork.dedup_key, DueWork.delivery, DueWork.recipient_id).where(
+                    select(DueWork.dedup_key, DueWork.timing, DueWork.recipient_id).where(
                         DueWork.dedup_key.in_({k.rsplit("#", 1)[0] for k, _ in keys})
                     )
                 )
             ).all()
-        nudges = {k: r for k, d, r in rows if d is Delivery.WORKING_HOURS}
+        nudges = {k: r for k, d, r in rows if d is Timing.WORKING_HOURS}
         for key, channel in keys:
             self.ledger.delivered[key] += 1
             base = key.rsplit("#", 1)[0]

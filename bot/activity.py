@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduling.api import schedule
 from scheduling.kinds import Kind
-from storage.due_work import Delivery
+from storage.due_work import Timing
 from storage.enums import ActorRole
 from storage.models import ActivityEvent, Relationship, User
 
@@ -54,7 +54,7 @@ async def record(
         program_id=relationship.program_id,
         relationship_id=relationship.id,
         due_at=now,
-        delivery=Delivery.IMMEDIATE,
+        timing=Timing.IMMEDIATE,
     )
 
 

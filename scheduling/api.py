@@ -15,7 +15,7 @@ from typing import Any, NotRequired, TypedDict, Unpack, cast
 from sqlalchemy import Table, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.due_work import Delivery, DueWork, Status
+from storage.due_work import DueWork, Status, Timing
 from storage.upsert import insert
 
 # Rows in these states may be re-armed by a new schedule() call with the same key.
@@ -24,7 +24,7 @@ _REARMABLE = (Status.PENDING, Status.CANCELLED)
 
 class Work(TypedDict):
     """What :func:`schedule` and :func:`work` take: the work's ``kind`` and dedup ``key``, its
-    workspace, when it is due and how its time is kept (``delivery``; a nudge by default),
+    workspace, when it is due and its ``timing`` (a nudge, kept to working hours, by default),
     what it concerns, and the ``payload`` its handler reads."""
 
     now: datetime
@@ -32,7 +32,7 @@ class Work(TypedDict):
     key: str
     team_id: str
     due_at: datetime
-    delivery: NotRequired[Delivery]
+    timing: NotRequired[Timing]
     program_id: NotRequired[int | None]
     relationship_id: NotRequired[int | None]
     recipient_id: NotRequired[str | None]
@@ -56,7 +56,7 @@ def work(**spec: Unpack[Work]) -> dict[str, Any]:
         "program_id": spec.get("program_id"),
         "relationship_id": spec.get("relationship_id"),
         "recipient_id": spec.get("recipient_id"),
-        "delivery": spec.get("delivery", Delivery.WORKING_HOURS),
+        "delivery": spec.get("timing", Timing.WORKING_HOURS),
         "payload": spec.get("payload") or {},
         "due_at": due_at,
         "not_before": due_at,

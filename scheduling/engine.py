@@ -4,7 +4,7 @@
    claims with ``FOR UPDATE SKIP LOCKED``, so replicas sweeping together never take the same
    row; SQLite claims in one ``BEGIN IMMEDIATE`` transaction. A row whose worker died is
    claimed again once ``lease_until`` passes.
-2. **Gate** nudges (``Delivery.WORKING_HOURS``): outside the recipient's window, or while
+2. **Gate** nudges (``Timing.WORKING_HOURS``): outside the recipient's window, or while
    they are paused, the row goes back to pending with ``not_before`` at the next opening.
 3. **Plan**: run each row's handler. The whole batch runs in one transaction (one commit for
    a thousand rows); a kind with a prepare hook reads what all its rows need first, in a few
@@ -44,7 +44,7 @@ from scheduling.outbox import Deliverer
 from scheduling.registry import JobContext, PermanentJobError, Registry, payload_id
 from scheduling.report import SweepReport
 from scheduling.retry import Retry
-from storage.due_work import Delivery, DueWork, Status
+from storage.due_work import DueWork, Status, Timing
 from storage.models import Program, Relationship, User
 
 log = logging.getLogger(__name__)
@@ -158,7 +158,7 @@ class Sweeper:
     async def _gate(
         self, rows: Sequence[DueWork], now: datetime, report: SweepReport
     ) -> list[DueWork]:
-        nudges = [r for r in rows if r.delivery is Delivery.WORKING_HOURS and r.recipient_id]
+        nudges = [r for r in rows if r.timing is Timing.WORKING_HOURS and r.recipient_id]
         nudge_ids = {r.id for r in nudges}
         users, programs = await self._recipients(nudges)
         runnable: list[DueWork] = []

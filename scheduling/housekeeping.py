@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from scheduling.api import schedule
 from scheduling.kinds import Kind
 from scheduling.registry import JobContext, Registry
-from storage.due_work import Delivery, DueWork, Status
+from storage.due_work import DueWork, Status, Timing
 
 RETENTION = timedelta(days=30)
 BATCH = 20_000  # rows per run: short transactions; a larger backlog is taken in steps
@@ -40,7 +40,7 @@ async def plan(session: AsyncSession, now: datetime) -> None:
         key=key_for(now),
         team_id=TEAM,
         due_at=now,
-        delivery=Delivery.IMMEDIATE,
+        timing=Timing.IMMEDIATE,
     )
 
 
@@ -69,7 +69,7 @@ async def purge(ctx: JobContext) -> None:
             key=f"housekeeping:purge:more:{uuid.uuid4().hex}",
             team_id=TEAM,
             due_at=now,
-            delivery=Delivery.IMMEDIATE,
+            timing=Timing.IMMEDIATE,
         )
     await plan(ctx.session, now + timedelta(days=1))
 

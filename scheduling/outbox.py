@@ -45,7 +45,7 @@ from scheduling.messages import Planned, Post, Update, Upload, read, write
 from scheduling.registry import Registry
 from scheduling.report import SweepReport
 from scheduling.retry import Retry
-from storage.due_work import Delivery, DueWork, Status
+from storage.due_work import DueWork, Status, Timing
 
 log = logging.getLogger(__name__)
 
@@ -274,7 +274,7 @@ class Deliverer:
                     team_id=row.team_id,
                     program_id=row.program_id,
                     due_at=now,
-                    delivery=Delivery.IMMEDIATE,
+                    timing=Timing.IMMEDIATE,
                     payload={"channel": message.channel},
                 )
         if exc.code in DEACTIVATED_ERRORS:

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from storage.models import Base, SlackId, _enum
 
 
-class Delivery(enum.StrEnum):
-    """When a row may run once it is due."""
+class Timing(enum.StrEnum):
+    """When a row may run once it is due (stored in the ``delivery`` column)."""
 
     IMMEDIATE = "immediate"  # as soon as it is due (expiries, manager alerts, digests)
     WORKING_HOURS = "working_hours"  # a nudge: only inside the recipient's window, not paused
@@ -63,7 +63,7 @@ class DueWork(Base):
     program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
     relationship_id: Mapped[int | None] = mapped_column(Integer)
     recipient_id: Mapped[str | None] = mapped_column(SlackId)
-    delivery: Mapped[Delivery] = mapped_column(_enum(Delivery))
+    timing: Mapped[Timing] = mapped_column("delivery", _enum(Timing))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     due_at: Mapped[datetime]
     not_before: Mapped[datetime]

@@ -18,7 +18,7 @@ from infra.clock import Clock
 from infra.windows import local_instant, zone
 from scheduling.api import schedule
 from scheduling.kinds import Kind
-from storage.due_work import Delivery
+from storage.due_work import Timing
 from storage.enums import LIVE_RELATIONSHIP_STATUSES as LIVE
 from storage.enums import ActorRole, Cadence, RelationshipStatus
 from storage.models import Agreement, Relationship, User
@@ -269,6 +269,6 @@ async def _notice(
         program_id=relationship.program_id,
         relationship_id=relationship.id,
         due_at=now,
-        delivery=Delivery.IMMEDIATE,
+        timing=Timing.IMMEDIATE,
         payload={"agreement_id": agreement.id, "event": event},
     )

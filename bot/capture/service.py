@@ -26,7 +26,7 @@ from infra.windows import local_date, local_instant, zone
 from scheduling.api import cancel as cancel_work
 from scheduling.api import schedule
 from scheduling.kinds import Kind
-from storage.due_work import Delivery
+from storage.due_work import Timing
 from storage.enums import ActionStatus, ActorRole, MeetingOutcome, MeetingStatus
 from storage.models import ActionItem, Meeting, MeetingNotes, Relationship, User
 
@@ -165,7 +165,7 @@ async def capture(
         program_id=relationship.program_id,
         relationship_id=relationship.id,
         due_at=now,
-        delivery=Delivery.IMMEDIATE,
+        timing=Timing.IMMEDIATE,
         payload={"meeting_id": meeting.id},
     )
     return notes
@@ -243,7 +243,7 @@ async def _plan_action(
         kind=Kind.ACTION_DUE,
         key=f"action-due:action:{item.id}",
         due_at=max(now, local_instant(item.due_on, time(0), tz)),
-        delivery=Delivery.WORKING_HOURS,
+        timing=Timing.WORKING_HOURS,
         recipient_id=owner.slack_user_id,
     )
     await schedule(
@@ -251,7 +251,7 @@ async def _plan_action(
         kind=Kind.ACTION_OVERDUE,
         key=f"action-overdue:action:{item.id}",
         due_at=max(now, local_instant(item.due_on + timedelta(days=1), time(0), tz)),
-        delivery=Delivery.IMMEDIATE,
+        timing=Timing.IMMEDIATE,
     )
 
 
@@ -281,7 +281,7 @@ async def plan_after(session: AsyncSession, now: datetime, meeting: Meeting) -> 
         "program_id": relationship.program_id,
         "relationship_id": relationship.id,
         "payload": {"meeting_id": meeting.id},
-        "delivery": Delivery.WORKING_HOURS,
+        "timing": Timing.WORKING_HOURS,
     }
     ends = meeting.ends_at
     await schedule(
@@ -367,7 +367,7 @@ async def suggest_change(
         program_id=meeting.pair.program_id,
         relationship_id=meeting.relationship_id,
         due_at=now,
-        delivery=Delivery.IMMEDIATE,
+        timing=Timing.IMMEDIATE,
         payload={"meeting_id": meeting.id, "event": "change"},
     )
     return notes

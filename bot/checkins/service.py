@@ -17,7 +17,7 @@ from bot.errors import Conflict, InvalidInput, NotFound
 from infra.clock import Clock
 from scheduling.api import schedule
 from scheduling.kinds import Kind
-from storage.due_work import Delivery
+from storage.due_work import Timing
 from storage.enums import ActorRole
 from storage.models import CheckIn, Program, Relationship, User
 
@@ -74,7 +74,7 @@ async def plan(session: AsyncSession, now: datetime, relationship: Relationship,
             program_id=relationship.program_id,
             relationship_id=relationship.id,
             due_at=max(now, due),
-            delivery=Delivery.WORKING_HOURS,
+            timing=Timing.WORKING_HOURS,
             recipient_id=person.slack_user_id,
             payload={"round": rnd, "to": part},
         )

@@ -22,7 +22,7 @@ from bot.signals import rules as sig
 from infra.windows import local_date, local_instant, zone
 from scheduling.api import cancel_where, schedule
 from scheduling.kinds import Kind
-from storage.due_work import Delivery
+from storage.due_work import Timing
 from storage.enums import LIVE_RELATIONSHIP_STATUSES as LIVE
 from storage.enums import (
     ActionStatus,
@@ -565,7 +565,7 @@ async def plan(session: AsyncSession, now: datetime, program: Program) -> None:
         team_id=program.team_id,
         program_id=program.id,
         due_at=at,
-        delivery=Delivery.IMMEDIATE,
+        timing=Timing.IMMEDIATE,
         # The week it reports on, fixed now: a digest that goes out late still covers it.
         payload={"week": week_ending_by(at, program.timezone).isoformat()},
     )

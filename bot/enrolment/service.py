@@ -14,7 +14,7 @@ from bot.ids import JoinField as F
 from infra.clock import Clock
 from scheduling.api import schedule
 from scheduling.kinds import Kind
-from storage.due_work import Delivery
+from storage.due_work import Timing
 from storage.enums import ActorRole, DepartmentPreference, EnrolmentRole, EnrolmentStatus
 from storage.models import ActivityEvent, Enrolment, Program, User
 from storage.repositories import enrolments as enrolment_repo
@@ -169,7 +169,7 @@ async def save_enrolment(
             program_id=program.id,
             recipient_id=user.slack_user_id,
             due_at=now + PREPARE_AFTER,
-            delivery=Delivery.WORKING_HOURS,
+            timing=Timing.WORKING_HOURS,
             payload={"enrolment_id": enrolment.id},
         )
     session.add(

@@ -22,7 +22,7 @@ from infra.clock import Clock
 from infra.windows import local_date
 from scheduling.api import schedule
 from scheduling.kinds import Kind
-from storage.due_work import Delivery
+from storage.due_work import Timing
 from storage.enums import LIVE_RELATIONSHIP_STATUSES as LIVE
 from storage.enums import ActorRole, GoalStatus
 from storage.models import Goal, GoalComment, Relationship, User
@@ -288,6 +288,6 @@ async def _notice(
         program_id=relationship.program_id,
         relationship_id=relationship.id,
         due_at=now,
-        delivery=Delivery.IMMEDIATE,
+        timing=Timing.IMMEDIATE,
         payload={"goal_id": goal.id, "event": event, "comment_id": comment_id},
     )

@@ -25,7 +25,7 @@ from infra.clock import Clock
 from infra.text import escape
 from scheduling.api import cancel, schedule
 from scheduling.kinds import Kind
-from storage.due_work import Delivery
+from storage.due_work import Timing
 from storage.enums import ActorRole, RelationshipStatus
 from storage.models import Enrolment, Relationship, User
 from storage.repositories import enrolments as enrolment_repo
@@ -234,14 +234,14 @@ async def _notify(
     await schedule(
         **common,
         key=f"notice:{event}:relationship:{relationship.id}",
-        delivery=Delivery.IMMEDIATE,
+        timing=Timing.IMMEDIATE,
         payload={"event": event, "to": "pair"},
     )
     mentee = await session.get(User, relationship.mentee_user_id)
     await schedule(
         **common,
         key=f"notice:{event}:mentee:relationship:{relationship.id}",
-        delivery=Delivery.WORKING_HOURS,
+        timing=Timing.WORKING_HOURS,
         recipient_id=mentee.slack_user_id if mentee else None,
         payload={"event": event, "to": "mentee"},
     )

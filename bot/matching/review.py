@@ -27,7 +27,7 @@ from infra.db import Database
 from scheduling.api import schedule
 from scheduling.hours import effective_hours
 from scheduling.kinds import Kind
-from storage.due_work import Delivery
+from storage.due_work import Timing
 from storage.enums import (
     ActorRole,
     EnrolmentStatus,
@@ -325,7 +325,7 @@ async def introduce(
         kind=Kind.INTRO_SEND,
         key=f"intro:relationship:{relationship.id}",
         due_at=now,
-        delivery=Delivery.IMMEDIATE,
+        timing=Timing.IMMEDIATE,
     )
     mentor = await session.get(User, relationship.mentor_user_id)
     assert mentor is not None
@@ -334,7 +334,7 @@ async def introduce(
         kind=Kind.INTRO_REMIND,
         key=f"intro-remind:relationship:{relationship.id}",
         due_at=now + timedelta(days=settings.accept_reminder_days),
-        delivery=Delivery.WORKING_HOURS,
+        timing=Timing.WORKING_HOURS,
         recipient_id=mentor.slack_user_id,
     )
     await schedule(
@@ -342,7 +342,7 @@ async def introduce(
         kind=Kind.INTRO_EXPIRE,
         key=f"intro-expire:relationship:{relationship.id}",
         due_at=now + timedelta(days=settings.accept_expiry_days),
-        delivery=Delivery.IMMEDIATE,
+        timing=Timing.IMMEDIATE,
     )
 
 
@@ -365,7 +365,7 @@ async def _waitlist(
             program_id=program.id,
             recipient_id=enrolment.user.slack_user_id,
             due_at=now,
-            delivery=Delivery.WORKING_HOURS,
+            timing=Timing.WORKING_HOURS,
             payload={"enrolment_id": enrolment.id},
         )
 

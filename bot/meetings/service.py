@@ -28,7 +28,7 @@ from scheduling.api import cancel as cancel_work
 from scheduling.api import schedule, schedule_many, work
 from scheduling.hours import effective_hours
 from scheduling.kinds import Kind
-from storage.due_work import Delivery
+from storage.due_work import Timing
 from storage.enums import LIVE_RELATIONSHIP_STATUSES as LIVE
 from storage.enums import ActorRole, MeetingStatus
 from storage.models import Agenda, Goal, Meeting, Relationship, User
@@ -241,7 +241,7 @@ async def _plan(
                 kind=Kind.AGENDA_PROMPT,
                 key=f"agenda-prompt:meeting:{meeting.id}",
                 due_at=prompt_at,
-                delivery=Delivery.WORKING_HOURS,
+                timing=Timing.WORKING_HOURS,
                 recipient_id=mentee.slack_user_id,
             ),
             work(
@@ -249,7 +249,7 @@ async def _plan(
                 kind=Kind.AGENDA_REMINDER,
                 key=f"agenda-reminder:meeting:{meeting.id}",
                 due_at=max(now, meeting.starts_at - AGENDA_REMINDER_LEAD),
-                delivery=Delivery.WORKING_HOURS,
+                timing=Timing.WORKING_HOURS,
                 recipient_id=mentee.slack_user_id,
             ),
             work(
@@ -257,7 +257,7 @@ async def _plan(
                 kind=Kind.MEETING_START,
                 key=f"meeting-start:meeting:{meeting.id}",
                 due_at=meeting.starts_at,
-                delivery=Delivery.IMMEDIATE,
+                timing=Timing.IMMEDIATE,
             ),
         ],
     )
@@ -272,7 +272,7 @@ async def _notice(session: AsyncSession, now: datetime, meeting: Meeting, event:
         team_id=meeting.team_id,
         relationship_id=meeting.relationship_id,
         due_at=now,
-        delivery=Delivery.IMMEDIATE,
+        timing=Timing.IMMEDIATE,
         payload={"meeting_id": meeting.id, "event": event},
     )
 
@@ -357,7 +357,7 @@ async def write_agenda(
         team_id=meeting.team_id,
         relationship_id=meeting.relationship_id,
         due_at=now,
-        delivery=Delivery.IMMEDIATE,
+        timing=Timing.IMMEDIATE,
         payload={"meeting_id": meeting.id},
     )
     return agenda
@@ -408,7 +408,7 @@ async def add_mentor_items(
         program_id=meeting.pair.program_id,
         relationship_id=meeting.relationship_id,
         due_at=now,
-        delivery=Delivery.IMMEDIATE,
+        timing=Timing.IMMEDIATE,
         payload={"meeting_id": meeting.id},
     )
     return agenda

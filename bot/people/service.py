@@ -12,7 +12,7 @@ from bot.errors import InvalidInput
 from infra.clock import Clock
 from infra.hours import WorkingHours
 from infra.windows import local_instant, zone
-from storage.due_work import Delivery, DueWork, Status
+from storage.due_work import DueWork, Status, Timing
 from storage.models import User
 
 PAUSE_MAX = timedelta(days=183)
@@ -69,7 +69,7 @@ async def resume(*, session: AsyncSession, clock: Clock, user: User) -> int:
             DueWork.team_id == user.team_id,
             DueWork.recipient_id == user.slack_user_id,
             DueWork.status == Status.PENDING,
-            DueWork.delivery == Delivery.WORKING_HOURS,
+            DueWork.timing == Timing.WORKING_HOURS,
             DueWork.not_before > now,
             DueWork.due_at <= now,
         )

@@ -15,7 +15,7 @@ from bot.programs.channels import ChannelAccess
 from infra.clock import Clock
 from scheduling.api import schedule
 from scheduling.kinds import Kind
-from storage.due_work import Delivery
+from storage.due_work import Timing
 from storage.models import Enrolment, MatchRun, Program, User
 
 # How long the program-saved reply waits for the listener to say how joining the digest
@@ -49,7 +49,7 @@ async def _reply(
         program_id=program_id,
         recipient_id=to.slack_user_id if isinstance(to, User) else to,
         due_at=due_at or now,
-        delivery=Delivery.IMMEDIATE,
+        timing=Timing.IMMEDIATE,
         payload=payload,
     )
 

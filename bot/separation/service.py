@@ -24,7 +24,7 @@ from infra.clock import Clock
 from infra.windows import local_date, zone
 from scheduling.api import cancel_where, schedule
 from scheduling.kinds import Kind
-from storage.due_work import Delivery
+from storage.due_work import Timing
 from storage.enums import ActorRole, RelationshipStatus
 from storage.models import ClosingSurvey, Relationship, User
 
@@ -264,6 +264,6 @@ async def _notice(
         program_id=relationship.program_id,
         relationship_id=relationship.id,
         due_at=now,
-        delivery=Delivery.IMMEDIATE,
+        timing=Timing.IMMEDIATE,
         payload={"event": event, "thanks": thanks},
     )

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduling.api import schedule
 from scheduling.kinds import Kind
-from storage.due_work import Delivery
+from storage.due_work import Timing
 from storage.models import Relationship
 
 WRAP_UP_LEAD = timedelta(days=14)
@@ -31,7 +31,7 @@ async def plan_wrap_up(session: AsyncSession, now: datetime, relationship: Relat
             program_id=relationship.program_id,
             relationship_id=relationship.id,
             due_at=at,
-            delivery=Delivery.WORKING_HOURS,
+            timing=Timing.WORKING_HOURS,
             recipient_id=person.slack_user_id,
             payload={"to": part},
         )

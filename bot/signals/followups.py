@@ -18,7 +18,7 @@ from bot.errors import Conflict, InvalidInput
 from infra.clock import Clock
 from scheduling.api import schedule
 from scheduling.kinds import Kind
-from storage.due_work import Delivery
+from storage.due_work import Timing
 from storage.enums import LIVE_RELATIONSHIP_STATUSES as LIVE
 from storage.enums import ActorRole
 from storage.models import ActivityEvent, Relationship, User
@@ -65,7 +65,7 @@ async def follow_up(
         program_id=relationship.program_id,
         relationship_id=relationship.id,
         due_at=now,
-        delivery=Delivery.WORKING_HOURS,
+        timing=Timing.WORKING_HOURS,
         recipient_id=relationship.mentee.slack_user_id,
     )
     return relationship, True
@@ -104,7 +104,7 @@ async def send_update(
         program_id=relationship.program_id,
         relationship_id=relationship.id,
         due_at=now,
-        delivery=Delivery.IMMEDIATE,
+        timing=Timing.IMMEDIATE,
         payload={"text": text},
     )
     return relationship

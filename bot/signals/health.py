@@ -27,7 +27,7 @@ from bot.signals import rules as sig
 from infra.db import id_chunks
 from scheduling.api import schedule, schedule_many, work
 from scheduling.kinds import Kind
-from storage.due_work import Delivery
+from storage.due_work import Timing
 from storage.enums import LIVE_RELATIONSHIP_STATUSES as LIVE
 from storage.enums import (
     ActionStatus,
@@ -451,7 +451,7 @@ def _tomorrow(now: datetime, relationship: Relationship) -> dict[str, Any]:
         program_id=relationship.program_id,
         relationship_id=relationship.id,
         due_at=tomorrow,
-        delivery=Delivery.IMMEDIATE,
+        timing=Timing.IMMEDIATE,
     )
 
 
@@ -564,14 +564,14 @@ async def _raise(
         kind=Kind.ALERT_POST,
         key=f"alert-post:alert:{alert.id}",
         due_at=now,
-        delivery=Delivery.IMMEDIATE,
+        timing=Timing.IMMEDIATE,
     )
     await schedule(
         **common,  # type: ignore[arg-type]
         kind=Kind.ACCOUNTABILITY,
         key=f"accountability:alert:{alert.id}",
         due_at=now,
-        delivery=Delivery.WORKING_HOURS,
+        timing=Timing.WORKING_HOURS,
         recipient_id=relationship.mentee.slack_user_id,
     )
 

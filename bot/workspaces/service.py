@@ -29,7 +29,7 @@ from infra.deps import Deps
 from infra.slack import installation_store
 from scheduling.api import cancel_where, schedule
 from scheduling.kinds import Kind
-from storage.due_work import Delivery
+from storage.due_work import Timing
 from storage.enums import LIVE_RELATIONSHIP_STATUSES
 from storage.models import Program, Relationship
 
@@ -127,5 +127,5 @@ async def reinstalled(deps: Deps, *, team_id: str) -> None:
                 program_id=relationship.program_id,
                 relationship_id=relationship.id,
                 due_at=now,
-                delivery=Delivery.IMMEDIATE,
+                timing=Timing.IMMEDIATE,
             )

@@ -22,7 +22,7 @@ from mentorbot.jobs import build_sweeper
 from scheduling.api import schedule
 from scheduling.registry import JobContext, Registry
 from scheduling.runner import SweepScheduler
-from storage.due_work import Delivery, DueWork, Status
+from storage.due_work import DueWork, Status, Timing
 from tests.conftest import PEOPLE, TEAM
 
 ROWS = 60
@@ -74,7 +74,7 @@ async def test_connections_dropped_mid_sweep_lose_and_double_nothing(
                 key=f"dm:{i}",
                 team_id=TEAM,
                 due_at=clock.now(),
-                delivery=Delivery.IMMEDIATE,
+                timing=Timing.IMMEDIATE,
                 recipient_id=people[i % len(people)],
             )
     sweeps = SweepScheduler(

@@ -31,7 +31,7 @@ from fakeslack import Call, FakeSlack, SlackSender, dm_channel_id
 from infra.db import Database
 from scheduling.api import schedule
 from scheduling.kinds import Kind
-from storage.due_work import Delivery, DueWork, Status
+from storage.due_work import DueWork, Status, Timing
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, TEAM
 from tests.process.test_cli import server_env, start_server, stop_server
 from tests.scenario.flows import MENTEE_VALUES, MENTOR_VALUES, create_program, enrol
@@ -112,7 +112,7 @@ async def test_kill_9_of_one_replica_mid_sweep_loses_nothing_and_doubles_no_dm(
                 key=f"dm:{i}",
                 team_id=TEAM,
                 due_at=NOW - timedelta(seconds=i % 60),
-                delivery=Delivery.IMMEDIATE,
+                timing=Timing.IMMEDIATE,
                 recipient_id=PEOPLE[i % len(PEOPLE)],
             )
     victim = worker(database_url, "victim", NOW, slow_fake)

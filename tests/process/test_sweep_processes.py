@@ -20,7 +20,7 @@ from infra.deps import Deps
 from mentorbot.jobs import build_sweeper
 from scheduling.api import schedule
 from scheduling.registry import JobContext, Registry
-from storage.due_work import Delivery, DueWork, Status
+from storage.due_work import DueWork, Status, Timing
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -41,7 +41,7 @@ async def _prepare(db: Database, count: int, kind: str) -> None:
                 key=f"{kind}:{i}",
                 team_id="T0001",
                 due_at=NOW - timedelta(seconds=i % 60),
-                delivery=Delivery.IMMEDIATE,
+                timing=Timing.IMMEDIATE,
             )
 
 

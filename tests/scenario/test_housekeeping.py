@@ -15,7 +15,7 @@ from scheduling import housekeeping
 from scheduling.api import cancel, schedule
 from scheduling.kinds import Kind
 from scheduling.runner import plan_housekeeping
-from storage.due_work import Delivery, DueWork, Status
+from storage.due_work import DueWork, Status, Timing
 from tests.conftest import TEAM
 
 
@@ -38,7 +38,7 @@ async def test_the_purge_deletes_old_finished_work_only_and_plans_tomorrows(
                 key=key,
                 team_id=TEAM,
                 due_at=start + timedelta(days=365),
-                delivery=Delivery.IMMEDIATE,
+                timing=Timing.IMMEDIATE,
             )
         await cancel(session=s, key="old-cancelled", now=start)
     async with deps.db.transaction() as s:
@@ -89,7 +89,7 @@ async def test_a_large_backlog_is_purged_in_batches(
                 key=f"old:{n}",
                 team_id=TEAM,
                 due_at=start,
-                delivery=Delivery.IMMEDIATE,
+                timing=Timing.IMMEDIATE,
             )
             await cancel(session=s, key=f"old:{n}", now=start)
     monkeypatch.setattr(housekeeping, "BATCH", 3)

@@ -13,7 +13,7 @@ from fakeslack import FakeSlack, SlackSender
 from infra.deps import Deps
 from scheduling.api import schedule
 from scheduling.kinds import REPLIES, Kind
-from storage.due_work import Delivery, DueWork, Status
+from storage.due_work import DueWork, Status, Timing
 from tests.conftest import SIGNING_SECRET
 from tests.scenario.flows import (
     OAUTH_CLIENT_ID,
@@ -242,7 +242,7 @@ async def test_a_sweep_that_meets_an_uninstalled_team_fails_once_and_stops_its_w
                 team_id="T0002",
                 program_id=program_id,
                 due_at=now + timedelta(days=n),
-                delivery=Delivery.IMMEDIATE,
+                timing=Timing.IMMEDIATE,
                 payload={"channel": "CGLOBEX"},
             )
         # The installation goes without the event reaching us.

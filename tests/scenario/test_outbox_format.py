@@ -16,7 +16,7 @@ from infra.deps import Deps
 from mentorbot.jobs import build_sweeper
 from scheduling.api import schedule
 from scheduling.registry import JobContext, Registry
-from storage.due_work import Delivery, DueWork, Status
+from storage.due_work import DueWork, Status, Timing
 from storage.models import Relationship
 
 SECTION = {"type": "section", "text": {"type": "mrkdwn", "text": "hello"}}
@@ -56,7 +56,7 @@ async def _add(deps: Deps, kind: str, key: str) -> None:
             key=key,
             team_id="T0001",
             due_at=now,
-            delivery=Delivery.IMMEDIATE,
+            timing=Timing.IMMEDIATE,
         )
 
 

@@ -22,7 +22,7 @@ from scheduling.gateway import ChannelPacer
 from scheduling.kinds import REPLIES, Kind
 from scheduling.messages import Planned
 from scheduling.registry import JobContext, Registry
-from storage.due_work import Delivery, DueWork, Status
+from storage.due_work import DueWork, Status, Timing
 from tests.scenario.flows import MENTEE_VALUES, create_program, delivered, enrol, settle
 from tests.settle import settled
 
@@ -193,7 +193,7 @@ async def test_schedule_is_an_upsert_by_key_and_cancel_reschedule(
                 key="k1",
                 team_id="T0001",
                 due_at=due,
-                delivery=Delivery.IMMEDIATE,
+                timing=Timing.IMMEDIATE,
             )
     [work] = await rows(deps.db)
     assert work.due_at == now + timedelta(hours=2)
@@ -241,7 +241,7 @@ async def add(deps: Deps, kind: str, key: str, **kw: object) -> None:
             key=key,
             team_id="T0001",
             due_at=now,
-            delivery=Delivery.IMMEDIATE,
+            timing=Timing.IMMEDIATE,
             **kw,  # type: ignore[arg-type]
         )
 

@@ -12,7 +12,7 @@ from infra.clock import Clock
 from infra.hours import WorkingHours
 from scheduling.api import schedule
 from scheduling.kinds import Kind
-from storage.due_work import Delivery
+from storage.due_work import Timing
 from storage.enums import Cadence, EnrolmentRole
 from storage.models import Program, User
 from storage.repositories import users as user_repo
@@ -118,7 +118,7 @@ async def enrol_with_a_nudge_due_now(
         key=key,
         team_id=mentee.team_id,
         due_at=clock.now(),
-        delivery=Delivery.IMMEDIATE,
+        timing=Timing.IMMEDIATE,
         recipient_id=user_id,
         payload={"enrolment_id": enrolment.id},
     )

@@ -22,7 +22,7 @@ from infra.deps import Deps
 from mentorbot.jobs import build_sweeper
 from scheduling.api import schedule
 from scheduling.kinds import Kind
-from storage.due_work import Delivery, DueWork, Status
+from storage.due_work import DueWork, Status, Timing
 from storage.enums import (
     LIVE_RELATIONSHIP_STATUSES,
     ActionStatus,
@@ -275,7 +275,7 @@ async def test_a_sweep_evaluates_a_batch_in_a_few_queries(
                 team_id=TEAM,
                 relationship_id=rid,
                 due_at=NOW,
-                delivery=Delivery.IMMEDIATE,
+                timing=Timing.IMMEDIATE,
             )
     first = await build_sweeper(deps).sweep()
     assert first.kinds[Kind.SIGNALS_EVAL].ran == len(ids)
