@@ -9,15 +9,17 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from fakeslack import FakeSlack
 from infra.clock import ManualClock
 from infra.deps import Deps
 from mentorbot.jobs import build_sweeper
-from scheduling.api import schedule
+from scheduling.messages import Planned
 from scheduling.registry import JobContext, Registry
-from storage.due_work import DueWork, Status, Timing
+from storage.due_work import DueWork, Status
 from storage.models import Relationship
+from tests.scenario.test_scheduler import add
 
 SECTION = {"type": "section", "text": {"type": "mrkdwn", "text": "hello"}}
 
@@ -44,20 +46,6 @@ async def _row(deps: Deps, key: str) -> DueWork:
         found = await s.scalar(select(DueWork).where(DueWork.dedup_key == key))
     assert found is not None
     return found
-
-
-async def _add(deps: Deps, kind: str, key: str) -> None:
-    now = deps.clock.now()
-    async with deps.db.transaction() as s:
-        await schedule(
-            session=s,
-            now=now,
-            kind=kind,
-            key=key,
-            team_id="T0001",
-            due_at=now,
-            timing=Timing.IMMEDIATE,
-        )
 
 
 def _setup_channels(fake: FakeSlack) -> None:
@@ -89,7 +77,7 @@ async def test_every_planning_call_stores_the_json_rows_have_always_stored(
         ctx.update("CLEADS", old.ts, text="edited", blocks=[SECTION])
 
     registry.register("test.everything", plan_everything)
-    await _add(deps, "test.everything", "every")
+    await add(deps, "test.everything", "every")
     report = await build_sweeper(deps, registry=registry).sweep()
     assert report.total("failed") == 0 and report.total("retried") == 0
     row = await _row(deps, "every")
@@ -211,8 +199,13 @@ async def test_a_row_stored_in_the_long_standing_format_is_delivered(
     async def never(ctx: JobContext) -> None:
         raise AssertionError("a row with a stored plan is not planned again")
 
-    registry.register("test.stored", never)
-    await _add(deps, "test.stored", "stored")
+    hooked: list[tuple[str, bool, str | None]] = []
+
+    async def hook(session: AsyncSession, work: DueWork, outbox: list[Planned]) -> None:
+        hooked.extend((type(m).__name__, m.delivered, m.delivered_to) for m in outbox)
+
+    registry.register("test.stored", never, on_delivered=hook)
+    await add(deps, "test.stored", "stored")
     planned_at = clock.now().timestamp() - 30
     stamps = {"planned_at": planned_at, "delivered": False, "error": None}
     outbox: list[dict[str, Any]] = [
@@ -293,6 +286,14 @@ async def test_a_row_stored_in_the_long_standing_format_is_delivered(
     [shared] = [f for f in fake.uploaded_files if f["filename"] == "m.csv"]
     assert shared["id"] != reserved
     assert shared["channel"] == "DMENTOR" and shared["content"] == b"x\n"
+    # The kind's on-delivered hook got the typed messages.
+    assert hooked == [
+        ("Post", True, "DMENTEE"),
+        ("GroupPost", True, group),
+        ("Update", True, "CLEADS"),
+        ("Upload", True, "DMENTOR"),
+        ("Post", True, "CLEADS"),
+    ]
     delivered = {"delivered": True}
     assert row.outbox == [
         outbox[0],

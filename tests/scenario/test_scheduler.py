@@ -789,3 +789,29 @@ async def test_files_slack_shared_before_failing_are_found_and_shared_once(
         [message] = fake.messages(person)
         assert message["text"] == "Your report" and message["files"][0]["title"] == "Report"
     assert len(fake.calls_to("conversations.history")) == 4  # one lookup per retried row
+
+
+async def test_a_worker_whose_lease_expired_as_slack_refused_its_post_leaves_the_row_alone(
+    deps: Deps, clock: ManualClock, fake: FakeSlack
+) -> None:
+    """A worker plans a channel post, its lease expires and another worker claims the row;
+    then Slack refuses the first worker's post for good. It records nothing (the row is no
+    longer its own) and the sweep goes on; the successor delivers and closes the row."""
+    registry = recording_registry([])
+    await add(deps, "test.channel", "refused", payload={"channel": "CLEADS"})  # bot not in it
+    report = __import__("scheduling.engine").engine.SweepReport()
+    dying = build_sweeper(deps, registry=registry, worker_id="dying")
+    planned = await dying._plan(await dying.claim(clock.now()), clock.now(), report)
+    clock.advance(minutes=6)
+    successor = build_sweeper(deps, registry=registry, worker_id="successor")
+    taken = await successor.claim(clock.now())
+    assert [r.dedup_key for r in taken] == ["refused"]
+    await dying.delivery.deliver(planned, clock.now(), report, suspect=False)
+    [work] = await rows(deps.db)
+    assert work.status is Status.RUNNING and work.claimed_by == "successor"
+    assert [m["error"] for m in work.outbox or []] == [None]  # nothing recorded by "dying"
+    assert report.total("failed") == 0
+    await successor.process(taken, clock.now(), report)
+    [work] = await rows(deps.db)
+    assert work.status is Status.FAILED and work.last_error == "not_in_channel"
+    assert [m["error"] for m in work.outbox or []] == ["not_in_channel"]
