@@ -89,7 +89,7 @@ class Sweeper:
             max_attempts=max_attempts,
             backoff_base=backoff_base,
             backoff_cap=backoff_cap,
-            rng=rng,
+            rng=rng or random.Random(),
         )
         self.delivery = Deliverer(
             db=db,

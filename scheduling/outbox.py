@@ -58,23 +58,14 @@ class _Delivered:
     outbox: list[Planned]
 
 
+@dataclass
 class Deliverer:
-    def __init__(
-        self,
-        *,
-        db: Database,
-        registry: Registry,
-        gateway: SlackGateway,
-        lease: Lease,
-        retry: Retry,
-        concurrency: int = 16,
-    ) -> None:
-        self.db = db
-        self.registry = registry
-        self.gateway = gateway
-        self.lease = lease
-        self.retry = retry
-        self.concurrency = concurrency
+    db: Database
+    registry: Registry
+    gateway: SlackGateway
+    lease: Lease
+    retry: Retry
+    concurrency: int = 16
 
     async def deliver(
         self, rows: Sequence[DueWork], now: datetime, report: SweepReport, *, suspect: bool

@@ -13,6 +13,7 @@ give up.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from infra.db import Database
@@ -25,23 +26,14 @@ from storage.due_work import DueWork, Status
 RATE_LIMITED = frozenset({"ratelimited", "paced"})
 
 
+@dataclass
 class Retry:
-    def __init__(
-        self,
-        *,
-        db: Database,
-        lease: Lease,
-        max_attempts: int = 8,
-        backoff_base: timedelta = timedelta(seconds=10),
-        backoff_cap: timedelta = timedelta(hours=1),
-        rng: random.Random | None = None,
-    ) -> None:
-        self.db = db
-        self.lease = lease
-        self.max_attempts = max_attempts
-        self.backoff_base = backoff_base
-        self.backoff_cap = backoff_cap
-        self.rng = rng or random.Random()
+    db: Database
+    lease: Lease
+    max_attempts: int = 8
+    backoff_base: timedelta = timedelta(seconds=10)
+    backoff_cap: timedelta = timedelta(hours=1)
+    rng: random.Random = field(default_factory=random.Random)
 
     def backoff(self, attempts: int, retry_after: float | None) -> timedelta:
         """Exponential backoff with jitter, never sooner than Slack's Retry-After."""
