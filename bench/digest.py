@@ -304,7 +304,7 @@ async def run(kind: str, n: int) -> int:
             t0 = time.perf_counter()
             async with db.transaction() as session:
                 for rel in (await session.scalars(select(Relationship))).all():
-                    await health.evaluate(session, NOW, rel)
+                    await health.evaluate(session=session, now=NOW, relationship=rel)
             print(f"  assessed every relationship once in {time.perf_counter() - t0:.1f} s")
 
             timings, queries = [], 0
@@ -346,7 +346,7 @@ async def run(kind: str, n: int) -> int:
                             now=NOW,
                         )
                         await session.flush()
-                        await health.evaluate(session, NOW, one)
+                        await health.evaluate(session=session, now=NOW, relationship=one)
                     per_event.append(time.perf_counter() - t0)
                 per_queries.append(len(seen))
             median = statistics.median(per_event) * 1000

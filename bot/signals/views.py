@@ -11,7 +11,7 @@ from bot.blocks import when
 from bot.ids import Action, Callback
 from bot.signals import followups
 from bot.signals import rules as sig
-from bot.signals.health import NEXT_STEPS
+from bot.signals.episodes import NEXT_STEPS
 from infra.text import escape, escape_truncated, mention
 from storage.models import Alert, Relationship, User
 
