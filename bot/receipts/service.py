@@ -157,7 +157,7 @@ async def report_export(
     *, session: AsyncSession, clock: Clock, actor: User, program: Program
 ) -> None:
     """Share the program's per-relationship metrics as a CSV in ``actor``'s DM, built when
-    the work runs (``bot.digest.report_csv``: counts and health, never agendas or notes)."""
+    the work runs (``bot.digest.report.report_csv``: counts and health, never agendas or notes)."""
     now = clock.now()
     await _reply(
         session,
