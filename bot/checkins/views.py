@@ -5,7 +5,6 @@ from __future__ import annotations
 from slack_sdk.models.blocks import (
     Block,
     CheckboxesElement,
-    PlainTextInputElement,
     RadioButtonsElement,
 )
 from slack_sdk.models.views import View
@@ -46,12 +45,11 @@ def form(relationship: Relationship, row: CheckIn) -> View:
                 "How is it going?",
                 RadioButtonsElement(action_id=Action.FIELD, options=scale),
             ),
-            ui.input_block(
+            ui.text_field(
                 svc.NOTE,
                 "Anything the program manager should know?",
-                PlainTextInputElement(
-                    action_id=Action.FIELD, multiline=True, max_length=svc.NOTE_MAX
-                ),
+                multiline=True,
+                max_length=svc.NOTE_MAX,
                 optional=True,
             ),
             ui.input_block(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from slack_sdk.models.blocks import Block, PlainTextInputElement
+from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot import blocks as ui
@@ -216,26 +216,27 @@ def reminder_for_mentor(relationship: Relationship) -> list[Block]:
 
 
 def decline_form(relationship: Relationship) -> View:
-    return View(
-        type="modal",
-        callback_id=Callback.DECLINE_FORM,
-        title=ui.title("Decline the match"),
-        submit=ui.plain("Decline"),
-        close=ui.plain("Back"),
-        private_metadata=ui.metadata(relationship_id=relationship.id),
-        blocks=[
-            ui.section(
-                f"{escape(relationship.mentee.display)} will hear kindly that you can't take "
-                "this on, and goes back to the pool."
-            ),
-            ui.input_block(
-                "reason",
-                "Why?",
-                PlainTextInputElement(action_id=Action.FIELD, multiline=True, max_length=500),
-                optional=True,
-                hint="Only the program's managers see this, to make better matches.",
-            ),
-        ],
+    blocks = [
+        ui.section(
+            f"{escape(relationship.mentee.display)} will hear kindly that you can't take "
+            "this on, and goes back to the pool."
+        ),
+        ui.text_field(
+            "reason",
+            "Why?",
+            multiline=True,
+            max_length=500,
+            optional=True,
+            hint="Only the program's managers see this, to make better matches.",
+        ),
+    ]
+    return ui.form(
+        Callback.DECLINE_FORM,
+        "Decline the match",
+        blocks,
+        submit="Decline",
+        close="Back",
+        private_metadata={"relationship_id": relationship.id},
     )
 
 

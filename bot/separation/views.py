@@ -9,7 +9,6 @@ from datetime import date
 from slack_sdk.models.blocks import (
     Block,
     DatePickerElement,
-    PlainTextInputElement,
     RadioButtonsElement,
     StaticSelectElement,
 )
@@ -124,28 +123,24 @@ def close_form(relationship: Relationship, role: ActorRole) -> View:
     ]
     if role is ActorRole.MENTEE:
         blocks.append(
-            ui.input_block(
+            ui.text_field(
                 svc.F_THANKS,
                 f"A thank-you for {relationship.mentor.display}"[:150],
-                PlainTextInputElement(
-                    action_id=Action.FIELD,
-                    multiline=True,
-                    max_length=svc.THANKS_MAX,
-                    placeholder=ui.plain("What difference did their time make?"),
-                ),
+                multiline=True,
+                max_length=svc.THANKS_MAX,
+                placeholder="What difference did their time make?",
                 hint="Posted to your mentoring conversation. Your answers above go to the "
                 "program managers only.",
                 optional=True,
             )
         )
-    return View(
-        type="modal",
-        callback_id=Callback.CLOSE_FORM,
-        title=ui.title("Close well"),
-        submit=ui.plain("Close"),
-        close=ui.plain("Not yet"),
-        private_metadata=ui.metadata(relationship_id=relationship.id),
-        blocks=blocks,
+    return ui.form(
+        Callback.CLOSE_FORM,
+        "Close well",
+        blocks,
+        submit="Close",
+        close="Not yet",
+        private_metadata={"relationship_id": relationship.id},
     )
 
 
@@ -182,23 +177,17 @@ def end_form(pairs: Sequence[tuple[Relationship, ActorRole]]) -> View:
             )
         )
     blocks.append(
-        ui.input_block(
-            svc.F_REASON,
-            "Why are you ending it?",
-            PlainTextInputElement(
-                action_id=Action.FIELD, multiline=True, max_length=svc.REASON_MAX
-            ),
+        ui.text_field(
+            svc.F_REASON, "Why are you ending it?", multiline=True, max_length=svc.REASON_MAX
         )
     )
     metadata = {"relationship_id": pairs[0][0].id} if len(pairs) == 1 else {}
-    return View(
-        type="modal",
-        callback_id=Callback.END_FORM,
-        title=ui.title("End early"),
-        submit=ui.plain("End it"),
-        close=ui.plain("Cancel"),
-        private_metadata=ui.metadata(**metadata),
-        blocks=blocks,
+    return ui.form(
+        Callback.END_FORM,
+        "End early",
+        blocks,
+        submit="End it",
+        private_metadata=metadata,
     )
 
 
