@@ -29,6 +29,7 @@ from sqlalchemy import event, insert, select
 
 from bench.common import migrated_database, postgres_reachable
 from bot import activity
+from bot.activity import ActivityKind
 from bot.digest import service as digest
 from bot.digest import views as digest_views
 from bot.signals import health
@@ -342,7 +343,7 @@ async def run(kind: str, n: int) -> int:
                             one,
                             actor=None,
                             role=ActorRole.MENTEE,
-                            kind="agenda_written",
+                            kind=ActivityKind.AGENDA_WRITTEN,
                             now=NOW,
                         )
                         await session.flush()

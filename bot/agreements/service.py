@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity
 from bot.access import membership
+from bot.activity import ActivityKind
 from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.ids import AgreementField as F
 from infra.clock import Clock
@@ -160,7 +161,12 @@ async def draft(
     relationship.updated_at = now
     await session.flush()
     await activity.record(
-        session, relationship, actor=actor, role=ActorRole.MENTEE, kind="agreement_drafted", now=now
+        session,
+        relationship,
+        actor=actor,
+        role=ActorRole.MENTEE,
+        kind=ActivityKind.AGREEMENT_DRAFTED,
+        now=now,
     )
     await _notice(session, now, agreement, relationship, "drafted")
     return agreement
@@ -178,7 +184,12 @@ async def sign(*, session: AsyncSession, clock: Clock, actor: User, agreement_id
     relationship.updated_at = now
     advance(relationship)
     await activity.record(
-        session, relationship, actor=actor, role=ActorRole.MENTOR, kind="agreement_signed", now=now
+        session,
+        relationship,
+        actor=actor,
+        role=ActorRole.MENTOR,
+        kind=ActivityKind.AGREEMENT_SIGNED,
+        now=now,
     )
     await _notice(session, now, agreement, relationship, "signed")
     return agreement
@@ -204,7 +215,7 @@ async def suggest_changes(
         relationship,
         actor=actor,
         role=ActorRole.MENTOR,
-        kind="mentor_suggested_changes",
+        kind=ActivityKind.MENTOR_SUGGESTED_CHANGES,
         now=now,
     )
     await _notice(session, now, agreement, relationship, "suggested")

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity
 from bot.access import membership
+from bot.activity import ActivityKind
 from bot.agreements.service import for_actor
 from bot.errors import Conflict, InvalidInput, NotFound
 from bot.ids import CaptureField as F
@@ -36,6 +37,12 @@ TAKEAWAYS_MAX = 3000
 CHANGE_MAX = 1000
 CAPTURE_REMINDER_AFTER = timedelta(hours=48)
 CHECK_AFTER = timedelta(hours=96)  # "did you meet?" when nothing was captured by then
+# "Did you meet?" answered, as the activity log records it.
+OUTCOME_KINDS = {
+    MeetingOutcome.MET: ActivityKind.MEETING_MET,
+    MeetingOutcome.RESCHEDULED: ActivityKind.MEETING_RESCHEDULED,
+    MeetingOutcome.CANCELLED: ActivityKind.MEETING_CANCELLED,
+}
 
 
 @dataclass(frozen=True)
@@ -148,7 +155,9 @@ async def capture(
         relationship,
         actor=actor,
         role=role,
-        kind="notes_captured" if role is ActorRole.MENTEE else "mentor_wrote_notes",
+        kind=ActivityKind.NOTES_CAPTURED
+        if role is ActorRole.MENTEE
+        else ActivityKind.MENTOR_WROTE_NOTES,
         now=now,
         data={"meeting_id": meeting.id, "actions": len(draft.actions), "source": source},
     )
@@ -325,7 +334,7 @@ async def confirm(*, session: AsyncSession, clock: Clock, actor: User, meeting_i
         meeting.pair,
         actor=actor,
         role=role,
-        kind="notes_confirmed",
+        kind=ActivityKind.NOTES_CONFIRMED,
         now=now,
         data={"meeting_id": meeting.id},
     )
@@ -354,7 +363,7 @@ async def suggest_change(
         meeting.pair,
         actor=actor,
         role=role,
-        kind="notes_change_suggested",
+        kind=ActivityKind.NOTES_CHANGE_SUGGESTED,
         now=now,
         data={"meeting_id": meeting.id},
     )
@@ -391,7 +400,7 @@ async def record_outcome(
         meeting.pair,
         actor=actor,
         role=role,
-        kind=f"meeting_{outcome.value}" if outcome is not MeetingOutcome.MET else "meeting_met",
+        kind=OUTCOME_KINDS[outcome],
         now=now,
         data={"meeting_id": meeting.id, "asked": True},
     )
@@ -420,7 +429,7 @@ async def complete_action(
         member.relationship,
         actor=actor,
         role=member.role,
-        kind="action_done",
+        kind=ActivityKind.ACTION_DONE,
         now=now,
         data={
             "action_id": item.id,
@@ -441,7 +450,7 @@ async def mark_overdue(*, session: AsyncSession, now: datetime, item: ActionItem
         item.pair,
         actor=None,
         role=ActorRole.SYSTEM,
-        kind="action_overdue",
+        kind=ActivityKind.ACTION_OVERDUE,
         now=now,
         data={"action_id": item.id, "owner": item.owner_role.value},
     )

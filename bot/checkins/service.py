@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity
+from bot.activity import ActivityKind
 from bot.errors import Conflict, InvalidInput, NotFound
 from infra.clock import Clock
 from scheduling.api import schedule
@@ -148,7 +149,7 @@ async def answer(
         relationship,
         actor=actor,
         role=row.role,
-        kind="checkin_answered",
+        kind=ActivityKind.CHECKIN_ANSWERED,
         now=now,
         data={"round": row.round},  # the score lives on the check-in, never in the log
     )

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.activity import ActivityKind
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.ids import JoinField as F
 from infra.clock import Clock
@@ -178,7 +179,7 @@ async def save_enrolment(
             program_id=program.id,
             actor_user_id=user.id,
             actor_role=ActorRole.MENTEE if draft.role.mentees else ActorRole.MENTOR,
-            kind="enrolled" if newly_joined else "profile_updated",
+            kind=ActivityKind.ENROLLED if newly_joined else ActivityKind.PROFILE_UPDATED,
             occurred_at=now,
             data={"role": draft.role.value},
         )
@@ -207,7 +208,7 @@ async def leave_program(
             program_id=enrolment.program_id,
             actor_user_id=user.id,
             actor_role=ActorRole.MENTEE if enrolment.role.mentees else ActorRole.MENTOR,
-            kind="left_program",
+            kind=ActivityKind.LEFT_PROGRAM,
             occurred_at=now,
             data={},
         )

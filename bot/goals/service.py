@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity
 from bot.access import membership
+from bot.activity import ActivityKind
 from bot.agreements.service import for_actor as pairs_of
 from bot.errors import Conflict, InvalidInput, NotFound
 from bot.ids import GoalField as F
@@ -124,7 +125,7 @@ async def add(
         relationship,
         actor=actor,
         role=member.role,
-        kind="milestone_set" if parent else "goal_set",
+        kind=ActivityKind.MILESTONE_SET if parent else ActivityKind.GOAL_SET,
         now=now,
         data={"goal_id": goal.id},
     )
@@ -170,7 +171,7 @@ async def set_progress(
         relationship,
         actor=actor,
         role=role,
-        kind="goal_achieved" if progress == 100 else "goal_progress",
+        kind=ActivityKind.GOAL_ACHIEVED if progress == 100 else ActivityKind.GOAL_PROGRESS,
         now=now,
         data={"goal_id": goal.id, "progress": progress, "milestone": goal.parent_id is not None},
     )
@@ -207,7 +208,7 @@ async def comment(
         relationship,
         actor=actor,
         role=role,
-        kind="goal_comment",
+        kind=ActivityKind.GOAL_COMMENT,
         now=now,
         data={"goal_id": goal.id},
     )

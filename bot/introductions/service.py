@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity
 from bot.access import membership
+from bot.activity import ActivityKind
 from bot.checkins import service as checkins
 from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.matching import engine as matching
@@ -56,7 +57,12 @@ async def accept(
     relationship.updated_at = now
     await _close_request(session, now, relationship)
     await activity.record(
-        session, relationship, actor=actor, role=ActorRole.MENTOR, kind="mentor_accepted", now=now
+        session,
+        relationship,
+        actor=actor,
+        role=ActorRole.MENTOR,
+        kind=ActivityKind.MENTOR_ACCEPTED,
+        now=now,
     )
     await checkins.plan(session, now, relationship, 1)
     await wrapup.plan_wrap_up(session, now, relationship)
@@ -86,7 +92,12 @@ async def decline(
     await _close_request(session, now, relationship)
     await _back_to_pool(session, now, relationship, "your mentor couldn't take this on")
     await activity.record(
-        session, relationship, actor=actor, role=ActorRole.MENTOR, kind="mentor_declined", now=now
+        session,
+        relationship,
+        actor=actor,
+        role=ActorRole.MENTOR,
+        kind=ActivityKind.MENTOR_DECLINED,
+        now=now,
     )
     await _notify(session, now, relationship, "declined")
     return relationship
@@ -102,7 +113,12 @@ async def expire(*, session: AsyncSession, now: datetime, relationship: Relation
     await _close_request(session, now, relationship)
     await _back_to_pool(session, now, relationship, "your mentor didn't answer in time")
     await activity.record(
-        session, relationship, actor=None, role=ActorRole.SYSTEM, kind="request_expired", now=now
+        session,
+        relationship,
+        actor=None,
+        role=ActorRole.SYSTEM,
+        kind=ActivityKind.REQUEST_EXPIRED,
+        now=now,
     )
     await _notify(session, now, relationship, "expired")
     return True
@@ -170,7 +186,7 @@ async def request_mentor(
         relationship,
         actor=actor,
         role=ActorRole.MENTEE,
-        kind="mentee_requested_mentor",
+        kind=ActivityKind.MENTEE_REQUESTED_MENTOR,
         now=now,
     )
     return relationship

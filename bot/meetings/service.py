@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity
 from bot.access import membership
+from bot.activity import ActivityKind
 from bot.agreements.service import advance
 from bot.errors import Conflict, InvalidInput, NotFound
 from bot.ids import AgendaField as A
@@ -138,7 +139,7 @@ async def book(
         relationship,
         actor=actor,
         role=member.role,
-        kind="meeting_booked",
+        kind=ActivityKind.MEETING_BOOKED,
         now=now,
         data={"meeting_id": meeting.id, "starts_at": starts.isoformat()},
     )
@@ -173,7 +174,7 @@ async def reschedule(
         meeting.pair,
         actor=actor,
         role=role,
-        kind="meeting_rescheduled",
+        kind=ActivityKind.MEETING_RESCHEDULED,
         now=now,
         data={"meeting_id": meeting.id, "starts_at": starts.isoformat()},
     )
@@ -197,7 +198,7 @@ async def cancel(*, session: AsyncSession, clock: Clock, actor: User, meeting_id
         meeting.pair,
         actor=actor,
         role=role,
-        kind="meeting_cancelled",
+        kind=ActivityKind.MEETING_CANCELLED,
         now=now,
         data={"meeting_id": meeting.id},
     )
@@ -344,7 +345,7 @@ async def write_agenda(
         meeting.pair,
         actor=actor,
         role=role,
-        kind="agenda_written",
+        kind=ActivityKind.AGENDA_WRITTEN,
         now=now,
         data={"meeting_id": meeting.id, "source": source, "late": late},
     )
@@ -395,7 +396,7 @@ async def add_mentor_items(
         meeting.pair,
         actor=actor,
         role=role,
-        kind="mentor_added_agenda",
+        kind=ActivityKind.MENTOR_ADDED_AGENDA,
         now=now,
         data={"meeting_id": meeting.id},
     )
@@ -429,7 +430,7 @@ async def start(*, session: AsyncSession, now: datetime, meeting: Meeting) -> bo
             relationship,
             actor=None,
             role=ActorRole.SYSTEM,
-            kind="no_agenda",
+            kind=ActivityKind.NO_AGENDA,
             now=now,
             data={"meeting_id": meeting.id},
         )

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import require_can_create, require_manager
+from bot.activity import ActivityKind
 from bot.digest import service as digest
 from bot.errors import InvalidInput
 from bot.ids import ProgramField as F
@@ -165,7 +166,7 @@ async def create_program(
             program_id=program.id,
             actor_user_id=actor.id,
             actor_role=ActorRole.MANAGER,
-            kind="program_created",
+            kind=ActivityKind.PROGRAM_CREATED,
             occurred_at=now,
             data={},
         )

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity
 from bot.access import membership
+from bot.activity import ActivityKind
 from bot.errors import Conflict, InvalidInput
 from bot.separation.wrapup import WRAP_UP_LEAD, plan_wrap_up
 from infra.clock import Clock
@@ -66,7 +67,12 @@ async def enter_separation(
     relationship.status = RelationshipStatus.SEPARATION
     relationship.updated_at = now
     await activity.record(
-        session, relationship, actor=None, role=ActorRole.SYSTEM, kind="separation_started", now=now
+        session,
+        relationship,
+        actor=None,
+        role=ActorRole.SYSTEM,
+        kind=ActivityKind.SEPARATION_STARTED,
+        now=now,
     )
     return True
 
@@ -96,7 +102,7 @@ async def propose_extension(
         relationship,
         actor=actor,
         role=member.role,
-        kind="extension_proposed",
+        kind=ActivityKind.EXTENSION_PROPOSED,
         now=now,
         data={"until": new_end.isoformat()},
     )
@@ -131,7 +137,7 @@ async def answer_extension(
         relationship,
         actor=actor,
         role=member.role,
-        kind="extension_agreed" if agree else "extension_declined",
+        kind=ActivityKind.EXTENSION_AGREED if agree else ActivityKind.EXTENSION_DECLINED,
         now=now,
         data={"until": until.isoformat()},
     )
@@ -199,7 +205,7 @@ async def close(
         relationship,
         actor=actor,
         role=member.role,
-        kind="relationship_closed",
+        kind=ActivityKind.RELATIONSHIP_CLOSED,
         now=now,
         data={"outcome": outcome, "goals_met": goals_met},
     )
@@ -238,7 +244,7 @@ async def end_early(
     relationship.end_reason = reason
     relationship.updated_at = now
     await activity.record(
-        session, relationship, actor=actor, role=member.role, kind="ended_early", now=now
+        session, relationship, actor=actor, role=member.role, kind=ActivityKind.ENDED_EARLY, now=now
     )
     await _wind_down(session, now, relationship)
     await _notice(session, now, relationship, "ended_early")

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity
 from bot.access import membership
+from bot.activity import ActivityKind
 from bot.errors import Conflict, InvalidInput
 from infra.clock import Clock
 from scheduling.api import schedule
@@ -42,7 +43,7 @@ async def follow_up(
     recent = await session.scalar(
         select(ActivityEvent.id).where(
             ActivityEvent.relationship_id == relationship.id,
-            ActivityEvent.kind == "mentor_follow_up",
+            ActivityEvent.kind == ActivityKind.MENTOR_FOLLOW_UP,
             ActivityEvent.occurred_at > now - ONCE_PER,
         )
     )
@@ -53,7 +54,7 @@ async def follow_up(
         relationship,
         actor=actor,
         role=ActorRole.MENTOR,
-        kind="mentor_follow_up",
+        kind=ActivityKind.MENTOR_FOLLOW_UP,
         now=now,
     )
     await schedule(
@@ -92,7 +93,7 @@ async def send_update(
         relationship,
         actor=actor,
         role=ActorRole.MENTEE,
-        kind="follow_up_answered",
+        kind=ActivityKind.FOLLOW_UP_ANSWERED,
         now=now,
     )
     await schedule(
