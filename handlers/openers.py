@@ -29,13 +29,13 @@ from bot.people.views import settings_form
 from bot.programs import service as program_svc
 from bot.programs.service import celebration_channel
 from bot.programs.views import program_form
-from bot.separation import service as separation_svc
 from bot.separation import views as separation_views
 from bot.signals.views import update_form
 from infra.deps import Deps
 from infra.text import escape
 from infra.windows import local_date, local_instant, zone
 from scheduling.hours import effective_hours, own_hours
+from storage.enums import LIVE_RELATIONSHIP_STATUSES as LIVE
 from storage.enums import ActorRole
 from storage.models import User
 from storage.repositories import enrolments as enrolment_repo
@@ -402,7 +402,7 @@ async def open_extend_form(
     async with deps.db.transaction() as session:
         member = await membership(session=session, actor=actor, relationship_id=relationship_id)
         relationship = member.relationship
-        if relationship.status not in separation_svc.ACTIVE or relationship.ends_at is None:
+        if relationship.status not in LIVE or relationship.ends_at is None:
             raise NotAllowed("That mentoring relationship has ended.")
         current = local_date(relationship.ends_at, actor.tz)
         view = separation_views.extend_form(relationship, current)
@@ -425,7 +425,7 @@ async def open_end_form(
         pairs = [
             (r, role)
             for r, role, _ in await agreement_svc.for_actor(session=session, actor=actor)
-            if r.status in separation_svc.ACTIVE
+            if r.status in LIVE
         ]
         if not pairs:
             raise NotFound("You don't have an active mentoring relationship to end.")

@@ -26,17 +26,13 @@ from infra.windows import local_date, zone
 from scheduling.api import cancel_where, schedule
 from scheduling.kinds import Kind
 from storage.due_work import Delivery
+from storage.enums import LIVE_RELATIONSHIP_STATUSES as LIVE
 from storage.enums import ActorRole, RelationshipStatus
 from storage.models import ClosingSurvey, Relationship, User
 
 EXTEND_MAX = relativedelta(months=12)
 REASON_MAX = 500
 THANKS_MAX = 1000
-ACTIVE = (
-    RelationshipStatus.INITIATION,
-    RelationshipStatus.CULTIVATION,
-    RelationshipStatus.SEPARATION,
-)
 OUTCOMES = {
     "achieved": "We achieved what we set out to",
     "partly": "We made real progress",
@@ -82,7 +78,7 @@ async def propose_extension(
 ) -> Relationship:
     member = await membership(session=session, actor=actor, relationship_id=relationship_id)
     relationship = member.relationship
-    if relationship.status not in ACTIVE or relationship.ends_at is None:
+    if relationship.status not in LIVE or relationship.ends_at is None:
         raise Conflict("That mentoring relationship has ended.")
     current = local_date(relationship.ends_at, actor.tz)
     if new_end is None:
@@ -173,7 +169,7 @@ async def close(
     if errors:
         raise InvalidInput.for_fields(errors)
     assert outcome is not None and goals_met is not None and recommend is not None
-    if relationship.status not in ACTIVE and relationship.status is not RelationshipStatus.CLOSED:
+    if relationship.status not in LIVE and relationship.status is not RelationshipStatus.CLOSED:
         raise Conflict("That mentoring relationship has ended.")
     now = clock.now()
     existing = await session.scalar(
@@ -232,7 +228,7 @@ async def end_early(
         raise InvalidInput.for_fields(
             {F_REASON: f"Keep this to {REASON_MAX} characters (now {len(reason)})."}
         )
-    if relationship.status not in ACTIVE:
+    if relationship.status not in LIVE:
         if relationship.status is RelationshipStatus.CLOSED:
             return relationship  # a double submit
         raise Conflict("That mentoring relationship has ended.")
