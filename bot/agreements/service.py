@@ -203,9 +203,9 @@ async def suggest_changes(
         raise NotAllowed("You drafted it: revise it with `/mentor agreement`.")
     text = suggestion.strip()
     if not text:
-        raise InvalidInput.for_fields({"suggestion": "Say what you'd like changed."})
+        raise InvalidInput.for_fields({F.SUGGESTION: "Say what you'd like changed."})
     if len(text) > SUGGESTION_MAX:
-        raise InvalidInput.for_fields({"suggestion": f"Keep this to {SUGGESTION_MAX} characters."})
+        raise InvalidInput.for_fields({F.SUGGESTION: f"Keep this to {SUGGESTION_MAX} characters."})
     if agreement.mentor_signed_at is not None:
         raise Conflict("You've signed this version. The mentee can revise it if you both agree.")
     now = clock.now()

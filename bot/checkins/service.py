@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import activity
 from bot.activity import ActivityKind
 from bot.errors import Conflict, InvalidInput, NotFound
+from bot.ids import CheckinField
 from infra.clock import Clock
 from scheduling.api import schedule
 from scheduling.kinds import Kind
@@ -23,7 +24,6 @@ from storage.enums import ActorRole
 from storage.models import CheckIn, Program, Relationship, User
 
 NOTE_MAX = 1000
-SCORE, NOTE, SHARE = "score", "note", "share"
 SCALE = {
     1: "1 · It isn't working",
     2: "2 · Struggling",
@@ -130,10 +130,10 @@ async def answer(
     row = await load(session=session, actor=actor, checkin_id=checkin_id)
     errors: dict[str, str] = {}
     if score not in SCALE:
-        errors[SCORE] = "Choose how it's going, from 1 to 5."
+        errors[CheckinField.SCORE] = "Choose how it's going, from 1 to 5."
     note = note.strip()
     if len(note) > NOTE_MAX:
-        errors[NOTE] = f"Keep this to {NOTE_MAX} characters (now {len(note)})."
+        errors[CheckinField.NOTE] = f"Keep this to {NOTE_MAX} characters (now {len(note)})."
     if errors:
         raise InvalidInput.for_fields(errors)
     if row.answered_at is not None:

@@ -18,6 +18,7 @@ from bot.access import membership
 from bot.activity import ActivityKind
 from bot.checkins import service as checkins
 from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.ids import DeclineField
 from bot.matching import engine as matching
 from bot.matching.review import introduce, load_pool, person_of, rules_for
 from bot.matching.settings import MatchingSettings
@@ -78,7 +79,9 @@ async def decline(
     if member.role is not ActorRole.MENTOR:
         raise NotAllowed("Only the mentor can decline.")
     if len(reason) > DECLINE_REASON_MAX:
-        raise InvalidInput.for_fields({"reason": f"Keep this to {DECLINE_REASON_MAX} characters."})
+        raise InvalidInput.for_fields(
+            {DeclineField.REASON: f"Keep this to {DECLINE_REASON_MAX} characters."}
+        )
     if relationship.status is not RelationshipStatus.AWAITING_MENTOR:
         if relationship.declined_at is not None:
             return relationship

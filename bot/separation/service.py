@@ -20,6 +20,7 @@ from bot import activity
 from bot.access import membership
 from bot.activity import ActivityKind
 from bot.errors import Conflict, InvalidInput
+from bot.ids import SeparationField as F
 from bot.separation.wrapup import WRAP_UP_LEAD, plan_wrap_up
 from infra.clock import Clock
 from infra.windows import local_date, zone
@@ -39,15 +40,6 @@ OUTCOMES = {
     "not_really": "It didn't work out",
 }
 GOALS_MET = {"yes": "Yes", "partly": "Partly", "no": "No"}
-# Form fields
-F_NEW_END, F_REASON, F_OUTCOME, F_GOALS, F_RECOMMEND, F_THANKS = (
-    "new_end",
-    "reason",
-    "outcome",
-    "goals_met",
-    "recommend",
-    "thanks",
-)
 
 
 async def enter_separation(
@@ -82,11 +74,11 @@ async def propose_extension(
         raise Conflict("That mentoring relationship has ended.")
     current = local_date(relationship.ends_at, actor.tz)
     if new_end is None:
-        raise InvalidInput.for_fields({F_NEW_END: "Pick the new end date."})
+        raise InvalidInput.for_fields({F.NEW_END: "Pick the new end date."})
     if new_end <= current:
-        raise InvalidInput.for_fields({F_NEW_END: f"Pick a date after {current:%d %b %Y}."})
+        raise InvalidInput.for_fields({F.NEW_END: f"Pick a date after {current:%d %b %Y}."})
     if new_end > current + EXTEND_MAX:
-        raise InvalidInput.for_fields({F_NEW_END: "Extend by up to a year at a time."})
+        raise InvalidInput.for_fields({F.NEW_END: "Extend by up to a year at a time."})
     now = clock.now()
     if relationship.extend_to == new_end and relationship.extend_by_role is member.role:
         return relationship  # a double submit
@@ -158,14 +150,14 @@ async def close(
     relationship = member.relationship
     errors: dict[str, str] = {}
     if outcome not in OUTCOMES:
-        errors[F_OUTCOME] = "How did it go overall?"
+        errors[F.OUTCOME] = "How did it go overall?"
     if goals_met not in GOALS_MET:
-        errors[F_GOALS] = "Were the goals met?"
+        errors[F.GOALS_MET] = "Were the goals met?"
     if recommend is None:
-        errors[F_RECOMMEND] = "Would you recommend mentoring here?"
+        errors[F.RECOMMEND] = "Would you recommend mentoring here?"
     thanks = thanks.strip()
     if len(thanks) > THANKS_MAX:
-        errors[F_THANKS] = f"Keep this to {THANKS_MAX} characters (now {len(thanks)})."
+        errors[F.THANKS] = f"Keep this to {THANKS_MAX} characters (now {len(thanks)})."
     if errors:
         raise InvalidInput.for_fields(errors)
     assert outcome is not None and goals_met is not None and recommend is not None
@@ -223,10 +215,10 @@ async def end_early(
     relationship = member.relationship
     reason = reason.strip()
     if not reason:
-        raise InvalidInput.for_fields({F_REASON: "Say briefly why: only the managers see it."})
+        raise InvalidInput.for_fields({F.REASON: "Say briefly why: only the managers see it."})
     if len(reason) > REASON_MAX:
         raise InvalidInput.for_fields(
-            {F_REASON: f"Keep this to {REASON_MAX} characters (now {len(reason)})."}
+            {F.REASON: f"Keep this to {REASON_MAX} characters (now {len(reason)})."}
         )
     if relationship.status not in LIVE:
         if relationship.status is RelationshipStatus.CLOSED:

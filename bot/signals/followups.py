@@ -16,6 +16,7 @@ from bot import activity
 from bot.access import membership
 from bot.activity import ActivityKind
 from bot.errors import Conflict, InvalidInput
+from bot.ids import UpdateField
 from infra.clock import Clock
 from scheduling.api import schedule
 from scheduling.kinds import Kind
@@ -26,7 +27,6 @@ from storage.models import ActivityEvent, Relationship, User
 
 ONCE_PER = timedelta(hours=24)
 UPDATE_MAX = 1500
-UPDATE_FIELD = "update"
 
 
 async def follow_up(
@@ -82,10 +82,10 @@ async def send_update(
         raise Conflict("Updates go from the mentee to the mentor.")
     text = text.strip()
     if not text:
-        raise InvalidInput.for_fields({UPDATE_FIELD: "Write a line or two for your mentor."})
+        raise InvalidInput.for_fields({UpdateField.TEXT: "Write a line or two for your mentor."})
     if len(text) > UPDATE_MAX:
         raise InvalidInput.for_fields(
-            {UPDATE_FIELD: f"Keep this to {UPDATE_MAX} characters (now {len(text)})."}
+            {UpdateField.TEXT: f"Keep this to {UPDATE_MAX} characters (now {len(text)})."}
         )
     now = clock.now()
     await activity.record(

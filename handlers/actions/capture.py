@@ -11,7 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.capture import service as svc
 from bot.capture import views
-from bot.ids import Action
+from bot.ids import Action, BlockPrefix
 from bot.meetings import service as meeting_svc
 from handlers import openers
 from handlers.context import begin_action
@@ -95,7 +95,7 @@ async def done(
 ) -> None:
     req, deps, actor = await begin_action(ack, body, context, client)
     block_id = str(((body.get("actions") or [{}])[0]).get("block_id") or "")
-    in_list = block_id.startswith(views.LIST_BLOCK)
+    in_list = block_id.startswith(BlockPrefix.ACTIONS_LIST)
     async with deps.db.transaction() as session:
         item, _ = await svc.complete_action(
             session=session, clock=deps.clock, actor=actor, action_id=req.id_of("action")

@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.agreements import service as svc
 from bot.agreements.views import parse_agreement_form
+from bot.ids import AgreementField
 from handlers.context import acting_user, deps_of
 from handlers.payloads import ViewRequest
 
@@ -44,7 +45,7 @@ async def submit_suggestion(
             clock=deps.clock,
             actor=actor,
             agreement_id=req.metadata_id("agreement_id") or 0,
-            suggestion=req.state.text("suggestion"),
+            suggestion=req.state.text(AgreementField.SUGGESTION),
         )
     await ack()
     deps.kick()

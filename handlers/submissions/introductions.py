@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.ids import DeclineField
 from bot.introductions import service as svc
 from handlers.context import acting_user, deps_of
 from handlers.payloads import ViewRequest
@@ -24,7 +25,7 @@ async def decline(
             clock=deps.clock,
             actor=actor,
             relationship_id=req.metadata_id("relationship_id") or 0,
-            reason=req.state.text("reason"),
+            reason=req.state.text(DeclineField.REASON),
         )
     await ack()
     deps.kick()
