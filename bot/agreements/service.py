@@ -14,6 +14,7 @@ from bot import activity
 from bot.access import membership
 from bot.activity import ActivityKind
 from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.forms import check_length
 from bot.ids import AgreementField as F
 from infra.clock import Clock
 from infra.windows import local_instant, zone
@@ -109,8 +110,7 @@ def validate(terms: Terms, *, today: date, started: date) -> None:
         (F.FROM_MENTEE, terms.from_mentee),
         (F.NOTE, terms.note),
     ):
-        if len(value) > TEXT_MAX:
-            errors[key] = f"Keep this to {TEXT_MAX} characters (now {len(value)})."
+        check_length(key, value, TEXT_MAX, errors)
     if not terms.in_scope.strip():
         errors.setdefault(F.IN_SCOPE, "Say what you'd like to work on together.")
     if not terms.from_mentor.strip():
@@ -204,8 +204,7 @@ async def suggest_changes(
     text = suggestion.strip()
     if not text:
         raise InvalidInput.for_fields({F.SUGGESTION: "Say what you'd like changed."})
-    if len(text) > SUGGESTION_MAX:
-        raise InvalidInput.for_fields({F.SUGGESTION: f"Keep this to {SUGGESTION_MAX} characters."})
+    check_length(F.SUGGESTION, text, SUGGESTION_MAX)
     if agreement.mentor_signed_at is not None:
         raise Conflict("You've signed this version. The mentee can revise it if you both agree.")
     now = clock.now()

@@ -19,6 +19,7 @@ from bot.access import membership
 from bot.activity import ActivityKind
 from bot.agreements.service import for_actor
 from bot.errors import Conflict, InvalidInput, NotFound
+from bot.forms import check_length
 from bot.ids import CaptureField as F
 from bot.meetings import service as meeting_svc
 from bot.programs.service import capture_lead
@@ -70,15 +71,11 @@ def validate(draft: CaptureDraft, *, today: date) -> CaptureDraft:
         next_minutes=draft.next_minutes,
     )
     errors: dict[str, str] = {}
-    if len(draft.takeaways) > TAKEAWAYS_MAX:
-        errors[F.TAKEAWAYS] = (
-            f"Keep this to {TAKEAWAYS_MAX} characters (now {len(draft.takeaways)})."
-        )
+    check_length(F.TAKEAWAYS, draft.takeaways, TAKEAWAYS_MAX, errors)
     if len(draft.actions) > MAX_ACTIONS:
         errors[F.TAKEAWAYS] = f"Up to {MAX_ACTIONS} actions: pick the ones that matter most."
     for n, item in enumerate(draft.actions, start=1):
-        if len(item.text) > ACTION_MAX:
-            errors[F.action(n, "what")] = f"Keep this to {ACTION_MAX} characters."
+        check_length(F.action(n, "what"), item.text, ACTION_MAX, errors)
         if item.owner not in (ActorRole.MENTEE, ActorRole.MENTOR):
             errors[F.action(n, "owner")] = "Say whose action this is."
         if item.due_on is not None and item.due_on < today:
@@ -353,8 +350,7 @@ async def suggest_change(
     text = text.strip()
     if not text:
         raise InvalidInput.for_fields({F.CHANGE: "Say what you'd change."})
-    if len(text) > CHANGE_MAX:
-        raise InvalidInput.for_fields({F.CHANGE: f"Keep this to {CHANGE_MAX} characters."})
+    check_length(F.CHANGE, text, CHANGE_MAX)
     now = clock.now()
     notes.change_request = text
     notes.confirmed_at = None

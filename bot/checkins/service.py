@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import activity
 from bot.activity import ActivityKind
 from bot.errors import Conflict, InvalidInput, NotFound
+from bot.forms import check_length
 from bot.ids import CheckinField
 from infra.clock import Clock
 from scheduling.api import schedule
@@ -132,8 +133,7 @@ async def answer(
     if score not in SCALE:
         errors[CheckinField.SCORE] = "Choose how it's going, from 1 to 5."
     note = note.strip()
-    if len(note) > NOTE_MAX:
-        errors[CheckinField.NOTE] = f"Keep this to {NOTE_MAX} characters (now {len(note)})."
+    check_length(CheckinField.NOTE, note, NOTE_MAX, errors)
     if errors:
         raise InvalidInput.for_fields(errors)
     if row.answered_at is not None:

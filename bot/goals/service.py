@@ -18,6 +18,7 @@ from bot.access import membership
 from bot.activity import ActivityKind
 from bot.agreements.service import for_actor as pairs_of
 from bot.errors import Conflict, InvalidInput, NotFound
+from bot.forms import check_length
 from bot.ids import GoalField as F
 from infra.clock import Clock
 from infra.windows import local_date
@@ -64,8 +65,7 @@ def validate(draft: GoalDraft, *, today: date, milestone: bool) -> GoalDraft:
         (F.MEASURE, draft.measure, MEASURE_MAX),
         (F.WHY, draft.why, WHY_MAX),
     ):
-        if len(value) > limit:
-            errors[field] = f"Keep this to {limit} characters (now {len(value)})."
+        check_length(field, value, limit, errors)
     if not milestone and not draft.measure and F.MEASURE not in errors:
         errors[F.MEASURE] = "How will you know you've got there? Say what you'll measure."
     if draft.target_date is None:
@@ -186,10 +186,7 @@ async def comment(
     text = text.strip()
     if not text:
         raise InvalidInput.for_fields({F.COMMENT: "Write a comment first."})
-    if len(text) > COMMENT_MAX:
-        raise InvalidInput.for_fields(
-            {F.COMMENT: f"Keep this to {COMMENT_MAX} characters (now {len(text)})."}
-        )
+    check_length(F.COMMENT, text, COMMENT_MAX)
     now = clock.now()
     note = GoalComment(
         team_id=goal.team_id,

@@ -17,7 +17,8 @@ from bot import activity
 from bot.access import membership
 from bot.activity import ActivityKind
 from bot.checkins import service as checkins
-from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.errors import Conflict, NotAllowed, NotFound
+from bot.forms import check_length
 from bot.ids import DeclineField
 from bot.matching import engine as matching
 from bot.matching.review import introduce, load_pool, person_of, rules_for
@@ -78,10 +79,7 @@ async def decline(
     relationship = member.relationship
     if member.role is not ActorRole.MENTOR:
         raise NotAllowed("Only the mentor can decline.")
-    if len(reason) > DECLINE_REASON_MAX:
-        raise InvalidInput.for_fields(
-            {DeclineField.REASON: f"Keep this to {DECLINE_REASON_MAX} characters."}
-        )
+    check_length(DeclineField.REASON, reason, DECLINE_REASON_MAX)
     if relationship.status is not RelationshipStatus.AWAITING_MENTOR:
         if relationship.declined_at is not None:
             return relationship

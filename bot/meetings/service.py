@@ -20,6 +20,7 @@ from bot.access import membership
 from bot.activity import ActivityKind
 from bot.agreements.service import advance
 from bot.errors import Conflict, InvalidInput, NotFound
+from bot.forms import check_length
 from bot.ids import AgendaField as A
 from bot.ids import MeetingField as F
 from bot.programs.service import agenda_lead
@@ -81,8 +82,7 @@ def validate(draft: MeetingDraft, *, now: datetime, others: list[Meeting]) -> tu
         errors[F.WHEN] = "Pick a time within the next year."
     if minutes is None or not MIN_MINUTES <= minutes <= MAX_MINUTES:
         errors[F.MINUTES] = f"Meetings last {MIN_MINUTES} minutes to {MAX_MINUTES // 60} hours."
-    if len(draft.place) > PLACE_MAX:
-        errors[F.PLACE] = f"Keep this to {PLACE_MAX} characters (now {len(draft.place)})."
+    check_length(F.PLACE, draft.place, PLACE_MAX, errors)
     if not errors and starts is not None and minutes is not None:
         ends = starts + timedelta(minutes=minutes)
         for other in others:
@@ -282,16 +282,14 @@ async def _notice(session: AsyncSession, now: datetime, meeting: Meeting, event:
 
 
 def validate_grow(grow: Grow) -> None:
-    errors: dict[str, str] = {
-        str(block): f"Keep this to {GROW_MAX} characters (now {len(value)})."
-        for block, value in (
-            (A.GOAL, grow.goal),
-            (A.REALITY, grow.reality),
-            (A.OPTIONS, grow.options),
-            (A.WAY_FORWARD, grow.way_forward),
-        )
-        if len(value) > GROW_MAX
-    }
+    errors: dict[str, str] = {}
+    for block, value in (
+        (A.GOAL, grow.goal),
+        (A.REALITY, grow.reality),
+        (A.OPTIONS, grow.options),
+        (A.WAY_FORWARD, grow.way_forward),
+    ):
+        check_length(str(block), value, GROW_MAX, errors)
     if grow.is_empty():
         errors[str(A.GOAL)] = "Write at least what you want from this session."
     if errors:
@@ -383,10 +381,7 @@ async def add_mentor_items(
     text = text.strip()
     if not text:
         raise InvalidInput.for_fields({A.MENTOR_ITEMS: "Write what you'd like to add."})
-    if len(text) > MENTOR_ITEMS_MAX:
-        raise InvalidInput.for_fields(
-            {A.MENTOR_ITEMS: f"Keep this to {MENTOR_ITEMS_MAX} characters (now {len(text)})."}
-        )
+    check_length(A.MENTOR_ITEMS, text, MENTOR_ITEMS_MAX)
     if any(item.get("text") == text for item in agenda.mentor_items):
         return agenda  # a double submit
     agenda.mentor_items = [*agenda.mentor_items, {"text": text, "at": now.isoformat()}]

@@ -13,6 +13,7 @@ from bot.access import require_can_create, require_manager
 from bot.activity import ActivityKind
 from bot.digest import service as digest
 from bot.errors import InvalidInput
+from bot.forms import check_length
 from bot.ids import ProgramField as F
 from infra.clock import Clock
 from infra.hours import WorkingHours
@@ -97,10 +98,9 @@ def validate(draft: ProgramDraft) -> None:
     name = " ".join(draft.name.split())
     if not name:
         errors[F.NAME] = "Give the program a name."
-    elif len(name) > NAME_MAX:
-        errors[F.NAME] = f"Keep the name to {NAME_MAX} characters (it has {len(name)})."
-    if len(draft.description) > DESCRIPTION_MAX:
-        errors[F.DESCRIPTION] = f"Keep the description to {DESCRIPTION_MAX} characters."
+    else:
+        check_length(F.NAME, name, NAME_MAX, errors)
+    check_length(F.DESCRIPTION, draft.description, DESCRIPTION_MAX, errors)
     if not draft.manager_ids:
         errors[F.MANAGERS] = "Choose at least one program manager."
     elif len(draft.manager_ids) > MANAGERS_MAX:

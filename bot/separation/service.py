@@ -20,6 +20,7 @@ from bot import activity
 from bot.access import membership
 from bot.activity import ActivityKind
 from bot.errors import Conflict, InvalidInput
+from bot.forms import check_length
 from bot.ids import SeparationField as F
 from bot.separation.wrapup import WRAP_UP_LEAD, plan_wrap_up
 from infra.clock import Clock
@@ -156,8 +157,7 @@ async def close(
     if recommend is None:
         errors[F.RECOMMEND] = "Would you recommend mentoring here?"
     thanks = thanks.strip()
-    if len(thanks) > THANKS_MAX:
-        errors[F.THANKS] = f"Keep this to {THANKS_MAX} characters (now {len(thanks)})."
+    check_length(F.THANKS, thanks, THANKS_MAX, errors)
     if errors:
         raise InvalidInput.for_fields(errors)
     assert outcome is not None and goals_met is not None and recommend is not None
@@ -216,10 +216,7 @@ async def end_early(
     reason = reason.strip()
     if not reason:
         raise InvalidInput.for_fields({F.REASON: "Say briefly why: only the managers see it."})
-    if len(reason) > REASON_MAX:
-        raise InvalidInput.for_fields(
-            {F.REASON: f"Keep this to {REASON_MAX} characters (now {len(reason)})."}
-        )
+    check_length(F.REASON, reason, REASON_MAX)
     if relationship.status not in LIVE:
         if relationship.status is RelationshipStatus.CLOSED:
             return relationship  # a double submit

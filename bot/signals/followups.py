@@ -16,6 +16,7 @@ from bot import activity
 from bot.access import membership
 from bot.activity import ActivityKind
 from bot.errors import Conflict, InvalidInput
+from bot.forms import check_length
 from bot.ids import UpdateField
 from infra.clock import Clock
 from scheduling.api import schedule
@@ -83,10 +84,7 @@ async def send_update(
     text = text.strip()
     if not text:
         raise InvalidInput.for_fields({UpdateField.TEXT: "Write a line or two for your mentor."})
-    if len(text) > UPDATE_MAX:
-        raise InvalidInput.for_fields(
-            {UpdateField.TEXT: f"Keep this to {UPDATE_MAX} characters (now {len(text)})."}
-        )
+    check_length(UpdateField.TEXT, text, UPDATE_MAX)
     now = clock.now()
     await activity.record(
         session,
