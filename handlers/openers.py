@@ -19,7 +19,7 @@ from bot.checkins import service as checkin_svc
 from bot.checkins.views import form as checkin_form
 from bot.enrolment import service as enrolment_svc
 from bot.enrolment.views import join_form, parse_join_form
-from bot.errors import NotAllowed, NotFound
+from bot.errors import NotFound
 from bot.forms import FormState
 from bot.goals import service as goal_svc
 from bot.goals.views import comment_form, goal_form, progress_form
@@ -29,7 +29,9 @@ from bot.people.views import settings_form
 from bot.programs import service as program_svc
 from bot.programs.service import celebration_channel
 from bot.programs.views import program_form
+from bot.separation import service as separation_svc
 from bot.separation import views as separation_views
+from bot.signals import followups
 from bot.signals.views import update_form
 from infra.deps import Deps
 from infra.text import escape
@@ -150,11 +152,7 @@ async def open_agreement_form(
     """The mentee drafts, or revises, the agreement (pre-filled from the current version)."""
     async with deps.db.transaction() as session:
         member = await membership(session=session, actor=actor, relationship_id=relationship_id)
-        if member.role is not ActorRole.MENTEE:
-            raise NotAllowed(
-                "The mentee drafts the agreement. You can sign it or suggest changes once "
-                "it's posted."
-            )
+        agreement_svc.require_drafter(member.role)
         current = await rel_repo.current_agreement(session=session, relationship_id=relationship_id)
         relationship = member.relationship
         today = local_date(deps.clock.now(), actor.tz)
@@ -179,8 +177,7 @@ async def open_suggest_form(
         member = await membership(
             session=session, actor=actor, relationship_id=agreement.relationship_id
         )
-        if member.role is not ActorRole.MENTOR:
-            raise NotAllowed("You drafted it: revise it with `/mentor agreement`.")
+        agreement_svc.require_reviewer(member.role)
         view = suggest_form(agreement, member.relationship)
     await client.views_open(trigger_id=trigger_id, view=view)
 
@@ -265,11 +262,7 @@ async def open_agenda_form(
 ) -> None:
     async with deps.db.transaction() as session:
         meeting, role = await meeting_svc.load(session=session, actor=actor, meeting_id=meeting_id)
-        if role is not ActorRole.MENTEE:
-            raise NotAllowed(
-                "The mentee writes the agenda: it's their meeting to lead. It will be posted "
-                "here for you."
-            )
+        meeting_svc.require_agenda_writer(role)
         goals = await goal_svc.open_goals(session, meeting.relationship_id)
         view = agenda_form(meeting, meeting.agenda, goals)
     await client.views_open(trigger_id=trigger_id, view=view)
@@ -306,8 +299,7 @@ async def open_goal_form(
                     "You don't have a mentoring partner yet. Once a mentor accepts, "
                     "`/mentor goals` is where you set what you're working towards."
                 )
-        if role is not ActorRole.MENTEE or not pairs:
-            raise NotAllowed("Your mentee sets the goals. You can comment on them.")
+        goal_svc.require_goal_setter(role)
         view = goal_form(
             pairs,
             parent=parent,
@@ -321,8 +313,7 @@ async def open_goal_progress_form(
 ) -> None:
     async with deps.db.transaction() as session:
         goal, role = await goal_svc.load(session=session, actor=actor, goal_id=goal_id)
-        if role is not ActorRole.MENTEE:
-            raise NotAllowed("Only your mentee updates their goals. You can comment instead.")
+        goal_svc.require_progress_reporter(role)
         view = progress_form(goal)
     await client.views_open(trigger_id=trigger_id, view=view)
 
@@ -342,8 +333,7 @@ async def open_capture_form(
     """Either of the pair may open it (a mentor who does is recorded as writing the notes)."""
     async with deps.db.transaction() as session:
         meeting, role = await meeting_svc.load(session=session, actor=actor, meeting_id=meeting_id)
-        if meeting.starts_at > deps.clock.now():
-            raise NotAllowed("That meeting hasn't happened yet. Capture what you agreed after.")
+        capture_svc.require_started(meeting, deps.clock.now())
         actions = await capture_svc.actions_of(session, meeting.id)
         view = capture_form(meeting, role, meeting.notes, actions)
     await client.views_open(trigger_id=trigger_id, view=view)
@@ -354,10 +344,7 @@ async def open_capture_suggest_form(
 ) -> None:
     async with deps.db.transaction() as session:
         meeting, role = await meeting_svc.load(session=session, actor=actor, meeting_id=meeting_id)
-        if meeting.notes is None:
-            raise NotFound("Those notes no longer exist.")
-        if meeting.notes.author_role is role:
-            raise NotAllowed("You wrote these notes: edit them with Capture instead.")
+        capture_svc.notes_to_suggest_on(meeting, role)
         view = capture_suggest_form(meeting)
     await client.views_open(trigger_id=trigger_id, view=view)
 
@@ -367,8 +354,7 @@ async def open_mentor_items_form(
 ) -> None:
     async with deps.db.transaction() as session:
         meeting, role = await meeting_svc.load(session=session, actor=actor, meeting_id=meeting_id)
-        if role is not ActorRole.MENTOR:
-            raise NotAllowed("It's your agenda: change it with Write agenda.")
+        meeting_svc.require_agenda_adder(role)
         view = mentor_items_form(meeting)
     await client.views_open(trigger_id=trigger_id, view=view)
 
@@ -378,8 +364,7 @@ async def open_update_form(
 ) -> None:
     async with deps.db.transaction() as session:
         member = await membership(session=session, actor=actor, relationship_id=relationship_id)
-        if member.role is not ActorRole.MENTEE:
-            raise NotAllowed("Updates go from the mentee to the mentor.")
+        followups.require_update_sender(member.role)
         view = update_form(member.relationship)
     await client.views_open(trigger_id=trigger_id, view=view)
 
@@ -389,8 +374,7 @@ async def open_checkin_form(
 ) -> None:
     async with deps.db.transaction() as session:
         row = await checkin_svc.load(session=session, actor=actor, checkin_id=checkin_id)
-        if row.answered_at is not None:
-            raise NotAllowed("You've answered this check-in already. Thank you!")
+        checkin_svc.require_unanswered(row)
         member = await membership(session=session, actor=actor, relationship_id=row.relationship_id)
         view = checkin_form(member.relationship, row)
     await client.views_open(trigger_id=trigger_id, view=view)
@@ -402,9 +386,7 @@ async def open_extend_form(
     async with deps.db.transaction() as session:
         member = await membership(session=session, actor=actor, relationship_id=relationship_id)
         relationship = member.relationship
-        if relationship.status not in LIVE or relationship.ends_at is None:
-            raise NotAllowed("That mentoring relationship has ended.")
-        current = local_date(relationship.ends_at, actor.tz)
+        current = local_date(separation_svc.require_extendable(relationship), actor.tz)
         view = separation_views.extend_form(relationship, current)
     await client.views_open(trigger_id=trigger_id, view=view)
 

@@ -121,17 +121,28 @@ def validate(terms: Terms, *, today: date, started: date) -> None:
         raise InvalidInput.for_fields(errors)
 
 
+def require_drafter(role: ActorRole) -> None:
+    """The mentee drafts the agreement, and revises it."""
+    if role is not ActorRole.MENTEE:
+        raise NotAllowed(
+            "The mentee drafts the agreement: it's their relationship to lead. "
+            "You can sign it or suggest changes once it's posted."
+        )
+
+
+def require_reviewer(role: ActorRole) -> None:
+    """The mentor suggests changes to it (the mentee revises it instead)."""
+    if role is not ActorRole.MENTOR:
+        raise NotAllowed("You drafted it: revise it with `/mentor agreement`.")
+
+
 async def draft(
     *, session: AsyncSession, clock: Clock, actor: User, relationship_id: int, terms: Terms
 ) -> Agreement:
     """The mentee writes (or revises) the agreement; drafting it is their signature."""
     member = await membership(session=session, actor=actor, relationship_id=relationship_id)
     relationship = member.relationship
-    if member.role is not ActorRole.MENTEE:
-        raise NotAllowed(
-            "The mentee drafts the agreement: it's their relationship to lead. "
-            "You can sign it or suggest changes once it's posted."
-        )
+    require_drafter(member.role)
     if relationship.status not in LIVE:
         raise Conflict("The agreement can be drafted once the mentor has accepted.")
     now = clock.now()
@@ -199,8 +210,7 @@ async def suggest_changes(
     *, session: AsyncSession, clock: Clock, actor: User, agreement_id: int, suggestion: str
 ) -> Agreement:
     agreement, relationship, role = await _current(session, actor, agreement_id)
-    if role is not ActorRole.MENTOR:
-        raise NotAllowed("You drafted it: revise it with `/mentor agreement`.")
+    require_reviewer(role)
     text = suggestion.strip()
     if not text:
         raise InvalidInput.for_fields({F.SUGGESTION: "Say what you'd like changed."})

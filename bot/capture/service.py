@@ -18,7 +18,7 @@ from bot import activity
 from bot.access import membership
 from bot.activity import ActivityKind
 from bot.agreements.service import for_actor
-from bot.errors import Conflict, InvalidInput, NotFound
+from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.forms import check_length
 from bot.ids import CaptureField as F
 from bot.meetings import service as meeting_svc
@@ -59,6 +59,21 @@ class CaptureDraft:
     actions: tuple[ActionDraft, ...]
     next_starts_at: datetime | None = None
     next_minutes: int | None = None
+
+
+def require_started(meeting: Meeting, now: datetime) -> None:
+    """What was agreed is captured once the meeting has begun."""
+    if meeting.starts_at > now:
+        raise Conflict("That meeting hasn't happened yet. Capture what you agreed afterwards.")
+
+
+def notes_to_suggest_on(meeting: Meeting, role: ActorRole) -> MeetingNotes:
+    """The meeting's notes, which the partner who didn't write them may suggest changes to."""
+    if meeting.notes is None:
+        raise NotFound("Those notes no longer exist.")
+    if meeting.notes.author_role is role:
+        raise NotAllowed("You wrote these notes: edit them with Capture instead.")
+    return meeting.notes
 
 
 def validate(draft: CaptureDraft, *, today: date) -> CaptureDraft:
@@ -106,8 +121,7 @@ async def capture(
         MeetingOutcome.RESCHEDULED,
     ):
         raise Conflict("That meeting didn't happen, so there's nothing to capture.")
-    if meeting.starts_at > now:
-        raise Conflict("That meeting hasn't happened yet. Capture what you agreed afterwards.")
+    require_started(meeting, now)
     draft = validate(draft, today=local_date(clock.now(), actor.tz))
     relationship = meeting.pair
     existing = await actions_of(session, meeting.id)
@@ -342,11 +356,7 @@ async def suggest_change(
     *, session: AsyncSession, clock: Clock, actor: User, meeting_id: int, text: str
 ) -> MeetingNotes:
     meeting, role = await meeting_svc.load(session=session, actor=actor, meeting_id=meeting_id)
-    notes = meeting.notes
-    if notes is None:
-        raise NotFound("Those notes no longer exist.")
-    if notes.author_role is role:
-        raise Conflict("You wrote these notes: edit them with Capture instead.")
+    notes = notes_to_suggest_on(meeting, role)
     text = text.strip()
     if not text:
         raise InvalidInput.for_fields({F.CHANGE: "Say what you'd change."})

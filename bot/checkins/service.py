@@ -118,6 +118,12 @@ async def load(*, session: AsyncSession, actor: User, checkin_id: int) -> CheckI
     return row
 
 
+def require_unanswered(row: CheckIn) -> None:
+    """A check-in is answered once."""
+    if row.answered_at is not None:
+        raise Conflict("You've answered this check-in already. Thank you!")
+
+
 async def answer(
     *,
     session: AsyncSession,
@@ -136,10 +142,10 @@ async def answer(
     check_length(CheckinField.NOTE, note, NOTE_MAX, errors)
     if errors:
         raise InvalidInput.for_fields(errors)
-    if row.answered_at is not None:
-        if (row.score, row.note, row.share_note) == (score, note, share):
-            return row  # a double submit
-        raise Conflict("You've answered this check-in already. Thank you!")
+    same_answer = (row.score, row.note, row.share_note) == (score, note, share)
+    if row.answered_at is not None and same_answer:
+        return row  # a double submit
+    require_unanswered(row)
     now = clock.now()
     row.score, row.note, row.share_note, row.answered_at = score, note, share, now
     relationship = await session.get(Relationship, row.relationship_id)

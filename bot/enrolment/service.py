@@ -185,15 +185,31 @@ async def save_enrolment(
     return enrolment, newly_joined
 
 
-async def leave_program(
-    *, session: AsyncSession, clock: Clock, user: User, enrolment_id: int
+async def own_enrolment(
+    *, session: AsyncSession, user: User, enrolment_id: int | None, doing: str
 ) -> Enrolment:
-    """Withdraw ``user`` from a program. Only the enrolled person may do this."""
-    enrolment = await enrolment_repo.get(
-        session=session, team_id=user.team_id, enrolment_id=enrolment_id
+    """``user``'s own enrolment: nobody else may edit it or leave it. ``doing`` finishes the
+    refusal "You can only …"."""
+    enrolment = (
+        await enrolment_repo.get(session=session, team_id=user.team_id, enrolment_id=enrolment_id)
+        if enrolment_id is not None
+        else None
     )
     if enrolment is None or enrolment.user_id != user.id:
-        raise NotAllowed("You can only leave programs you are part of.")
+        raise NotAllowed(f"You can only {doing}.")
+    return enrolment
+
+
+async def leave_program(
+    *, session: AsyncSession, clock: Clock, user: User, enrolment_id: int | None
+) -> Enrolment:
+    """Withdraw ``user`` from a program. Only the enrolled person may do this."""
+    enrolment = await own_enrolment(
+        session=session,
+        user=user,
+        enrolment_id=enrolment_id,
+        doing="leave programs you are part of",
+    )
     if enrolment.status is EnrolmentStatus.LEFT:
         return enrolment
     now = clock.now()

@@ -17,7 +17,7 @@ from bot import activity
 from bot.access import membership
 from bot.activity import ActivityKind
 from bot.agreements.service import for_actor as pairs_of
-from bot.errors import Conflict, InvalidInput, NotFound
+from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.forms import check_length
 from bot.ids import GoalField as F
 from infra.clock import Clock
@@ -79,6 +79,18 @@ def validate(draft: GoalDraft, *, today: date, milestone: bool) -> GoalDraft:
     return draft
 
 
+def require_goal_setter(role: ActorRole) -> None:
+    """The mentee sets the goals (and their milestones)."""
+    if role is not ActorRole.MENTEE:
+        raise NotAllowed("Your mentee sets the goals. You can comment on them.")
+
+
+def require_progress_reporter(role: ActorRole) -> None:
+    """The mentee reports progress on their goals."""
+    if role is not ActorRole.MENTEE:
+        raise NotAllowed("Only your mentee updates their goals. You can comment instead.")
+
+
 async def add(
     *,
     session: AsyncSession,
@@ -90,8 +102,7 @@ async def add(
 ) -> Goal:
     member = await membership(session=session, actor=actor, relationship_id=relationship_id)
     relationship = member.relationship
-    if member.role is not ActorRole.MENTEE:
-        raise Conflict("Your mentee sets the goals. You can comment on them.")
+    require_goal_setter(member.role)
     if relationship.status not in LIVE:
         raise Conflict("Goals can be set once your mentor has accepted.")
     parent = None
@@ -148,8 +159,7 @@ async def set_progress(
     """The mentee reports progress; 100 % marks the goal (or milestone) achieved, which the
     pair celebrates (and, if the mentee opted in, the program's channel)."""
     goal, role = await load(session=session, actor=actor, goal_id=goal_id)
-    if role is not ActorRole.MENTEE:
-        raise Conflict("Only your mentee updates their goals. You can comment instead.")
+    require_progress_reporter(role)
     if progress not in STEPS:
         raise InvalidInput.for_fields({F.PROGRESS: "Choose how far along you are."})
     if goal.status is GoalStatus.ACHIEVED:

@@ -72,13 +72,18 @@ async def accept(
     return relationship
 
 
+def require_decliner(role: ActorRole) -> None:
+    """The mentor accepts or declines an introduction."""
+    if role is not ActorRole.MENTOR:
+        raise NotAllowed("Only the mentor can decline.")
+
+
 async def decline(
     *, session: AsyncSession, clock: Clock, actor: User, relationship_id: int, reason: str
 ) -> Relationship:
     member = await membership(session=session, actor=actor, relationship_id=relationship_id)
     relationship = member.relationship
-    if member.role is not ActorRole.MENTOR:
-        raise NotAllowed("Only the mentor can decline.")
+    require_decliner(member.role)
     check_length(DeclineField.REASON, reason, DECLINE_REASON_MAX)
     if relationship.status is not RelationshipStatus.AWAITING_MENTOR:
         if relationship.declined_at is not None:

@@ -19,7 +19,7 @@ from bot import activity
 from bot.access import membership
 from bot.activity import ActivityKind
 from bot.agreements.service import advance
-from bot.errors import Conflict, InvalidInput, NotFound
+from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.forms import check_length
 from bot.ids import AgendaField as A
 from bot.ids import MeetingField as F
@@ -296,6 +296,21 @@ def validate_grow(grow: Grow) -> None:
         raise InvalidInput.for_fields(errors)
 
 
+def require_agenda_writer(role: ActorRole) -> None:
+    """The mentee writes the agenda."""
+    if role is not ActorRole.MENTEE:
+        raise NotAllowed(
+            "The mentee writes the agenda: it's their meeting to lead. You can add items to "
+            "it once it's posted."
+        )
+
+
+def require_agenda_adder(role: ActorRole) -> None:
+    """The mentor adds items to the mentee's agenda (the mentee rewrites it instead)."""
+    if role is not ActorRole.MENTOR:
+        raise NotAllowed("It's your agenda: change it with Write agenda.")
+
+
 async def write_agenda(
     *,
     session: AsyncSession,
@@ -309,11 +324,7 @@ async def write_agenda(
     """The mentee writes (or rewrites) the agenda; it is posted to the pair. Writing it
     twice (a double submit, a retried event) keeps one agenda and posts once per change."""
     meeting, role = await load(session=session, actor=actor, meeting_id=meeting_id)
-    if role is not ActorRole.MENTEE:
-        raise Conflict(
-            "The mentee writes the agenda: it's their meeting to lead. You can add items to "
-            "it once it's posted."
-        )
+    require_agenda_writer(role)
     if meeting.status is not MeetingStatus.SCHEDULED:
         raise Conflict("That meeting was cancelled.")
     grow = grow.stripped()
@@ -370,8 +381,7 @@ async def add_mentor_items(
 ) -> Agenda:
     """The mentor adds to the mentee's agenda: a mentor-initiated step, recorded as such."""
     meeting, role = await load(session=session, actor=actor, meeting_id=meeting_id)
-    if role is not ActorRole.MENTOR:
-        raise Conflict("It's your agenda: change it with Write agenda.")
+    require_agenda_adder(role)
     agenda = meeting.agenda
     if agenda is None:
         raise Conflict("Your mentee hasn't written the agenda yet. You can add to it once they do.")

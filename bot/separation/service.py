@@ -66,14 +66,20 @@ async def enter_separation(
     return True
 
 
+def require_extendable(relationship: Relationship) -> datetime:
+    """A relationship that is still live can be extended. Returns when it ends now."""
+    if relationship.status not in LIVE or relationship.ends_at is None:
+        raise Conflict("That mentoring relationship has ended.")
+    return relationship.ends_at
+
+
 async def propose_extension(
     *, session: AsyncSession, clock: Clock, actor: User, relationship_id: int, new_end: date | None
 ) -> Relationship:
     member = await membership(session=session, actor=actor, relationship_id=relationship_id)
     relationship = member.relationship
-    if relationship.status not in LIVE or relationship.ends_at is None:
-        raise Conflict("That mentoring relationship has ended.")
-    current = local_date(relationship.ends_at, actor.tz)
+    ends_at = require_extendable(relationship)
+    current = local_date(ends_at, actor.tz)
     if new_end is None:
         raise InvalidInput.for_fields({F.NEW_END: "Pick the new end date."})
     if new_end <= current:

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import activity
 from bot.access import membership
 from bot.activity import ActivityKind
-from bot.errors import Conflict, InvalidInput
+from bot.errors import Conflict, InvalidInput, NotAllowed
 from bot.forms import check_length
 from bot.ids import UpdateField
 from infra.clock import Clock
@@ -73,14 +73,19 @@ async def follow_up(
     return relationship, True
 
 
+def require_update_sender(role: ActorRole) -> None:
+    """Updates go from the mentee to the mentor."""
+    if role is not ActorRole.MENTEE:
+        raise NotAllowed("Updates go from the mentee to the mentor.")
+
+
 async def send_update(
     *, session: AsyncSession, clock: Clock, actor: User, relationship_id: int, text: str
 ) -> Relationship:
     """The mentee's update to the mentor: posted to the pair, counted as their initiative."""
     member = await membership(session=session, actor=actor, relationship_id=relationship_id)
     relationship = member.relationship
-    if member.role is not ActorRole.MENTEE:
-        raise Conflict("Updates go from the mentee to the mentor.")
+    require_update_sender(member.role)
     text = text.strip()
     if not text:
         raise InvalidInput.for_fields({UpdateField.TEXT: "Write a line or two for your mentor."})

@@ -10,13 +10,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.enrolment import service as enrolment_svc
 from bot.enrolment.views import left
-from bot.errors import NotAllowed
 from bot.ids import Action
 from handlers import openers
 from handlers.context import acting_user, deps_of
 from handlers.events.home import publish_home
 from handlers.payloads import ActionRequest
-from storage.repositories import enrolments as enrolment_repo
 
 
 async def open_join(
@@ -51,17 +49,10 @@ async def edit_profile(
     req = ActionRequest.parse(body)
     deps = deps_of(context)
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
-    enrolment_id = req.int_value()
     async with deps.db.transaction() as session:
-        enrolment = (
-            await enrolment_repo.get(
-                session=session, team_id=actor.team_id, enrolment_id=enrolment_id
-            )
-            if enrolment_id is not None
-            else None
+        enrolment = await enrolment_svc.own_enrolment(
+            session=session, user=actor, enrolment_id=req.int_value(), doing="edit your own profile"
         )
-    if enrolment is None or enrolment.user_id != actor.id:
-        raise NotAllowed("You can only edit your own profile.")
     await openers.open_join_form(
         deps, client, actor=actor, trigger_id=req.trigger_id, program_id=enrolment.program_id
     )
@@ -78,12 +69,9 @@ async def leave(
     req = ActionRequest.parse(body)
     deps = deps_of(context)
     actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
-    enrolment_id = req.int_value()
-    if enrolment_id is None:
-        raise NotAllowed("You can only leave programs you are part of.")
     async with deps.db.transaction() as session:
         enrolment = await enrolment_svc.leave_program(
-            session=session, clock=deps.clock, user=actor, enrolment_id=enrolment_id
+            session=session, clock=deps.clock, user=actor, enrolment_id=req.int_value()
         )
     if (body.get("view") or {}).get("type") == "home":
         await publish_home(deps, client, actor)

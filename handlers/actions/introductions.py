@@ -9,13 +9,12 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import access
-from bot.errors import NotAllowed, NotFound
+from bot.errors import NotFound
 from bot.introductions import service as svc
 from bot.introductions import views as intro
 from bot.matching.views import requested
 from handlers.context import acting_user, deps_of
 from handlers.payloads import ActionRequest, ids_in
-from storage.enums import ActorRole
 
 
 async def accept(
@@ -49,8 +48,7 @@ async def decline(
         member = await access.membership(
             session=session, actor=actor, relationship_id=relationship_id
         )
-    if member.role is not ActorRole.MENTOR:
-        raise NotAllowed("Only the mentor can decline.")
+    svc.require_decliner(member.role)
     await client.views_open(trigger_id=req.trigger_id, view=intro.decline_form(member.relationship))
 
 
