@@ -72,9 +72,9 @@ class ActivityKind(enum.StrEnum):
 
 
 async def record(
+    *,
     session: AsyncSession,
     relationship: Relationship,
-    *,
     actor: User | None,
     role: ActorRole,
     kind: ActivityKind,
@@ -112,7 +112,7 @@ async def record(
 
 
 async def mentee_took_initiative(
-    session: AsyncSession, *, relationship_id: int, since: datetime
+    *, session: AsyncSession, relationship_id: int, since: datetime
 ) -> bool:
     """Whether the mentee took the initiative (booked, wrote an agenda, captured, answered…)
     in the relationship at or after ``since``."""

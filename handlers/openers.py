@@ -263,7 +263,7 @@ async def open_agenda_form(
     async with deps.db.transaction() as session:
         meeting, role = await meeting_svc.load(session=session, actor=actor, meeting_id=meeting_id)
         meeting_svc.require_agenda_writer(role)
-        goals = await goal_svc.open_goals(session, meeting.relationship_id)
+        goals = await goal_svc.open_goals(session=session, relationship_id=meeting.relationship_id)
         view = agenda_form(meeting, meeting.agenda, goals)
     await client.views_open(trigger_id=trigger_id, view=view)
 
@@ -334,7 +334,7 @@ async def open_capture_form(
     async with deps.db.transaction() as session:
         meeting, role = await meeting_svc.load(session=session, actor=actor, meeting_id=meeting_id)
         capture_svc.require_started(meeting, deps.clock.now())
-        actions = await capture_svc.actions_of(session, meeting.id)
+        actions = await capture_svc.actions_of(session=session, meeting_id=meeting.id)
         view = capture_form(meeting, role, meeting.notes, actions)
     await client.views_open(trigger_id=trigger_id, view=view)
 

@@ -172,19 +172,23 @@ async def draft(
     relationship.updated_at = now
     await session.flush()
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=ActorRole.MENTEE,
         kind=ActivityKind.AGREEMENT_DRAFTED,
         now=now,
     )
-    await _notice(session, now, agreement, relationship, "drafted")
+    await _notice(
+        session=session, now=now, agreement=agreement, relationship=relationship, event="drafted"
+    )
     return agreement
 
 
 async def sign(*, session: AsyncSession, clock: Clock, actor: User, agreement_id: int) -> Agreement:
-    agreement, relationship, role = await _current(session, actor, agreement_id)
+    agreement, relationship, role = await _current(
+        session=session, actor=actor, agreement_id=agreement_id
+    )
     if role is not ActorRole.MENTOR:
         raise NotAllowed("Your signature is on it already: you drafted it.")
     if agreement.mentor_signed_at is not None:
@@ -195,21 +199,25 @@ async def sign(*, session: AsyncSession, clock: Clock, actor: User, agreement_id
     relationship.updated_at = now
     advance(relationship)
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=ActorRole.MENTOR,
         kind=ActivityKind.AGREEMENT_SIGNED,
         now=now,
     )
-    await _notice(session, now, agreement, relationship, "signed")
+    await _notice(
+        session=session, now=now, agreement=agreement, relationship=relationship, event="signed"
+    )
     return agreement
 
 
 async def suggest_changes(
     *, session: AsyncSession, clock: Clock, actor: User, agreement_id: int, suggestion: str
 ) -> Agreement:
-    agreement, relationship, role = await _current(session, actor, agreement_id)
+    agreement, relationship, role = await _current(
+        session=session, actor=actor, agreement_id=agreement_id
+    )
     require_reviewer(role)
     text = suggestion.strip()
     if not text:
@@ -220,14 +228,16 @@ async def suggest_changes(
     now = clock.now()
     agreement.change_request = text
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=ActorRole.MENTOR,
         kind=ActivityKind.MENTOR_SUGGESTED_CHANGES,
         now=now,
     )
-    await _notice(session, now, agreement, relationship, "suggested")
+    await _notice(
+        session=session, now=now, agreement=agreement, relationship=relationship, event="suggested"
+    )
     return agreement
 
 
@@ -258,7 +268,7 @@ def advance(relationship: Relationship) -> None:
 
 
 async def _current(
-    session: AsyncSession, actor: User, agreement_id: int
+    *, session: AsyncSession, actor: User, agreement_id: int
 ) -> tuple[Agreement, Relationship, ActorRole]:
     agreement = await rel_repo.agreement(
         session=session, team_id=actor.team_id, agreement_id=agreement_id
@@ -274,6 +284,7 @@ async def _current(
 
 
 async def _notice(
+    *,
     session: AsyncSession,
     now: datetime,
     agreement: Agreement,

@@ -124,7 +124,7 @@ async def capture(
     require_started(meeting, now)
     draft = validate(draft, today=local_date(clock.now(), actor.tz))
     relationship = meeting.pair
-    existing = await actions_of(session, meeting.id)
+    existing = await actions_of(session=session, meeting_id=meeting.id)
     notes = meeting.notes
     if notes is not None and _same(notes, existing, draft):
         return notes
@@ -141,10 +141,17 @@ async def capture(
     notes.change_request = ""
     for old in existing:
         if old.status is ActionStatus.OPEN:
-            await _cancel_action_work(session, now, old)
+            await _cancel_action_work(session=session, now=now, item=old)
             await session.delete(old)
     if draft.next_starts_at is not None:
-        await _book_next(session, clock, actor, relationship, meeting, draft)
+        await _book_next(
+            session=session,
+            clock=clock,
+            actor=actor,
+            relationship=relationship,
+            meeting=meeting,
+            draft=draft,
+        )
     await session.flush()
     for item in draft.actions:
         row = ActionItem(
@@ -160,10 +167,10 @@ async def capture(
         )
         session.add(row)
         await session.flush()
-        await _plan_action(session, now, relationship, row)
+        await _plan_action(session=session, now=now, relationship=relationship, item=row)
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=role,
         kind=ActivityKind.NOTES_CAPTURED
@@ -198,6 +205,7 @@ def _same(notes: MeetingNotes, existing: list[ActionItem], draft: CaptureDraft) 
 
 
 async def _book_next(
+    *,
     session: AsyncSession,
     clock: Clock,
     actor: User,
@@ -225,7 +233,7 @@ async def _book_next(
         raise InvalidInput.for_fields(mapped) from None
 
 
-async def actions_of(session: AsyncSession, meeting_id: int) -> list[ActionItem]:
+async def actions_of(*, session: AsyncSession, meeting_id: int) -> list[ActionItem]:
     return list(
         (
             await session.scalars(
@@ -242,7 +250,7 @@ def owner_of(relationship: Relationship, item: ActionItem) -> User:
 
 
 async def _plan_action(
-    session: AsyncSession, now: datetime, relationship: Relationship, item: ActionItem
+    *, session: AsyncSession, now: datetime, relationship: Relationship, item: ActionItem
 ) -> None:
     """Remind the owner on the due day (in their working hours); note it overdue the day
     after if it is still open."""
@@ -275,7 +283,7 @@ async def _plan_action(
     )
 
 
-async def _cancel_action_work(session: AsyncSession, now: datetime, item: ActionItem) -> None:
+async def _cancel_action_work(*, session: AsyncSession, now: datetime, item: ActionItem) -> None:
     for key in (f"action-due:action:{item.id}", f"action-overdue:action:{item.id}"):
         await cancel_work(session=session, key=key, now=now)
 
@@ -289,7 +297,7 @@ def _capture_keys(meeting: Meeting) -> list[str]:
     ]
 
 
-async def plan_after(session: AsyncSession, now: datetime, meeting: Meeting) -> None:
+async def plan_after(*, session: AsyncSession, now: datetime, meeting: Meeting) -> None:
     """The meeting has started: ask the mentee to capture an hour after it ends, remind once
     after 48 hours, and ask both "did you meet?" if still nothing has come."""
     relationship = meeting.pair
@@ -341,8 +349,8 @@ async def confirm(*, session: AsyncSession, clock: Clock, actor: User, meeting_i
     now = clock.now()
     notes.confirmed_at = now
     await activity.record(
-        session,
-        meeting.pair,
+        session=session,
+        relationship=meeting.pair,
         actor=actor,
         role=role,
         kind=ActivityKind.NOTES_CONFIRMED,
@@ -365,8 +373,8 @@ async def suggest_change(
     notes.change_request = text
     notes.confirmed_at = None
     await activity.record(
-        session,
-        meeting.pair,
+        session=session,
+        relationship=meeting.pair,
         actor=actor,
         role=role,
         kind=ActivityKind.NOTES_CHANGE_SUGGESTED,
@@ -402,8 +410,8 @@ async def record_outcome(
     meeting.outcome, meeting.outcome_by_role = outcome, role
     meeting.updated_at = now
     await activity.record(
-        session,
-        meeting.pair,
+        session=session,
+        relationship=meeting.pair,
         actor=actor,
         role=role,
         kind=OUTCOME_KINDS[outcome],
@@ -431,8 +439,8 @@ async def complete_action(
     item.done_by_role = member.role
     today = local_date(now, owner_of(member.relationship, item).tz)
     await activity.record(
-        session,
-        member.relationship,
+        session=session,
+        relationship=member.relationship,
         actor=actor,
         role=member.role,
         kind=ActivityKind.ACTION_DONE,
@@ -443,7 +451,7 @@ async def complete_action(
             "on_time": item.due_on is None or today <= item.due_on,
         },
     )
-    await _cancel_action_work(session, now, item)
+    await _cancel_action_work(session=session, now=now, item=item)
     return item, True
 
 
@@ -452,8 +460,8 @@ async def mark_overdue(*, session: AsyncSession, now: datetime, item: ActionItem
         return False
     item.overdue_at = now
     await activity.record(
-        session,
-        item.pair,
+        session=session,
+        relationship=item.pair,
         actor=None,
         role=ActorRole.SYSTEM,
         kind=ActivityKind.ACTION_OVERDUE,

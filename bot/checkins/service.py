@@ -59,7 +59,9 @@ def stale(relationship: Relationship, rnd: int, now: datetime) -> bool:
     return due is not None and now > due + STALE_AFTER
 
 
-async def plan(session: AsyncSession, now: datetime, relationship: Relationship, rnd: int) -> None:
+async def plan(
+    *, session: AsyncSession, now: datetime, relationship: Relationship, rnd: int
+) -> None:
     """Ask both people for round ``rnd`` (1 is day 30, then every 60 days)."""
     due = due_at(relationship, rnd)
     if due is None:
@@ -83,7 +85,7 @@ async def plan(session: AsyncSession, now: datetime, relationship: Relationship,
 
 
 async def ask(
-    session: AsyncSession, now: datetime, relationship: Relationship, *, to: ActorRole, rnd: int
+    *, session: AsyncSession, now: datetime, relationship: Relationship, to: ActorRole, rnd: int
 ) -> CheckIn:
     person = relationship.mentor if to is ActorRole.MENTOR else relationship.mentee
     existing = await session.scalar(
@@ -106,7 +108,7 @@ async def ask(
     session.add(row)
     await session.flush()
     if to is ActorRole.MENTEE:  # one chain per relationship: the mentee's row plans the next
-        await plan(session, now, relationship, rnd + 1)
+        await plan(session=session, now=now, relationship=relationship, rnd=rnd + 1)
     return row
 
 
@@ -151,8 +153,8 @@ async def answer(
     relationship = await session.get(Relationship, row.relationship_id)
     assert relationship is not None
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=row.role,
         kind=ActivityKind.CHECKIN_ANSWERED,

@@ -132,15 +132,15 @@ async def add(
     session.add(goal)
     await session.flush()
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=member.role,
         kind=ActivityKind.MILESTONE_SET if parent else ActivityKind.GOAL_SET,
         now=now,
         data={"goal_id": goal.id},
     )
-    await _notice(session, now, goal, relationship, "set")
+    await _notice(session=session, now=now, goal=goal, relationship=relationship, event="set")
     return goal
 
 
@@ -177,15 +177,21 @@ async def set_progress(
         goal.status = GoalStatus.ACHIEVED
         goal.achieved_at = now
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=role,
         kind=ActivityKind.GOAL_ACHIEVED if progress == 100 else ActivityKind.GOAL_PROGRESS,
         now=now,
         data={"goal_id": goal.id, "progress": progress, "milestone": goal.parent_id is not None},
     )
-    await _notice(session, now, goal, relationship, "achieved" if progress == 100 else "progress")
+    await _notice(
+        session=session,
+        now=now,
+        goal=goal,
+        relationship=relationship,
+        event="achieved" if progress == 100 else "progress",
+    )
     return goal
 
 
@@ -211,19 +217,26 @@ async def comment(
     relationship = await session.get(Relationship, goal.relationship_id)
     assert relationship is not None
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=role,
         kind=ActivityKind.GOAL_COMMENT,
         now=now,
         data={"goal_id": goal.id},
     )
-    await _notice(session, now, goal, relationship, "comment", comment_id=note.id)
+    await _notice(
+        session=session,
+        now=now,
+        goal=goal,
+        relationship=relationship,
+        event="comment",
+        comment_id=note.id,
+    )
     return note
 
 
-async def of_pair(session: AsyncSession, relationship_id: int) -> list[Goal]:
+async def of_pair(*, session: AsyncSession, relationship_id: int) -> list[Goal]:
     """Every goal and milestone of a pair, goals by target date, each followed by its
     milestones."""
     rows = list(
@@ -242,10 +255,10 @@ async def of_pair(session: AsyncSession, relationship_id: int) -> list[Goal]:
     return out
 
 
-async def open_goals(session: AsyncSession, relationship_id: int) -> list[Goal]:
+async def open_goals(*, session: AsyncSession, relationship_id: int) -> list[Goal]:
     return [
         g
-        for g in await of_pair(session, relationship_id)
+        for g in await of_pair(session=session, relationship_id=relationship_id)
         if g.parent_id is None and g.status is GoalStatus.OPEN
     ]
 
@@ -256,12 +269,19 @@ async def for_actor(
     """The actor's live relationships, each with its goals and their comments."""
     out = []
     for relationship, role, _ in await pairs_of(session=session, actor=actor):
-        goals = await of_pair(session, relationship.id)
-        out.append((relationship, role, goals, await comments_of(session, [g.id for g in goals])))
+        goals = await of_pair(session=session, relationship_id=relationship.id)
+        out.append(
+            (
+                relationship,
+                role,
+                goals,
+                await comments_of(session=session, goal_ids=[g.id for g in goals]),
+            )
+        )
     return out
 
 
-async def comments_of(session: AsyncSession, goal_ids: list[int]) -> list[GoalComment]:
+async def comments_of(*, session: AsyncSession, goal_ids: list[int]) -> list[GoalComment]:
     if not goal_ids:
         return []
     return list(
@@ -276,6 +296,7 @@ async def comments_of(session: AsyncSession, goal_ids: list[int]) -> list[GoalCo
 
 
 async def _notice(
+    *,
     session: AsyncSession,
     now: datetime,
     goal: Goal,

@@ -57,18 +57,18 @@ async def accept(
     months = relationship.program.relationship_months
     relationship.ends_at = now + relativedelta(months=months)
     relationship.updated_at = now
-    await _close_request(session, now, relationship)
+    await _close_request(session=session, now=now, relationship=relationship)
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=ActorRole.MENTOR,
         kind=ActivityKind.MENTOR_ACCEPTED,
         now=now,
     )
-    await checkins.plan(session, now, relationship, 1)
-    await wrapup.plan_wrap_up(session, now, relationship)
-    await _notify(session, now, relationship, "accepted")
+    await checkins.plan(session=session, now=now, relationship=relationship, rnd=1)
+    await wrapup.plan_wrap_up(session=session, now=now, relationship=relationship)
+    await _notify(session=session, now=now, relationship=relationship, event="accepted")
     return relationship
 
 
@@ -95,17 +95,22 @@ async def decline(
     relationship.ended_at = now
     relationship.decline_reason = reason.strip()
     relationship.updated_at = now
-    await _close_request(session, now, relationship)
-    await _back_to_pool(session, now, relationship, "your mentor couldn't take this on")
+    await _close_request(session=session, now=now, relationship=relationship)
+    await _back_to_pool(
+        session=session,
+        now=now,
+        relationship=relationship,
+        reason="your mentor couldn't take this on",
+    )
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=ActorRole.MENTOR,
         kind=ActivityKind.MENTOR_DECLINED,
         now=now,
     )
-    await _notify(session, now, relationship, "declined")
+    await _notify(session=session, now=now, relationship=relationship, event="declined")
     return relationship
 
 
@@ -116,17 +121,22 @@ async def expire(*, session: AsyncSession, now: datetime, relationship: Relation
     relationship.status = RelationshipStatus.EXPIRED
     relationship.ended_at = now
     relationship.updated_at = now
-    await _close_request(session, now, relationship)
-    await _back_to_pool(session, now, relationship, "your mentor didn't answer in time")
+    await _close_request(session=session, now=now, relationship=relationship)
+    await _back_to_pool(
+        session=session,
+        now=now,
+        relationship=relationship,
+        reason="your mentor didn't answer in time",
+    )
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=None,
         role=ActorRole.SYSTEM,
         kind=ActivityKind.REQUEST_EXPIRED,
         now=now,
     )
-    await _notify(session, now, relationship, "expired")
+    await _notify(session=session, now=now, relationship=relationship, event="expired")
     return True
 
 
@@ -134,7 +144,7 @@ async def find_mentors(
     *, session: AsyncSession, clock: Clock, actor: User, program_id: int | None
 ) -> tuple[int, list[matching.Pair], dict[int, Enrolment]]:
     """Self-serve: the three best available mentors for the actor (a mentee)."""
-    enrolment = await _self_serve_enrolment(session, actor, program_id)
+    enrolment = await _self_serve_enrolment(session=session, actor=actor, program_id=program_id)
     program = enrolment.program
     now = clock.now()
     pool = await load_pool(session=session, program=program, now=now)
@@ -188,8 +198,8 @@ async def request_mentor(
         settings=MatchingSettings.of(relationship.program),
     )
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=ActorRole.MENTEE,
         kind=ActivityKind.MENTEE_REQUESTED_MENTOR,
@@ -199,7 +209,7 @@ async def request_mentor(
 
 
 async def _self_serve_enrolment(
-    session: AsyncSession, actor: User, program_id: int | None
+    *, session: AsyncSession, actor: User, program_id: int | None
 ) -> Enrolment:
     enrolments = [
         e
@@ -220,7 +230,9 @@ async def _self_serve_enrolment(
     return open_ones[0]
 
 
-async def _close_request(session: AsyncSession, now: datetime, relationship: Relationship) -> None:
+async def _close_request(
+    *, session: AsyncSession, now: datetime, relationship: Relationship
+) -> None:
     for key in (
         f"intro-remind:relationship:{relationship.id}",
         f"intro-expire:relationship:{relationship.id}",
@@ -229,7 +241,7 @@ async def _close_request(session: AsyncSession, now: datetime, relationship: Rel
 
 
 async def _back_to_pool(
-    session: AsyncSession, now: datetime, relationship: Relationship, reason: str
+    *, session: AsyncSession, now: datetime, relationship: Relationship, reason: str
 ) -> None:
     if relationship.mentee_enrolment_id is None:
         return
@@ -240,7 +252,7 @@ async def _back_to_pool(
 
 
 async def _notify(
-    session: AsyncSession, now: datetime, relationship: Relationship, event: str
+    *, session: AsyncSession, now: datetime, relationship: Relationship, event: str
 ) -> None:
     """Update the introduction and alert the managers at once; tell the mentee in their
     own working hours."""
@@ -269,6 +281,6 @@ async def _notify(
     )
 
 
-async def program_managers(session: AsyncSession, team_id: str, program_id: int) -> list[str]:
+async def program_managers(*, session: AsyncSession, team_id: str, program_id: int) -> list[str]:
     program = await program_repo.get(session=session, team_id=team_id, program_id=program_id)
     return [m.user.slack_user_id for m in program.managers] if program else []

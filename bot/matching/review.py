@@ -296,8 +296,8 @@ async def approve(*, session: AsyncSession, clock: Clock, actor: User, run_id: i
     for relationship in created:
         await introduce(session=session, now=now, relationship=relationship, settings=settings)
         await activity.record(
-            session,
-            relationship,
+            session=session,
+            relationship=relationship,
             actor=actor,
             role=ActorRole.MANAGER,
             kind=ActivityKind.MATCHED,

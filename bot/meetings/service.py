@@ -95,7 +95,7 @@ def validate(draft: MeetingDraft, *, now: datetime, others: list[Meeting]) -> tu
     return starts, minutes
 
 
-async def _scheduled(session: AsyncSession, relationship_id: int) -> list[Meeting]:
+async def _scheduled(*, session: AsyncSession, relationship_id: int) -> list[Meeting]:
     return list(
         (
             await session.scalars(
@@ -118,7 +118,9 @@ async def book(
     if relationship.status not in LIVE:
         raise Conflict("Meetings can be booked once the mentor has accepted.")
     now = clock.now()
-    starts, minutes = validate(draft, now=now, others=await _scheduled(session, relationship.id))
+    starts, minutes = validate(
+        draft, now=now, others=await _scheduled(session=session, relationship_id=relationship.id)
+    )
     meeting = Meeting(
         team_id=relationship.team_id,
         relationship_id=relationship.id,
@@ -135,15 +137,17 @@ async def book(
     session.add(meeting)
     await session.flush()
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=member.role,
         kind=ActivityKind.MEETING_BOOKED,
         now=now,
         data={"meeting_id": meeting.id, "starts_at": starts.isoformat()},
     )
-    await _plan(session, now, meeting, relationship, event="booked")
+    await _plan(
+        session=session, now=now, meeting=meeting, relationship=relationship, event="booked"
+    )
     return meeting
 
 
@@ -163,22 +167,28 @@ async def reschedule(
     now = clock.now()
     if meeting.status is not MeetingStatus.SCHEDULED or meeting.starts_at <= now:
         raise Conflict("That meeting can't be moved any more: book a new one with `/mentor meet`.")
-    others = [m for m in await _scheduled(session, meeting.relationship_id) if m.id != meeting.id]
+    others = [
+        m
+        for m in await _scheduled(session=session, relationship_id=meeting.relationship_id)
+        if m.id != meeting.id
+    ]
     starts, minutes = validate(draft, now=now, others=others)
     meeting.starts_at, meeting.minutes = starts, minutes
     meeting.place = draft.place.strip()
     meeting.sequence += 1
     meeting.updated_at = now
     await activity.record(
-        session,
-        meeting.pair,
+        session=session,
+        relationship=meeting.pair,
         actor=actor,
         role=role,
         kind=ActivityKind.MEETING_RESCHEDULED,
         now=now,
         data={"meeting_id": meeting.id, "starts_at": starts.isoformat()},
     )
-    await _plan(session, now, meeting, meeting.pair, event="rescheduled")
+    await _plan(
+        session=session, now=now, meeting=meeting, relationship=meeting.pair, event="rescheduled"
+    )
     return meeting
 
 
@@ -194,8 +204,8 @@ async def cancel(*, session: AsyncSession, clock: Clock, actor: User, meeting_id
     meeting.sequence += 1
     meeting.updated_at = now
     await activity.record(
-        session,
-        meeting.pair,
+        session=session,
+        relationship=meeting.pair,
         actor=actor,
         role=role,
         kind=ActivityKind.MEETING_CANCELLED,
@@ -204,7 +214,7 @@ async def cancel(*, session: AsyncSession, clock: Clock, actor: User, meeting_id
     )
     for key in _prompt_keys(meeting):
         await cancel_work(session=session, key=key, now=now)
-    await _notice(session, now, meeting, "cancelled")
+    await _notice(session=session, now=now, meeting=meeting, event="cancelled")
     return meeting
 
 
@@ -217,10 +227,15 @@ def _prompt_keys(meeting: Meeting) -> list[str]:
 
 
 async def _plan(
-    session: AsyncSession, now: datetime, meeting: Meeting, relationship: Relationship, event: str
+    *,
+    session: AsyncSession,
+    now: datetime,
+    meeting: Meeting,
+    relationship: Relationship,
+    event: str,
 ) -> None:
     """Post (or update) the booking, and (re)schedule the prompts around the meeting."""
-    await _notice(session, now, meeting, event)
+    await _notice(session=session, now=now, meeting=meeting, event=event)
     mentee = relationship.mentee
     hours = effective_hours(mentee, relationship.program)
     # The prompt goes out in the mentee's last working window before the lead time, so a
@@ -264,7 +279,7 @@ async def _plan(
     )
 
 
-async def _notice(session: AsyncSession, now: datetime, meeting: Meeting, event: str) -> None:
+async def _notice(*, session: AsyncSession, now: datetime, meeting: Meeting, event: str) -> None:
     await schedule(
         session=session,
         now=now,
@@ -350,8 +365,8 @@ async def write_agenda(
     await session.flush()
     late = meeting.starts_at - now < AGENDA_REMINDER_LEAD
     await activity.record(
-        session,
-        meeting.pair,
+        session=session,
+        relationship=meeting.pair,
         actor=actor,
         role=role,
         kind=ActivityKind.AGENDA_WRITTEN,
@@ -397,8 +412,8 @@ async def add_mentor_items(
     agenda.mentor_items = [*agenda.mentor_items, {"text": text, "at": now.isoformat()}]
     agenda.updated_at = now
     await activity.record(
-        session,
-        meeting.pair,
+        session=session,
+        relationship=meeting.pair,
         actor=actor,
         role=role,
         kind=ActivityKind.MENTOR_ADDED_AGENDA,
@@ -431,8 +446,8 @@ async def start(*, session: AsyncSession, now: datetime, meeting: Meeting) -> bo
     relationship = meeting.pair
     if meeting.agenda is None:
         await activity.record(
-            session,
-            relationship,
+            session=session,
+            relationship=relationship,
             actor=None,
             role=ActorRole.SYSTEM,
             kind=ActivityKind.NO_AGENDA,

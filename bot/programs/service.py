@@ -171,7 +171,7 @@ async def create_program(
             data={},
         )
     )
-    await digest.plan(session, now, program)
+    await digest.plan(session=session, now=now, program=program)
     return program
 
 
@@ -195,7 +195,7 @@ async def update_program(
         if uid not in before
     ]
     await session.flush()
-    await digest.plan(session, now, program)
+    await digest.plan(session=session, now=now, program=program)
     return program, {wanted[uid].slack_user_id for uid in wanted if uid not in before}
 
 

@@ -44,7 +44,7 @@ GOALS_MET = {"yes": "Yes", "partly": "Partly", "no": "No"}
 
 
 async def enter_separation(
-    session: AsyncSession, now: datetime, relationship: Relationship
+    *, session: AsyncSession, now: datetime, relationship: Relationship
 ) -> bool:
     """The wrap-up has come: the relationship moves to its separation stage. Not when the
     wrap-up was planned for an end date that has moved since (an extension agreed while it
@@ -56,8 +56,8 @@ async def enter_separation(
     relationship.status = RelationshipStatus.SEPARATION
     relationship.updated_at = now
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=None,
         role=ActorRole.SYSTEM,
         kind=ActivityKind.SEPARATION_STARTED,
@@ -93,15 +93,15 @@ async def propose_extension(
     relationship.extend_by_role = member.role
     relationship.updated_at = now
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=member.role,
         kind=ActivityKind.EXTENSION_PROPOSED,
         now=now,
         data={"until": new_end.isoformat()},
     )
-    await _notice(session, now, relationship, "extension_proposed")
+    await _notice(session=session, now=now, relationship=relationship, event="extension_proposed")
     return relationship
 
 
@@ -125,18 +125,23 @@ async def answer_extension(
         ).astimezone(relationship.ends_at.tzinfo)
         if relationship.status is RelationshipStatus.SEPARATION:
             relationship.status = RelationshipStatus.CULTIVATION
-        await plan_wrap_up(session, now, relationship)
+        await plan_wrap_up(session=session, now=now, relationship=relationship)
     relationship.updated_at = now
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=member.role,
         kind=ActivityKind.EXTENSION_AGREED if agree else ActivityKind.EXTENSION_DECLINED,
         now=now,
         data={"until": until.isoformat()},
     )
-    await _notice(session, now, relationship, "extended" if agree else "extension_declined")
+    await _notice(
+        session=session,
+        now=now,
+        relationship=relationship,
+        event="extended" if agree else "extension_declined",
+    )
     return relationship
 
 
@@ -195,20 +200,20 @@ async def close(
     relationship.ended_by_role = member.role
     relationship.updated_at = now
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=member.role,
         kind=ActivityKind.RELATIONSHIP_CLOSED,
         now=now,
         data={"outcome": outcome, "goals_met": goals_met},
     )
-    await _wind_down(session, now, relationship)
+    await _wind_down(session=session, now=now, relationship=relationship)
     await _notice(
-        session,
-        now,
-        relationship,
-        "closed",
+        session=session,
+        now=now,
+        relationship=relationship,
+        event="closed",
         thanks=thanks if member.role is ActorRole.MENTEE else "",
     )
     return relationship
@@ -235,14 +240,19 @@ async def end_early(
     relationship.end_reason = reason
     relationship.updated_at = now
     await activity.record(
-        session, relationship, actor=actor, role=member.role, kind=ActivityKind.ENDED_EARLY, now=now
+        session=session,
+        relationship=relationship,
+        actor=actor,
+        role=member.role,
+        kind=ActivityKind.ENDED_EARLY,
+        now=now,
     )
-    await _wind_down(session, now, relationship)
-    await _notice(session, now, relationship, "ended_early")
+    await _wind_down(session=session, now=now, relationship=relationship)
+    await _notice(session=session, now=now, relationship=relationship, event="ended_early")
     return relationship
 
 
-async def _wind_down(session: AsyncSession, now: datetime, relationship: Relationship) -> None:
+async def _wind_down(*, session: AsyncSession, now: datetime, relationship: Relationship) -> None:
     """No more prompts or reminders for a relationship that has ended."""
     await cancel_where(
         session=session, now=now, team_id=relationship.team_id, relationship_id=relationship.id
@@ -250,7 +260,12 @@ async def _wind_down(session: AsyncSession, now: datetime, relationship: Relatio
 
 
 async def _notice(
-    session: AsyncSession, now: datetime, relationship: Relationship, event: str, thanks: str = ""
+    *,
+    session: AsyncSession,
+    now: datetime,
+    relationship: Relationship,
+    event: str,
+    thanks: str = "",
 ) -> None:
     await schedule(
         session=session,

@@ -51,8 +51,8 @@ async def follow_up(
     if recent is not None:
         return relationship, False
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=ActorRole.MENTOR,
         kind=ActivityKind.MENTOR_FOLLOW_UP,
@@ -92,8 +92,8 @@ async def send_update(
     check_length(UpdateField.TEXT, text, UPDATE_MAX)
     now = clock.now()
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=ActorRole.MENTEE,
         kind=ActivityKind.FOLLOW_UP_ANSWERED,

@@ -51,7 +51,9 @@ async def confirm(
         await svc.confirm(session=session, clock=deps.clock, actor=actor, meeting_id=meeting_id)
         meeting, _ = await meeting_svc.load(session=session, actor=actor, meeting_id=meeting_id)
         assert meeting.notes is not None
-        blocks = views.summary(meeting, meeting.notes, await svc.actions_of(session, meeting_id))
+        blocks = views.summary(
+            meeting, meeting.notes, await svc.actions_of(session=session, meeting_id=meeting_id)
+        )
     await respond(replace_original=True, text="What we agreed", blocks=_blocks(blocks))
 
 

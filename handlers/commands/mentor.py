@@ -371,7 +371,7 @@ async def _digest(
         program = await access.require_manager(session=session, actor=actor, program_id=program_id)
         now = deps.clock.now()
         period = digest_svc.week_so_far(now, program.timezone)
-        built = await digest_svc.build(session, program, period, now)
+        built = await digest_svc.build(session=session, program=program, period=period, now=now)
     blocks, overflow = digest_views.blocks(built)
     await respond(
         text=f"Digest · {escape(built.program_name)}",
