@@ -1,5 +1,5 @@
-"""After the meeting: capture, confirm or suggest a change, answer "did you meet?", and mark
-actions done."""
+"""After the meeting: confirm the notes, answer "did you meet?", and mark actions done
+(Capture and Suggest a change open forms: handlers.openers)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from bot.capture import service as svc
 from bot.capture import views
 from bot.ids import Action, BlockPrefix
 from bot.meetings import service as meeting_svc
-from handlers import openers
 from handlers.context import begin_action
 from infra.windows import local_date
 from storage.enums import MeetingOutcome
@@ -27,15 +26,6 @@ OUTCOMES: dict[str, MeetingOutcome] = {
 
 def _blocks(blocks: list[Any]) -> list[dict[str, Any]]:
     return [b.to_dict() for b in blocks]
-
-
-async def write(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_action(ack, body, context, client)
-    await openers.open_capture_form(
-        deps, client, actor=actor, trigger_id=req.trigger_id, meeting_id=req.id_of("meeting")
-    )
 
 
 async def confirm(
@@ -55,15 +45,6 @@ async def confirm(
             meeting, meeting.notes, await svc.actions_of(session=session, meeting_id=meeting_id)
         )
     await respond(replace_original=True, text="What we agreed", blocks=_blocks(blocks))
-
-
-async def suggest(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_action(ack, body, context, client)
-    await openers.open_capture_suggest_form(
-        deps, client, actor=actor, trigger_id=req.trigger_id, meeting_id=req.id_of("meeting")
-    )
 
 
 async def outcome(
