@@ -130,8 +130,8 @@ async def program_id_by_name(deps: Deps, *, actor: User, name: str) -> int:
             names = [
                 p.name for p in await program_repo.active(session=session, team_id=actor.team_id)
             ]
-            known = f" Programs here: {', '.join(names)}." if names else ""
-            raise NotFound(f"There is no program called “{name[:80]}”.{known}")
+            known = f" Programs here: {escape(', '.join(names))}." if names else ""
+            raise NotFound(f"There is no program called “{escape(name[:80])}”.{known}")
         return program.id
 
 

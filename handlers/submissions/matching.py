@@ -12,6 +12,7 @@ from bot.matching import review as matches
 from bot.matching import views
 from bot.matching.settings import store
 from handlers.context import begin_view
+from storage.enums import MatchRunStatus
 
 
 async def approve(
@@ -38,7 +39,7 @@ async def closed(
         run = await matches.load_run(
             session=session, actor=actor, run_id=req.metadata_id("run_id") or 0
         )
-        if run.status.value == "draft":
+        if run.status is MatchRunStatus.DRAFT:
             await matches.cancel(session=session, clock=deps.clock, actor=actor, run_id=run.id)
 
 
