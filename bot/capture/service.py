@@ -21,6 +21,7 @@ from bot.agreements.service import for_actor
 from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.forms import check_length
 from bot.ids import CaptureField as F
+from bot.ids import MeetingField
 from bot.meetings import service as meeting_svc
 from bot.programs.service import capture_lead
 from infra.clock import Clock
@@ -228,7 +229,7 @@ async def _book_next(
             ),
         )
     except InvalidInput as error:
-        fields: dict[str, str] = {"minutes": F.NEXT_MINUTES}
+        fields: dict[str, str] = {MeetingField.MINUTES: F.NEXT_MINUTES}
         mapped = {str(fields.get(k, F.NEXT_WHEN)): v for k, v in error.fields.items()}
         raise InvalidInput.for_fields(mapped) from None
 
