@@ -63,7 +63,7 @@ def settings_of(program: Program) -> sig.Settings:
 
 
 async def facts_of(
-    session: AsyncSession, relationship: Relationship, now: datetime, settings: sig.Settings
+    *, session: AsyncSession, relationship: Relationship, now: datetime, settings: sig.Settings
 ) -> sig.Facts:
     """A handful of indexed queries, whatever the relationship's history."""
     start = now - timedelta(days=settings.window_days)
@@ -156,7 +156,7 @@ def _base_facts(relationship: Relationship) -> sig.Facts:
 
 
 async def facts_for(
-    session: AsyncSession, relationships: Sequence[Relationship], now: datetime
+    *, session: AsyncSession, relationships: Sequence[Relationship], now: datetime
 ) -> dict[int, sig.Facts]:
     """:func:`facts_of` for many relationships at once, in a few aggregated queries per
     program window (``WHERE relationship_id IN (...)``) instead of five per relationship: the
@@ -356,7 +356,7 @@ class Batch:
         return Preloaded(facts, alerts, health)
 
 
-async def load(session: AsyncSession, *, team_id: str, relationship_id: int) -> Relationship | None:
+async def load(*, session: AsyncSession, team_id: str, relationship_id: int) -> Relationship | None:
     """One relationship for evaluation, only if it belongs to ``team_id`` (its program,
     mentor and mentee come joined)."""
     return await session.scalar(
@@ -366,7 +366,9 @@ async def load(session: AsyncSession, *, team_id: str, relationship_id: int) -> 
     )
 
 
-async def prepare(session: AsyncSession, pairs: Sequence[tuple[int, str]], now: datetime) -> Batch:
+async def prepare(
+    *, session: AsyncSession, pairs: Sequence[tuple[int, str]], now: datetime
+) -> Batch:
     """Read what evaluating each (relationship id, team id) needs, for all of them at once:
     the relationships, their facts, their open alert episodes, and their stored health (into
     the session, where :func:`_store` finds it without a query). A relationship outside its
@@ -389,7 +391,7 @@ async def prepare(session: AsyncSession, pairs: Sequence[tuple[int, str]], now: 
         if relationship.team_id in teams[relationship.id]:
             batch.relationships[relationship.id] = relationship
     live = [r for r in batch.relationships.values() if r.status in LIVE]
-    batch.facts = await facts_for(session, live, now)
+    batch.facts = await facts_for(session=session, relationships=live, now=now)
     for ids in id_chunks([r.id for r in live]):
         batch.open_alerts.update({i: [] for i in ids})
         alerts = await session.scalars(_open_alerts_query(ids).order_by(Alert.id))
@@ -403,7 +405,7 @@ async def prepare(session: AsyncSession, pairs: Sequence[tuple[int, str]], now: 
 
 
 async def evaluate(
-    session: AsyncSession, now: datetime, relationship: Relationship, batch: Batch | None = None
+    *, session: AsyncSession, now: datetime, relationship: Relationship, batch: Batch | None = None
 ) -> sig.Assessment | None:
     """Assess the relationship, store its health, run its alert episodes and plan the next
     daily check. None for a relationship that isn't live. With a :class:`Batch` prepared for
@@ -413,7 +415,9 @@ async def evaluate(
     settings = settings_of(relationship.program)
     preloaded = batch.take(relationship.id) if batch is not None else None
     if batch is None or preloaded is None:
-        facts = await facts_of(session, relationship, now, settings)
+        facts = await facts_of(
+            session=session, relationship=relationship, now=now, settings=settings
+        )
         assessment = sig.assess(facts, now, settings)
         current = await session.get(RelationshipHealth, relationship.id)
         await _store(session, now, relationship, assessment, current)
@@ -431,7 +435,7 @@ async def evaluate(
     return assessment
 
 
-async def finish(session: AsyncSession, batch: Batch) -> None:
+async def finish(*, session: AsyncSession, batch: Batch) -> None:
     """Write what a batch's evaluations planned: tomorrow's evaluation of each, together."""
     await schedule_many(session, batch.tomorrow)
     batch.tomorrow.clear()

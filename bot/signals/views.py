@@ -8,7 +8,7 @@ from slack_sdk.models.views import View
 
 from bot import blocks as ui
 from bot.blocks import when
-from bot.ids import Action, Callback
+from bot.ids import Action, Callback, UpdateField
 from bot.signals import followups
 from bot.signals import rules as sig
 from bot.signals.health import NEXT_STEPS
@@ -127,7 +127,7 @@ def update_form(relationship: Relationship) -> View:
         private_metadata=ui.metadata(relationship_id=relationship.id),
         blocks=[
             ui.input_block(
-                followups.UPDATE_FIELD,
+                UpdateField.TEXT,
                 f"What would you like {relationship.mentor.display} to know?"[:150],
                 PlainTextInputElement(
                     action_id=Action.FIELD,
