@@ -29,6 +29,7 @@ from sqlalchemy import event, insert, select
 
 from bench.common import migrated_database, postgres_reachable
 from bot import activity
+from bot.activity import ActivityKind
 from bot.digest import service as digest
 from bot.digest import views as digest_views
 from bot.signals import health
@@ -316,7 +317,9 @@ async def run(kind: str, n: int) -> int:
                         assert program is not None
                         week = digest.week_ending_by(NOW, program.timezone)
                         period = digest.whole_week(week, program.timezone)
-                        built = await digest.build(session, program, period, NOW)
+                        built = await digest.build(
+                            session=session, program=program, period=period, now=NOW
+                        )
                     blocks, overflow = digest_views.blocks(built)
                     timings.append(time.perf_counter() - t0)
                 queries = len(seen)
@@ -338,11 +341,11 @@ async def run(kind: str, n: int) -> int:
                         one = await session.get(Relationship, rid)
                         assert one is not None
                         await activity.record(
-                            session,
-                            one,
+                            session=session,
+                            relationship=one,
                             actor=None,
                             role=ActorRole.MENTEE,
-                            kind="agenda_written",
+                            kind=ActivityKind.AGENDA_WRITTEN,
                             now=NOW,
                         )
                         await session.flush()

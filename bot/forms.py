@@ -106,6 +106,18 @@ class FormState:
         return -number if raw.startswith("-") else number
 
 
+def check_length(field: str, value: str, limit: int, errors: dict[str, str] | None = None) -> None:
+    """Refuse text over ``limit`` characters, in the one wording every form uses: noted in
+    ``errors`` under ``field`` when the caller collects a form's problems, else raised at
+    once as :class:`InvalidInput`."""
+    if len(value) <= limit:
+        return
+    message = f"Keep this to {limit} characters (now {len(value)})."
+    if errors is None:
+        raise InvalidInput.for_fields({field: message})
+    errors[field] = message
+
+
 def private_metadata(view: dict[str, Any]) -> dict[str, Any]:
     """Decode ``private_metadata`` (untrusted: callers re-check what it names)."""
     raw = view.get("private_metadata") or "{}"

@@ -17,7 +17,7 @@ from bot import blocks as ui
 from bot.agreements import service as svc
 from bot.errors import InvalidInput
 from bot.forms import FormState, whole
-from bot.ids import Action, Callback
+from bot.ids import Action, BlockPrefix, Callback
 from bot.ids import AgreementField as F
 from infra.text import escape, escape_truncated
 from storage.enums import ActorRole, Cadence
@@ -220,7 +220,7 @@ def agreement_message(agreement: Agreement, relationship: Relationship) -> list[
             ui.actions(
                 ui.button("Sign", Action.AGREEMENT_SIGN, value=str(agreement.id), style="primary"),
                 ui.button("Suggest changes", Action.AGREEMENT_SUGGEST, value=str(agreement.id)),
-                block_id=f"agreement-{agreement.id}",
+                block_id=BlockPrefix.AGREEMENT.of(agreement.id),
             )
         )
     return blocks
@@ -228,7 +228,7 @@ def agreement_message(agreement: Agreement, relationship: Relationship) -> list[
 
 def suggest_form(agreement: Agreement, relationship: Relationship) -> View:
     field = ui.text_field(
-        "suggestion",
+        F.SUGGESTION,
         f"What would you change? {relationship.mentee.display} revises it.",
         multiline=True,
         max_length=svc.SUGGESTION_MAX,

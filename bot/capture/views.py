@@ -19,7 +19,7 @@ from bot import blocks as ui
 from bot.blocks import when
 from bot.capture import service as svc
 from bot.forms import FormState, whole
-from bot.ids import Action, Callback
+from bot.ids import Action, BlockPrefix, Callback
 from bot.ids import CaptureField as F
 from bot.meetings import service as meeting_svc
 from infra.text import escape, escape_truncated, mention
@@ -27,7 +27,6 @@ from storage.enums import ActionStatus, ActorRole, MeetingOutcome
 from storage.models import ActionItem, Meeting, MeetingNotes, Relationship, User
 
 MESSAGE_BLOCKS_MAX = 50
-LIST_BLOCK = "actions_list:"  # block ids of the `/mentor actions` list's rows
 REPLY_HINT = (
     "Or just reply in this thread: one takeaway per line, and each action on a line starting "
     'with a dash, like "- call Sam by Friday" (or "- mentor: send the article by Tuesday").'
@@ -357,7 +356,7 @@ def actions_list(
             blocks.append(
                 ui.section(
                     _action_line(relationship, item) + flag,
-                    block_id=f"{LIST_BLOCK}{item.id}",
+                    block_id=BlockPrefix.ACTIONS_LIST.of(item.id),
                     accessory=ui.button("Done", Action.ACTION_DONE, value=str(item.id)),
                 )
             )

@@ -54,7 +54,7 @@ COLUMNS = [
 ROLES = (ActorRole.MENTEE, ActorRole.MENTOR)
 
 
-async def report_csv(session: AsyncSession, program: Program, now: datetime) -> str:
+async def report_csv(*, session: AsyncSession, program: Program, now: datetime) -> str:
     """Per-relationship metrics for `/mentor report export`: counts and health, never agenda,
     notes or goal text."""
     pairs = await _pairs(session, program.id)

@@ -172,7 +172,9 @@ class Digest:
     waiting: list[str]
 
 
-async def build(session: AsyncSession, program: Program, period: Period, now: datetime) -> Digest:
+async def build(
+    *, session: AsyncSession, program: Program, period: Period, now: datetime
+) -> Digest:
     """The digest of ``period`` (and the same stretch a week earlier, to compare): what
     happened in it is counted in it, whenever the digest is built; who is active, at risk,
     ending or waiting is as of ``now``."""
@@ -474,7 +476,7 @@ def _wall(raw: object) -> time:
         return DEFAULT_TIME
 
 
-async def plan(session: AsyncSession, now: datetime, program: Program) -> None:
+async def plan(*, session: AsyncSession, now: datetime, program: Program) -> None:
     """Keep exactly one weekly digest scheduled for the program (moved when its day or time
     changes)."""
     await cancel_where(

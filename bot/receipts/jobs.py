@@ -118,7 +118,7 @@ async def report(ctx: JobContext) -> None:
         actor.slack_user_id,
         filename=f"mentoring-report-{now.date().isoformat()}.csv",
         title=f"Mentoring report · {program.name}",
-        content=await report_csv(ctx.session, program, now),
+        content=await report_csv(session=ctx.session, program=program, now=now),
         text="Per-relationship metrics: counts and health, never agendas or notes.",
     )
 

@@ -18,6 +18,7 @@ from bot import blocks as ui
 from bot.blocks import when
 from bot.forms import FormState
 from bot.ids import Action, Callback
+from bot.ids import SeparationField as F
 from bot.separation import service as svc
 from infra.text import escape, escape_truncated, mention
 from storage.enums import ActorRole
@@ -61,15 +62,13 @@ def extend_form(relationship: Relationship, current: date) -> View:
         private_metadata=ui.metadata(relationship_id=relationship.id),
         blocks=[
             ui.section(f"It ends on {current:%a %d %b %Y} now. Your partner is asked to agree."),
-            ui.input_block(
-                svc.F_NEW_END, "New end date", DatePickerElement(action_id=Action.FIELD)
-            ),
+            ui.input_block(F.NEW_END, "New end date", DatePickerElement(action_id=Action.FIELD)),
         ],
     )
 
 
 def parse_extend(state: FormState) -> date | None:
-    raw = state.raw(svc.F_NEW_END).get("selected_date")
+    raw = state.raw(F.NEW_END).get("selected_date")
     try:
         return date.fromisoformat(raw) if isinstance(raw, str) else None
     except ValueError:
@@ -106,17 +105,17 @@ def close_form(relationship: Relationship, role: ActorRole) -> View:
     recommend = ui.options((("yes", "Yes"), ("no", "No")))
     blocks: list[Block] = [
         ui.input_block(
-            svc.F_OUTCOME,
+            F.OUTCOME,
             "How did it go overall?",
             StaticSelectElement(action_id=Action.FIELD, options=outcomes),
         ),
         ui.input_block(
-            svc.F_GOALS,
+            F.GOALS_MET,
             "Were the goals met?",
             RadioButtonsElement(action_id=Action.FIELD, options=goals),
         ),
         ui.input_block(
-            svc.F_RECOMMEND,
+            F.RECOMMEND,
             "Would you recommend mentoring here to a colleague?",
             RadioButtonsElement(action_id=Action.FIELD, options=recommend),
         ),
@@ -124,7 +123,7 @@ def close_form(relationship: Relationship, role: ActorRole) -> View:
     if role is ActorRole.MENTEE:
         blocks.append(
             ui.text_field(
-                svc.F_THANKS,
+                F.THANKS,
                 f"A thank-you for {relationship.mentor.display}"[:150],
                 multiline=True,
                 max_length=svc.THANKS_MAX,
@@ -145,12 +144,12 @@ def close_form(relationship: Relationship, role: ActorRole) -> View:
 
 
 def parse_close(state: FormState) -> tuple[str | None, str | None, bool | None, str]:
-    recommend = state.selected(svc.F_RECOMMEND)
+    recommend = state.selected(F.RECOMMEND)
     return (
-        state.selected(svc.F_OUTCOME),
-        state.selected(svc.F_GOALS),
+        state.selected(F.OUTCOME),
+        state.selected(F.GOALS_MET),
         None if recommend is None else recommend == "yes",
-        state.text(svc.F_THANKS),
+        state.text(F.THANKS),
     )
 
 
@@ -163,7 +162,7 @@ def end_form(pairs: Sequence[tuple[Relationship, ActorRole]]) -> View:
         )
         blocks.append(
             ui.input_block(
-                "pair",
+                F.PAIR,
                 "Which mentoring relationship?",
                 StaticSelectElement(action_id=Action.FIELD, options=choices),
             )
@@ -177,9 +176,7 @@ def end_form(pairs: Sequence[tuple[Relationship, ActorRole]]) -> View:
             )
         )
     blocks.append(
-        ui.text_field(
-            svc.F_REASON, "Why are you ending it?", multiline=True, max_length=svc.REASON_MAX
-        )
+        ui.text_field(F.REASON, "Why are you ending it?", multiline=True, max_length=svc.REASON_MAX)
     )
     metadata = {"relationship_id": pairs[0][0].id} if len(pairs) == 1 else {}
     return ui.form(

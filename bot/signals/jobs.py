@@ -96,7 +96,7 @@ async def follow_up(ctx: JobContext) -> None:
     if relationship is None or relationship.status not in LIVE_RELATIONSHIP_STATUSES:
         return
     if await activity.mentee_took_initiative(
-        ctx.session, relationship_id=relationship.id, since=ctx.work.created_at
+        session=ctx.session, relationship_id=relationship.id, since=ctx.work.created_at
     ):
         return  # she booked, wrote or answered before her hours came round: nothing to ask
     ctx.dm(

@@ -8,7 +8,7 @@ from slack_sdk.models.views import View
 
 from bot import blocks as ui
 from bot.blocks import when
-from bot.ids import Action, Callback
+from bot.ids import Action, Callback, UpdateField
 from bot.signals import followups
 from bot.signals import rules as sig
 from bot.signals.episodes import NEXT_STEPS
@@ -119,7 +119,7 @@ def follow_up_sent(relationship: Relationship, *, planned: bool) -> list[Block]:
 
 def update_form(relationship: Relationship) -> View:
     field = ui.text_field(
-        followups.UPDATE_FIELD,
+        UpdateField.TEXT,
         f"What would you like {relationship.mentor.display} to know?"[:150],
         multiline=True,
         max_length=followups.UPDATE_MAX,
