@@ -158,14 +158,18 @@ async def requested_pair(
     mentee_tz: str = "Europe/Lisbon",
     mentor_tz: str = "America/New_York",
     program_tz: str = "Europe/London",
+    tag: str = "",
 ) -> Pair:
     """A self-serve program where UMIA (mentee) asked UOMAR (mentor), through the services
-    people use: the request waits for the mentor's answer."""
-    admin = await person(session, clock, "UADMIN", admin=True)
-    program = await make_program(session, clock, admin, timezone=program_tz)
+    people use: the request waits for the mentor's answer. ``tag`` makes another pair, in a
+    program of its own (its people's ids and the program's name end with it)."""
+    admin = await person(session, clock, f"UADMIN{tag}", admin=True)
+    program = await make_program(
+        session, clock, admin, timezone=program_tz, name=f"Engineering mentoring{tag}"
+    )
     store(program, MatchingSettings(self_serve=True))
-    mentee = await person(session, clock, "UMIA", tz=mentee_tz)
-    mentor = await person(session, clock, "UOMAR", tz=mentor_tz)
+    mentee = await person(session, clock, f"UMIA{tag}", tz=mentee_tz)
+    mentor = await person(session, clock, f"UOMAR{tag}", tz=mentor_tz)
     await save_enrolment(session=session, clock=clock, user=mentee, draft=mentee_draft(program.id))
     mentor_enrolment, _ = await save_enrolment(
         session=session, clock=clock, user=mentor, draft=mentor_draft(program.id)
@@ -180,19 +184,11 @@ async def requested_pair(
     return Pair(relationship.id, program, mentee, mentor, admin)
 
 
-async def accepted_pair(
-    db: Database,
-    clock: Clock,
-    *,
-    mentee_tz: str = "Europe/Lisbon",
-    mentor_tz: str = "America/New_York",
-    program_tz: str = "Europe/London",
-) -> Pair:
-    """:func:`requested_pair`, accepted by the mentor (committed, like the two clicks)."""
+async def accepted_pair(db: Database, clock: Clock, **options: str) -> Pair:
+    """:func:`requested_pair` (with its ``options``), accepted by the mentor (committed, like
+    the two clicks)."""
     async with db.transaction() as session:
-        pair = await requested_pair(
-            session, clock, mentee_tz=mentee_tz, mentor_tz=mentor_tz, program_tz=program_tz
-        )
+        pair = await requested_pair(session, clock, **options)
     async with db.transaction() as session:
         await introductions.accept(
             session=session, clock=clock, actor=pair.mentor, relationship_id=pair.relationship_id
