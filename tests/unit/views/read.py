@@ -11,7 +11,6 @@ from slack_sdk.models.views import View
 
 from bot.forms import FormState
 from fakeslack import SlackSender
-from fakeslack.blockkit import walk_text
 
 DATE = re.compile(r"<!date\^(\d+)\^([^|]+)\|[^>]+>")
 
@@ -23,9 +22,30 @@ def dicts(output: Any) -> list[dict[str, Any]]:
     return [b if isinstance(b, dict) else b.to_dict() for b in output]
 
 
+def texts(output: Any) -> list[str]:
+    """Every text object's text, in reading order (a section's text before its fields and
+    its accessory)."""
+    found: list[str] = []
+
+    def visit(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                visit(item)
+        elif isinstance(node, dict):
+            if node.get("type") in ("mrkdwn", "plain_text") and isinstance(node.get("text"), str):
+                found.append(node["text"])
+                return
+            first = [k for k in ("text", "fields", "elements") if k in node]
+            for key in first + sorted(k for k in node if k not in first):
+                visit(node[key])
+
+    visit(dicts(output))
+    return found
+
+
 def text(output: Any) -> str:
-    """Every string in the blocks, in one (for "does it say…")."""
-    return "\n".join(walk_text(dicts(output)))
+    """All the text, one text object a line (for "does it say…")."""
+    return "\n".join(texts(output))
 
 
 def buttons(output: Any) -> list[tuple[str, str, str | None]]:
