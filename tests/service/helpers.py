@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.agreements import service as agreements
 from bot.enrolment.service import EnrolmentDraft, save_enrolment
+from bot.errors import NotAllowed, NotFound
 from bot.introductions import service as introductions
 from bot.matching.settings import MatchingSettings, store
 from bot.programs import service as program_svc
@@ -265,3 +266,29 @@ def agreement_terms(**changes: object) -> agreements.Terms:
     }
     values.update(changes)
     return agreements.Terms(**values)  # type: ignore[arg-type]
+
+
+MISSING = 999_999  # an id that names nothing
+
+
+async def refused_to_outsiders(
+    db: Database, clock: Clock, pair: Pair, acts: Callable[[User, bool], list[Act]]
+) -> None:
+    """Every act ``acts(actor, real)`` makes is refused, writing nothing: to someone else in
+    the workspace (NotAllowed), to someone in another workspace (NotFound), both naming the
+    pair's real ids, and to the pair's mentee naming ids that don't exist (NotFound)."""
+    eve = await stranger(db, clock)
+    foreign = await stranger(db, clock, team_id="T0002")
+    for actor, real, error in (
+        (eve, True, NotAllowed),
+        (foreign, True, NotFound),
+        (pair.mentee, False, NotFound),
+    ):
+        for act in acts(actor, real):
+            await refusal(db, error, act)
+
+
+async def logged(db: Database, pair: Pair) -> list[tuple[str, ActorRole]]:
+    """:func:`activity` of the pair, in a transaction of its own."""
+    async with db.transaction() as session:
+        return await activity(session, pair.relationship_id)

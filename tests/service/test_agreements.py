@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.agreements import service as agreements
-from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.errors import Conflict, InvalidInput, NotAllowed
 from bot.ids import AgreementField as F
 from bot.meetings import service as meetings
 from bot.separation import service as separation
@@ -20,16 +20,17 @@ from storage.due_work import Delivery, Status
 from storage.enums import ActorRole, Cadence, RelationshipStatus
 from storage.models import Agreement, Meeting, Relationship, User
 from tests.service.helpers import (
+    MISSING,
     Act,
     Pair,
     accepted_pair,
-    activity,
     agreement_terms,
     due_work,
     everything,
+    logged,
     refusal,
+    refused_to_outsiders,
     requested_pair,
-    stranger,
 )
 
 MENTEE, MENTOR = ActorRole.MENTEE, ActorRole.MENTOR
@@ -58,11 +59,6 @@ async def relationship_of(db: Database, pair: Pair) -> Relationship:
         relationship = await s.get(Relationship, pair.relationship_id)
     assert relationship is not None
     return relationship
-
-
-async def log(db: Database, pair: Pair) -> list[tuple[str, ActorRole]]:
-    async with db.transaction() as s:
-        return await activity(s, pair.relationship_id)
 
 
 async def notice(
@@ -100,7 +96,7 @@ async def test_the_mentee_drafts_and_drafting_is_their_signature(
     )
     relationship = await relationship_of(db, pair)
     assert (relationship.ends_at, relationship.agreement_signed_at) == (ends_at, None)
-    assert (await log(db, pair))[-1] == ("agreement_drafted", MENTEE)
+    assert (await logged(db, pair))[-1] == ("agreement_drafted", MENTEE)
     assert await notice(db, pair, "drafted", agreement.id, clock.now()) == (
         "agreement.notice",
         Delivery.IMMEDIATE,
@@ -145,7 +141,7 @@ async def test_the_mentor_signs_once(db: Database, clock: ManualClock) -> None:
     assert relationship.agreement_signed_at == clock.now()
     # No meeting yet: still getting started.
     assert relationship.status is RelationshipStatus.INITIATION
-    assert (await log(db, pair))[-1] == ("agreement_signed", MENTOR)
+    assert (await logged(db, pair))[-1] == ("agreement_signed", MENTOR)
     assert (await notice(db, pair, "signed", agreement.id, clock.now()))[2] == {
         "agreement_id": agreement.id,
         "event": "signed",
@@ -283,10 +279,11 @@ async def test_no_agreement_before_the_mentor_accepts_or_after_the_end(
 async def test_an_agreement_is_the_pairs_alone(db: Database, clock: ManualClock) -> None:
     pair = await accepted_pair(db, clock)
     agreement = await draft(db, clock, pair)
-    eve = await stranger(db, clock)
-    foreign = await stranger(db, clock, team_id="T0002")
 
-    def acts(actor: User, relationship_id: int, agreement_id: int) -> list[Act]:
+    def acts(actor: User, real: bool) -> list[Act]:
+        relationship_id, agreement_id = (
+            (pair.relationship_id, agreement.id) if real else (MISSING, MISSING)
+        )
         return [
             lambda s: agreements.draft(
                 session=s,
@@ -303,13 +300,7 @@ async def test_an_agreement_is_the_pairs_alone(db: Database, clock: ManualClock)
             ),
         ]
 
-    for actor, relationship_id, agreement_id, error in (
-        (eve, pair.relationship_id, agreement.id, NotAllowed),
-        (foreign, pair.relationship_id, agreement.id, NotFound),
-        (pair.mentee, 999_999, 999_999, NotFound),
-    ):
-        for each in acts(actor, relationship_id, agreement_id):
-            await refusal(db, error, each)
+    await refused_to_outsiders(db, clock, pair, acts)
 
 
 # The pair was accepted on Monday 2 March 2026 (the clock's start), so 24 months run to
@@ -415,7 +406,7 @@ async def test_the_mentor_suggests_changes_until_they_sign(
             suggestion="  Monthly suits me better \n",
         )
     assert suggested.change_request == "Monthly suits me better"
-    assert (await log(db, pair))[-1] == ("mentor_suggested_changes", MENTOR)
+    assert (await logged(db, pair))[-1] == ("mentor_suggested_changes", MENTOR)
     assert (await notice(db, pair, "suggested", agreement.id, clock.now()))[2] == {
         "agreement_id": agreement.id,
         "event": "suggested",

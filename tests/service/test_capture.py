@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.capture import service as capture
-from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.errors import Conflict, InvalidInput, NotFound
 from bot.ids import CaptureField as F
 from bot.meetings import service as meetings
 from infra.clock import ManualClock
@@ -19,14 +19,15 @@ from storage.due_work import Delivery, Status
 from storage.enums import ActionStatus, ActorRole, MeetingOutcome
 from storage.models import ActionItem, ActivityEvent, Meeting, MeetingNotes, User
 from tests.service.helpers import (
+    MISSING,
     Act,
     Pair,
     accepted_pair,
-    activity,
     due_work,
     everything,
+    logged,
     refusal,
-    stranger,
+    refused_to_outsiders,
 )
 
 MENTEE, MENTOR, SYSTEM = ActorRole.MENTEE, ActorRole.MENTOR, ActorRole.SYSTEM
@@ -99,11 +100,6 @@ async def work(db: Database, pair: Pair) -> dict[str, tuple[object, ...]]:
     async with db.transaction() as s:
         rows = await due_work(s, pair.relationship_id)
     return {k: (w.kind, w.delivery, w.recipient_id, w.due_at, w.status) for k, w in rows.items()}
-
-
-async def log(db: Database, pair: Pair) -> list[tuple[str, ActorRole]]:
-    async with db.transaction() as s:
-        return await activity(s, pair.relationship_id)
 
 
 async def last_event(db: Database, kind: str) -> ActivityEvent:
@@ -226,7 +222,7 @@ async def test_a_mentor_writing_the_notes_is_recorded_as_the_mentor_doing_it(
     pair, n = await held_meeting(db, clock)
     written = await write(db, clock, pair.mentor, n)
     assert written.author_role is MENTOR
-    assert (await log(db, pair))[-1] == ("mentor_wrote_notes", MENTOR)
+    assert (await logged(db, pair))[-1] == ("mentor_wrote_notes", MENTOR)
 
 
 async def test_the_same_capture_twice_writes_nothing(db: Database, clock: ManualClock) -> None:
@@ -383,10 +379,9 @@ async def test_the_notes_are_the_pairs_alone(db: Database, clock: ManualClock) -
     pair, n = await held_meeting(db, clock)
     await write(db, clock, pair.mentee, n, notes("Mine", act("Draft the RFC")))
     [item] = await actions_of(db, n)
-    eve = await stranger(db, clock)
-    foreign = await stranger(db, clock, team_id="T0002")
 
-    def acts(actor: User, meeting_id: int, action_id: int) -> list[Act]:
+    def acts(actor: User, real: bool) -> list[Act]:
+        meeting_id, action_id = (n, item.id) if real else (MISSING, MISSING)
         return [
             lambda s: capture.capture(
                 session=s, clock=clock, actor=actor, meeting_id=meeting_id, draft=notes()
@@ -407,13 +402,7 @@ async def test_the_notes_are_the_pairs_alone(db: Database, clock: ManualClock) -
             ),
         ]
 
-    for actor, meeting_id, action_id, error in (
-        (eve, n, item.id, NotAllowed),
-        (foreign, n, item.id, NotFound),
-        (pair.mentee, 999_999, 999_999, NotFound),
-    ):
-        for each in acts(actor, meeting_id, action_id):
-            await refusal(db, error, each)
+    await refused_to_outsiders(db, clock, pair, acts)
 
 
 # --- The next meeting, booked from the capture form ----------------------------------------
@@ -429,7 +418,7 @@ async def test_the_next_meeting_is_booked_from_the_capture_in_the_same_place(
         booked = await s.scalar(select(Meeting).where(Meeting.starts_at == next_at))
     assert booked is not None
     assert (booked.minutes, booked.place, booked.booked_by_role) == (45, "Room 4", MENTEE)
-    kinds = [k for k, _ in await log(db, pair)]
+    kinds = [k for k, _ in await logged(db, pair)]
     assert kinds[-2:] == ["meeting_booked", "notes_captured"]
     # Sending the same form again can't book it twice: the slot is taken now.
     clock.advance(minutes=1)
@@ -514,7 +503,7 @@ async def test_the_partner_confirms_once(db: Database, clock: ManualClock) -> No
         meeting = await s.get(Meeting, n)
     assert meeting is not None and meeting.notes is not None
     assert meeting.notes.confirmed_at == clock.now()
-    assert (await log(db, pair))[-1] == ("notes_confirmed", MENTOR)
+    assert (await logged(db, pair))[-1] == ("notes_confirmed", MENTOR)
     before = await everything(db)
     async with db.transaction() as s:
         assert not await capture.confirm(session=s, clock=clock, actor=pair.mentor, meeting_id=n)
@@ -552,7 +541,7 @@ async def test_the_partner_suggests_a_change_which_unconfirms_the_notes(
         key = f"capture-change:meeting:{n}:{int(clock.now().timestamp())}"
         row = (await due_work(s, pair.relationship_id))[key]
     assert (row.kind, row.payload) == ("capture.post", {"meeting_id": n, "event": "change"})
-    assert (await log(db, pair))[-1] == ("notes_change_suggested", MENTOR)
+    assert (await logged(db, pair))[-1] == ("notes_change_suggested", MENTOR)
 
 
 async def test_suggesting_a_change_is_refused_to_the_author_and_without_words(
@@ -692,7 +681,7 @@ async def test_an_open_action_is_marked_overdue_once(db: Database, clock: Manual
             row = await s.get(ActionItem, item.id)
             assert row is not None
             assert await capture.mark_overdue(session=s, now=clock.now(), item=row) is expected
-    [overdue] = [e for e in await log(db, pair) if e[0] == "action_overdue"]
+    [overdue] = [e for e in await logged(db, pair) if e[0] == "action_overdue"]
     assert overdue == ("action_overdue", SYSTEM)
     async with db.transaction() as s:
         row = await s.get(ActionItem, first.id)

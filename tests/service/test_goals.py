@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.errors import Conflict, InvalidInput, NotFound
 from bot.goals import service as goals
 from bot.ids import GoalField as F
 from bot.meetings import service as meetings
@@ -20,14 +20,15 @@ from storage.due_work import Delivery, Status
 from storage.enums import ActorRole, GoalStatus
 from storage.models import ActivityEvent, Goal, GoalComment, User
 from tests.service.helpers import (
+    MISSING,
     Act,
     Pair,
     accepted_pair,
-    activity,
     due_work,
     everything,
+    logged,
     refusal,
-    stranger,
+    refused_to_outsiders,
 )
 
 MENTEE, MENTOR = ActorRole.MENTEE, ActorRole.MENTOR
@@ -87,11 +88,6 @@ async def events(db: Database, kind: str) -> list[ActivityEvent]:
         return list(rows)
 
 
-async def log(db: Database, pair: Pair) -> list[tuple[str, ActorRole]]:
-    async with db.transaction() as s:
-        return await activity(s, pair.relationship_id)
-
-
 async def test_the_mentee_sets_a_goal_and_the_pair_hears_of_it(
     db: Database, clock: ManualClock
 ) -> None:
@@ -109,7 +105,7 @@ async def test_the_mentee_sets_a_goal_and_the_pair_hears_of_it(
         None,
         pair.mentee.id,
     )
-    assert (await log(db, pair))[-1] == ("goal_set", MENTEE)
+    assert (await logged(db, pair))[-1] == ("goal_set", MENTEE)
     assert await notices(db, pair) == {
         f"goal-notice:set:goal:{goal.id}:0:{int(clock.now().timestamp())}": {
             "goal_id": goal.id,
@@ -126,7 +122,7 @@ async def test_a_milestone_needs_only_what_and_when(db: Database, clock: ManualC
         db, clock, pair, smart("Draft the agenda", "", date(2026, 5, 1), ""), goal.id
     )
     assert milestone.parent_id == goal.id
-    assert (await log(db, pair))[-1] == ("milestone_set", MENTEE)
+    assert (await logged(db, pair))[-1] == ("milestone_set", MENTEE)
     # A goal with no measure is refused: it wouldn't be measurable.
     error = await refusal(
         db,
@@ -375,7 +371,7 @@ async def test_either_of_the_pair_comments(db: Database, clock: ManualClock) -> 
         (MENTOR, pair.mentor.id, "Great goal"),
         (MENTEE, pair.mentee.id, "x" * goals.COMMENT_MAX),
     ]
-    assert [e for e in await log(db, pair) if e[0] == "goal_comment"] == [
+    assert [e for e in await logged(db, pair) if e[0] == "goal_comment"] == [
         ("goal_comment", MENTOR),
         ("goal_comment", MENTEE),
     ]
@@ -401,10 +397,9 @@ async def test_a_comment_needs_words_and_fits_its_limit(db: Database, clock: Man
 async def test_goals_are_the_pairs_alone(db: Database, clock: ManualClock) -> None:
     pair = await accepted_pair(db, clock)
     goal = await add(db, clock, pair)
-    eve = await stranger(db, clock)
-    foreign = await stranger(db, clock, team_id="T0002")
 
-    def acts(actor: User, relationship_id: int, goal_id: int) -> list[Act]:
+    def acts(actor: User, real: bool) -> list[Act]:
+        relationship_id, goal_id = (pair.relationship_id, goal.id) if real else (MISSING, MISSING)
         return [
             lambda s: goals.add(
                 session=s,
@@ -421,13 +416,7 @@ async def test_goals_are_the_pairs_alone(db: Database, clock: ManualClock) -> No
             ),
         ]
 
-    for actor, relationship_id, goal_id, error in (
-        (eve, pair.relationship_id, goal.id, NotAllowed),
-        (foreign, pair.relationship_id, goal.id, NotFound),
-        (pair.mentee, 999_999, 999_999, NotFound),
-    ):
-        for each in acts(actor, relationship_id, goal_id):
-            await refusal(db, error, each)
+    await refused_to_outsiders(db, clock, pair, acts)
 
 
 async def test_goals_come_by_target_date_each_followed_by_its_milestones(
