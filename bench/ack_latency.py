@@ -280,7 +280,7 @@ def start_server(
     if profile:
         renderer = "html" if profile.endswith(".html") else "text"
         runner += ["pyinstrument", "-r", renderer, "-o", profile, "-m"]
-    args = [*runner, "bot", "serve", "--port", str(port), "--host", "127.0.0.1", *extra]
+    args = [*runner, "mentorbot", "serve", "--port", str(port), "--host", "127.0.0.1", *extra]
     with log.open("wb") as out:
         process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=out)
     base = f"http://127.0.0.1:{port}"

@@ -29,6 +29,7 @@ from sqlalchemy import event, insert, select
 
 from bench.common import migrated_database, postgres_reachable
 from bot import activity
+from bot.activity import ActivityKind
 from bot.digest import service as digest
 from bot.digest import views as digest_views
 from bot.signals import health
@@ -304,7 +305,7 @@ async def run(kind: str, n: int) -> int:
             t0 = time.perf_counter()
             async with db.transaction() as session:
                 for rel in (await session.scalars(select(Relationship))).all():
-                    await health.evaluate(session, NOW, rel)
+                    await health.evaluate(session=session, now=NOW, relationship=rel)
             print(f"  assessed every relationship once in {time.perf_counter() - t0:.1f} s")
 
             timings, queries = [], 0
@@ -316,7 +317,9 @@ async def run(kind: str, n: int) -> int:
                         assert program is not None
                         week = digest.week_ending_by(NOW, program.timezone)
                         period = digest.whole_week(week, program.timezone)
-                        built = await digest.build(session, program, period, NOW)
+                        built = await digest.build(
+                            session=session, program=program, period=period, now=NOW
+                        )
                     blocks, overflow = digest_views.blocks(built)
                     timings.append(time.perf_counter() - t0)
                 queries = len(seen)
@@ -338,15 +341,15 @@ async def run(kind: str, n: int) -> int:
                         one = await session.get(Relationship, rid)
                         assert one is not None
                         await activity.record(
-                            session,
-                            one,
+                            session=session,
+                            relationship=one,
                             actor=None,
                             role=ActorRole.MENTEE,
-                            kind="agenda_written",
+                            kind=ActivityKind.AGENDA_WRITTEN,
                             now=NOW,
                         )
                         await session.flush()
-                        await health.evaluate(session, NOW, one)
+                        await health.evaluate(session=session, now=NOW, relationship=one)
                     per_event.append(time.perf_counter() - t0)
                 per_queries.append(len(seen))
             median = statistics.median(per_event) * 1000

@@ -39,8 +39,10 @@ from numpy.typing import NDArray
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 
+from bench import baselines
 from bot.matching import engine as matching
 from bot.matching.engine import Person, Rules
+from bot.matching.solving import BOARD_SAME_DEPARTMENT_PENALTY
 from infra.hours import WorkingHours
 
 TARGET_SECONDS = 10.0
@@ -265,7 +267,7 @@ class Instance:
         rules: Rules,
         previous: Iterable[tuple[str, str]] = (),
     ) -> Instance:
-        s = matching.scores(mentees, mentors, rules, previous=previous).astype(np.float64)
+        s = baselines.scores(mentees, mentors, rules, previous=previous).astype(np.float64)
         return cls(mentees, mentors, rules, np.where(s >= 0, s + matching.PAIR_BONUS, 0.0))
 
     def total(self, pairs: Iterable[tuple[int, int]]) -> float:
@@ -287,7 +289,7 @@ class Instance:
             total += float(self.value[i, j])
             dept = matching.norm(self.mentors[j].department)
             if (i, dept) in seen:
-                total -= matching.BOARD_SAME_DEPARTMENT_PENALTY
+                total -= BOARD_SAME_DEPARTMENT_PENALTY
             seen.add((i, dept))
         assert (load <= [m.capacity for m in self.mentors]).all(), "a mentor over capacity"
         assert (board <= self.rules.mentors_per_mentee).all(), "a mentee over their board"
@@ -342,9 +344,7 @@ class Instance:
         upper = np.concatenate(
             [np.full(n, k), [max(0, p.capacity) for p in self.mentors], np.ones(g)]
         )
-        cost = np.concatenate(
-            [-self.value[pi, pj], np.full(g, matching.BOARD_SAME_DEPARTMENT_PENALTY)]
-        )
+        cost = np.concatenate([-self.value[pi, pj], np.full(g, BOARD_SAME_DEPARTMENT_PENALTY)])
         result = milp(
             cost,
             integrality=np.ones(x + g),
@@ -424,7 +424,7 @@ def run_one(scenario: Scenario) -> Result:
     proposal = matching.propose(mentees, mentors, rules)
     seconds = time.perf_counter() - started
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
-    greedy = matching.greedy(mentees, mentors, rules)
+    greedy = baselines.greedy(mentees, mentors, rules)
     started = time.perf_counter()
     instance = Instance.of(mentees, mentors, rules)
     optimum = instance.optimum()

@@ -341,9 +341,9 @@ class Soak:
             for program_id in self.program_ids:
                 program = await session.get(Program, program_id)
                 assert program is not None
-                await digest.plan(session, T0, program)
+                await digest.plan(session=session, now=T0, program=program)
             for rel in (await session.scalars(select(Relationship))).all():
-                await checkins.plan(session, T0, rel, 1)
+                await checkins.plan(session=session, now=T0, relationship=rel, rnd=1)
                 await schedule(
                     session=session,
                     now=T0,
@@ -461,7 +461,9 @@ class Soak:
                 ),
             )
             await session.flush()
-            action_ids.extend(a.id for a in await capture.actions_of(session, meeting_id))
+            action_ids.extend(
+                a.id for a in await capture.actions_of(session=session, meeting_id=meeting_id)
+            )
 
         await self._act("capture", step)
         for action_id in action_ids:

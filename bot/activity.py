@@ -4,6 +4,7 @@ relationship's signals to be evaluated again (see :mod:`bot.signals.health`)."""
 
 from __future__ import annotations
 
+import enum
 import uuid
 from datetime import datetime
 from typing import Any
@@ -18,13 +19,65 @@ from storage.enums import ActorRole
 from storage.models import ActivityEvent, Relationship, User
 
 
+class ActivityKind(enum.StrEnum):
+    """What happened. The values are what the log stores (and the signals read)."""
+
+    # programs and enrolment (no relationship yet)
+    PROGRAM_CREATED = "program_created"
+    ENROLLED = "enrolled"
+    PROFILE_UPDATED = "profile_updated"
+    LEFT_PROGRAM = "left_program"
+    # matching and introductions
+    MATCHED = "matched"
+    MENTEE_REQUESTED_MENTOR = "mentee_requested_mentor"
+    MENTOR_ACCEPTED = "mentor_accepted"
+    MENTOR_DECLINED = "mentor_declined"
+    REQUEST_EXPIRED = "request_expired"
+    # the agreement
+    AGREEMENT_DRAFTED = "agreement_drafted"
+    AGREEMENT_SIGNED = "agreement_signed"
+    MENTOR_SUGGESTED_CHANGES = "mentor_suggested_changes"
+    # goals
+    GOAL_SET = "goal_set"
+    MILESTONE_SET = "milestone_set"
+    GOAL_PROGRESS = "goal_progress"
+    GOAL_ACHIEVED = "goal_achieved"
+    GOAL_COMMENT = "goal_comment"
+    # meetings and agendas ("Did you meet?" answers included)
+    MEETING_BOOKED = "meeting_booked"
+    MEETING_RESCHEDULED = "meeting_rescheduled"
+    MEETING_CANCELLED = "meeting_cancelled"
+    MEETING_MET = "meeting_met"
+    AGENDA_WRITTEN = "agenda_written"
+    MENTOR_ADDED_AGENDA = "mentor_added_agenda"
+    NO_AGENDA = "no_agenda"
+    # after the meeting
+    NOTES_CAPTURED = "notes_captured"
+    MENTOR_WROTE_NOTES = "mentor_wrote_notes"
+    NOTES_CONFIRMED = "notes_confirmed"
+    NOTES_CHANGE_SUGGESTED = "notes_change_suggested"
+    ACTION_DONE = "action_done"
+    ACTION_OVERDUE = "action_overdue"
+    # engagement
+    MENTOR_FOLLOW_UP = "mentor_follow_up"
+    FOLLOW_UP_ANSWERED = "follow_up_answered"
+    CHECKIN_ANSWERED = "checkin_answered"
+    # separation
+    SEPARATION_STARTED = "separation_started"
+    EXTENSION_PROPOSED = "extension_proposed"
+    EXTENSION_AGREED = "extension_agreed"
+    EXTENSION_DECLINED = "extension_declined"
+    RELATIONSHIP_CLOSED = "relationship_closed"
+    ENDED_EARLY = "ended_early"
+
+
 async def record(
+    *,
     session: AsyncSession,
     relationship: Relationship,
-    *,
     actor: User | None,
     role: ActorRole,
-    kind: str,
+    kind: ActivityKind,
     now: datetime,
     data: dict[str, Any] | None = None,
 ) -> None:
@@ -59,7 +112,7 @@ async def record(
 
 
 async def mentee_took_initiative(
-    session: AsyncSession, *, relationship_id: int, since: datetime
+    *, session: AsyncSession, relationship_id: int, since: datetime
 ) -> bool:
     """Whether the mentee took the initiative (booked, wrote an agenda, captured, answered…)
     in the relationship at or after ``since``."""
@@ -82,17 +135,22 @@ async def mentee_took_initiative(
 # the mentee should be doing).
 MENTEE_INITIATIVE = frozenset(
     {
-        "meeting_booked",
-        "agenda_written",
-        "notes_captured",
-        "action_done",
-        "follow_up_answered",
-        "goal_set",
-        "goal_achieved",
+        ActivityKind.MEETING_BOOKED,
+        ActivityKind.AGENDA_WRITTEN,
+        ActivityKind.NOTES_CAPTURED,
+        ActivityKind.ACTION_DONE,
+        ActivityKind.FOLLOW_UP_ANSWERED,
+        ActivityKind.GOAL_SET,
+        ActivityKind.GOAL_ACHIEVED,
     }
 )
 
 
 MENTOR_INITIATIVE = frozenset(
-    {"mentor_follow_up", "meeting_booked", "mentor_added_agenda", "mentor_wrote_notes"}
+    {
+        ActivityKind.MENTOR_FOLLOW_UP,
+        ActivityKind.MEETING_BOOKED,
+        ActivityKind.MENTOR_ADDED_AGENDA,
+        ActivityKind.MENTOR_WROTE_NOTES,
+    }
 )

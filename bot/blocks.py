@@ -4,25 +4,35 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    CheckboxesElement,
     ConfirmObject,
     ContextBlock,
+    ConversationFilter,
+    ConversationSelectElement,
     DividerBlock,
     HeaderBlock,
     InputBlock,
     InputInteractiveElement,
     MarkdownTextObject,
+    NumberInputElement,
     Option,
+    PlainTextInputElement,
     PlainTextObject,
     SectionBlock,
+    StaticSelectElement,
+    TimePickerElement,
 )
+from slack_sdk.models.views import View
 
+from bot.ids import Action
+from infra.hours import WEEKDAYS
 from infra.text import chunks, truncate
 
 SECTION_TEXT_MAX = 3000
@@ -135,6 +145,133 @@ def input_block(
         hint=PlainTextObject(text=truncate(hint, 150)) if hint else None,
         optional=optional or None,
         dispatch_action=dispatch_action or None,
+    )
+
+
+def pick(opts: Sequence[Option], value: str | None) -> Option | None:
+    """The option whose value is ``value``, if any."""
+    return next((o for o in opts if o.value == value), None)
+
+
+# --- Form fields: an input block with one element (``Action.FIELD``), read back by block id
+# with ``bot.forms.FormState``.
+
+
+def text_field(
+    block_id: str,
+    label: str,
+    *,
+    max_length: int,
+    initial: str | None = None,
+    multiline: bool = False,
+    placeholder: str | None = None,
+    hint: str | None = None,
+    optional: bool = False,
+) -> InputBlock:
+    """Typed text, at most ``max_length`` characters (Slack enforces it; the service checks
+    again)."""
+    element = PlainTextInputElement(
+        action_id=Action.FIELD,
+        initial_value=initial or None,
+        multiline=multiline or None,
+        max_length=max_length,
+        placeholder=plain(placeholder) if placeholder else None,
+    )
+    return input_block(block_id, label, element, hint=hint, optional=optional)
+
+
+def number_field(
+    block_id: str,
+    label: str,
+    *,
+    initial: int | None,
+    min_value: int | str,
+    max_value: int | str | None = None,
+    hint: str | None = None,
+) -> InputBlock:
+    """A whole number between ``min_value`` and ``max_value``."""
+    element = NumberInputElement(
+        action_id=Action.FIELD,
+        is_decimal_allowed=False,
+        min_value=min_value,
+        max_value=max_value,
+        initial_value=initial,
+    )
+    return input_block(block_id, label, element, hint=hint)
+
+
+def select_field(
+    block_id: str,
+    label: str,
+    opts: list[Option],
+    *,
+    initial: str | None = None,
+    hint: str | None = None,
+    optional: bool = False,
+) -> InputBlock:
+    """One of ``opts``, the one whose value is ``initial`` chosen to start with."""
+    element = StaticSelectElement(
+        action_id=Action.FIELD, options=opts, initial_option=pick(opts, initial)
+    )
+    return input_block(block_id, label, element, hint=hint, optional=optional)
+
+
+def time_field(block_id: str, label: str, initial: time, *, hint: str | None = None) -> InputBlock:
+    """A wall time, to the minute."""
+    element = TimePickerElement(action_id=Action.FIELD, initial_time=f"{initial:%H:%M}")
+    return input_block(block_id, label, element, hint=hint)
+
+
+def days_field(block_id: str, label: str, days: Iterable[int]) -> InputBlock:
+    """Days of the week (0 = Monday) as ticks, ``days`` ticked."""
+    opts = options((str(d), name) for d, name in enumerate(WEEKDAYS))
+    element = CheckboxesElement(
+        action_id=Action.FIELD, options=opts, initial_options=[opts[d] for d in sorted(days)]
+    )
+    return input_block(block_id, label, element)
+
+
+def channel_field(
+    block_id: str,
+    label: str,
+    *,
+    initial: str | None,
+    private: bool,
+    hint: str | None = None,
+    optional: bool = False,
+) -> InputBlock:
+    """A channel of this workspace (public, or also private ones), never a DM."""
+    element = ConversationSelectElement(
+        action_id=Action.FIELD,
+        initial_conversation=initial,
+        filter=ConversationFilter(
+            include=["public", "private"] if private else ["public"],
+            exclude_bot_users=True,
+            exclude_external_shared_channels=True,
+        ),
+    )
+    return input_block(block_id, label, element, hint=hint, optional=optional)
+
+
+def form(
+    callback_id: str,
+    heading: str,
+    blocks: Sequence[Block],
+    *,
+    submit: str,
+    close: str = "Cancel",
+    private_metadata: dict[str, Any] | None = None,
+) -> View:
+    """A modal form: its callback id routes the submission; ``private_metadata`` (ids the
+    handler re-checks) rides along, as :func:`metadata`."""
+    return View(
+        type="modal",
+        callback_id=callback_id,
+        title=title(heading),
+        submit=plain(submit),
+        close=plain(close),
+        private_metadata=metadata(**private_metadata) if private_metadata is not None else None,
+        blocks=list(blocks),
     )
 
 

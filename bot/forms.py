@@ -63,15 +63,23 @@ class FormState:
         return None
 
     def selected_many(self, block_id: str) -> list[str]:
-        chosen = self._element(block_id).get("selected_options") or []
+        chosen = self._element(block_id).get("selected_options")
+        if not isinstance(chosen, list):
+            return []
         return [str(o["value"]) for o in chosen if isinstance(o, dict) and "value" in o]
+
+    def weekdays(self, block_id: str) -> frozenset[int]:
+        """Ticked days of the week (0 = Monday), as ``bot.blocks.days_field`` offers them."""
+        return frozenset(int(d) for d in self.selected_many(block_id) if d.isdigit() and int(d) < 7)
 
     def user(self, block_id: str) -> str | None:
         value = self._element(block_id).get("selected_user")
         return value if isinstance(value, str) else None
 
     def users(self, block_id: str) -> list[str]:
-        value = self._element(block_id).get("selected_users") or []
+        value = self._element(block_id).get("selected_users")
+        if not isinstance(value, list):
+            return []
         return [u for u in value if isinstance(u, str)]
 
     def conversation(self, block_id: str) -> str | None:
@@ -96,6 +104,18 @@ class FormState:
         if number is None:
             raise InvalidInput.for_fields({block_id: message})
         return -number if raw.startswith("-") else number
+
+
+def check_length(field: str, value: str, limit: int, errors: dict[str, str] | None = None) -> None:
+    """Refuse text over ``limit`` characters, in the one wording every form uses: noted in
+    ``errors`` under ``field`` when the caller collects a form's problems, else raised at
+    once as :class:`InvalidInput`."""
+    if len(value) <= limit:
+        return
+    message = f"Keep this to {limit} characters (now {len(value)})."
+    if errors is None:
+        raise InvalidInput.for_fields({field: message})
+    errors[field] = message
 
 
 def private_metadata(view: dict[str, Any]) -> dict[str, Any]:

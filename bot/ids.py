@@ -169,6 +169,7 @@ class AgreementField(enum.StrEnum):
     FROM_MENTEE = "from_mentee"
     CONFIDENTIAL = "confidential"
     NOTE = "note"
+    SUGGESTION = "suggestion"  # the mentor's suggest-changes form
 
 
 class MeetingField(enum.StrEnum):
@@ -198,6 +199,30 @@ class GoalField(enum.StrEnum):
     COMMENT = "comment"
 
 
+class DeclineField(enum.StrEnum):
+    REASON = "reason"
+
+
+class UpdateField(enum.StrEnum):
+    TEXT = "update"  # the mentee's update to their mentor
+
+
+class CheckinField(enum.StrEnum):
+    SCORE = "score"
+    NOTE = "note"
+    SHARE = "share"
+
+
+class SeparationField(enum.StrEnum):
+    NEW_END = "new_end"  # extend
+    OUTCOME = "outcome"  # close
+    GOALS_MET = "goals_met"
+    RECOMMEND = "recommend"
+    THANKS = "thanks"
+    PAIR = "pair"  # end early
+    REASON = "reason"
+
+
 class CaptureField(enum.StrEnum):
     TAKEAWAYS = "takeaways"
     NEXT_WHEN = "next_when"
@@ -208,3 +233,14 @@ class CaptureField(enum.StrEnum):
     def action(n: int, part: str) -> str:
         """The block id of action ``n``'s ``part`` (what, owner or due)."""
         return f"action_{n}_{part}"
+
+
+class BlockPrefix(enum.StrEnum):
+    """Block ids of message blocks that are found again later: a prefix, then a row's id."""
+
+    INTRO = "intro-"  # an introduction's Accept / Decline (removed once it is answered)
+    AGREEMENT = "agreement-"  # an agreement's Sign / Suggest changes
+    ACTIONS_LIST = "actions_list:"  # a row of `/mentor actions` (Done shows the list again)
+
+    def of(self, row_id: int) -> str:
+        return f"{self.value}{row_id}"

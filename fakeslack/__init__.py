@@ -1,8 +1,9 @@
 """A fake Slack Web API server, and a client that sends signed requests as Slack does.
 
-``FakeSlack`` (server.py) impersonates the Web API over real HTTP; ``SlackSender``
-(sender.py) plays Slack's side towards the app; ``blockkit`` holds the Block Kit limits both
-enforce. ``python -m fakeslack`` runs the fake on its own.
+``FakeSlack`` (server/, one module per family of the Web API) impersonates the Web API
+over real HTTP; ``SlackSender`` (sender.py) plays Slack's side towards the app;
+``blockkit`` holds the Block Kit limits both enforce. ``python -m fakeslack`` runs the fake
+on its own.
 """
 
 from fakeslack.blockkit import check_message, check_view

@@ -8,7 +8,7 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.people.directory import FRESH_FOR, lookup_user
-from handlers.payloads import ActionRequest, ViewRequest
+from handlers.payloads import ActionRequest, CommandRequest, ViewRequest
 from infra.deps import Deps
 from storage.models import User
 
@@ -39,15 +39,21 @@ async def acting_user(
     )
 
 
+async def actor_of(
+    req: ActionRequest | ViewRequest | CommandRequest, context: Any, client: AsyncWebClient
+) -> tuple[Deps, User]:
+    """The process's dependencies and the person a request comes from."""
+    deps = deps_of(context)
+    return deps, await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+
+
 async def begin_action(
     ack: Any, body: dict[str, Any], context: Any, client: AsyncWebClient
 ) -> tuple[ActionRequest, Deps, User]:
     """Acknowledge a button press at once, then parse it and find who pressed it."""
     await ack()
     req = ActionRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
-    return req, deps, actor
+    return (req, *await actor_of(req, context, client))
 
 
 async def begin_view(
@@ -56,6 +62,13 @@ async def begin_view(
     """Parse a modal submission and find who sent it (the ack comes after the service
     accepted it, so field errors can go back inside the ack)."""
     req = ViewRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
-    return req, deps, actor
+    return (req, *await actor_of(req, context, client))
+
+
+async def begin_command(
+    ack: Any, body: dict[str, Any], context: Any, client: AsyncWebClient
+) -> tuple[CommandRequest, Deps, User]:
+    """Acknowledge a slash command at once, then parse it and find who typed it."""
+    await ack()
+    req = CommandRequest.parse(body)
+    return (req, *await actor_of(req, context, client))

@@ -92,10 +92,7 @@ class ActionRequest:
 
     def id_of(self, what: str) -> int:
         """The id the button carries; a friendly "no longer exists" when it carries none."""
-        value = self.int_value()
-        if value is None:
-            raise NotFound(f"That {what} no longer exists.")
-        return value
+        return required(self.int_value(), what)
 
     @property
     def state(self) -> FormState:
@@ -127,6 +124,13 @@ class ViewRequest:
         """An id the modal was opened with (checked again by the service, like any id)."""
         value = self.metadata.get(key)
         return value if isinstance(value, int) and as_id(value) is not None else None
+
+
+def required(target: int | None, what: str) -> int:
+    """An id that must be there; a friendly "no longer exists" when it isn't."""
+    if target is None:
+        raise NotFound(f"That {what} no longer exists.")
+    return target
 
 
 def ids_in(value: str, count: int) -> list[int] | None:

@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity
 from bot.access import membership
+from bot.activity import ActivityKind
 from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.forms import check_length
 from bot.ids import AgreementField as F
 from bot.separation.wrapup import plan_wrap_up
 from infra.clock import Clock
@@ -109,8 +111,7 @@ def validate(terms: Terms, *, today: date, started: date) -> None:
         (F.FROM_MENTEE, terms.from_mentee),
         (F.NOTE, terms.note),
     ):
-        if len(value) > TEXT_MAX:
-            errors[key] = f"Keep this to {TEXT_MAX} characters (now {len(value)})."
+        check_length(key, value, TEXT_MAX, errors)
     if not terms.in_scope.strip():
         errors.setdefault(F.IN_SCOPE, "Say what you'd like to work on together.")
     if not terms.from_mentor.strip():
@@ -121,17 +122,28 @@ def validate(terms: Terms, *, today: date, started: date) -> None:
         raise InvalidInput.for_fields(errors)
 
 
+def require_drafter(role: ActorRole) -> None:
+    """The mentee drafts the agreement, and revises it."""
+    if role is not ActorRole.MENTEE:
+        raise NotAllowed(
+            "The mentee drafts the agreement: it's their relationship to lead. "
+            "You can sign it or suggest changes once it's posted."
+        )
+
+
+def require_reviewer(role: ActorRole) -> None:
+    """The mentor suggests changes to it (the mentee revises it instead)."""
+    if role is not ActorRole.MENTOR:
+        raise NotAllowed("You drafted it: revise it with `/mentor agreement`.")
+
+
 async def draft(
     *, session: AsyncSession, clock: Clock, actor: User, relationship_id: int, terms: Terms
 ) -> Agreement:
     """The mentee writes (or revises) the agreement; drafting it is their signature."""
     member = await membership(session=session, actor=actor, relationship_id=relationship_id)
     relationship = member.relationship
-    if member.role is not ActorRole.MENTEE:
-        raise NotAllowed(
-            "The mentee drafts the agreement: it's their relationship to lead. "
-            "You can sign it or suggest changes once it's posted."
-        )
+    require_drafter(member.role)
     if relationship.status not in LIVE:
         raise Conflict("The agreement can be drafted once the mentor has accepted.")
     now = clock.now()
@@ -161,7 +173,15 @@ async def draft(
     relationship.updated_at = now
     await session.flush()
     await activity.record(
-        session, relationship, actor=actor, role=ActorRole.MENTEE, kind="agreement_drafted", now=now
+        session=session,
+        relationship=relationship,
+        actor=actor,
+        role=ActorRole.MENTEE,
+        kind=ActivityKind.AGREEMENT_DRAFTED,
+        now=now,
+    )
+    await _notice(
+        session=session, now=now, agreement=agreement, relationship=relationship, event="drafted"
     )
     # Both are asked to wrap up two weeks before the agreed end, not the one planned when the
     # mentor accepted.
@@ -173,12 +193,13 @@ async def draft(
         kinds=(Kind.WRAP_UP,),
     )
     await plan_wrap_up(session=session, now=now, relationship=relationship)
-    await _notice(session, now, agreement, relationship, "drafted")
     return agreement
 
 
 async def sign(*, session: AsyncSession, clock: Clock, actor: User, agreement_id: int) -> Agreement:
-    agreement, relationship, role = await _current(session, actor, agreement_id)
+    agreement, relationship, role = await _current(
+        session=session, actor=actor, agreement_id=agreement_id
+    )
     if role is not ActorRole.MENTOR:
         raise NotAllowed("Your signature is on it already: you drafted it.")
     if agreement.mentor_signed_at is not None:
@@ -189,36 +210,45 @@ async def sign(*, session: AsyncSession, clock: Clock, actor: User, agreement_id
     relationship.updated_at = now
     advance(relationship)
     await activity.record(
-        session, relationship, actor=actor, role=ActorRole.MENTOR, kind="agreement_signed", now=now
+        session=session,
+        relationship=relationship,
+        actor=actor,
+        role=ActorRole.MENTOR,
+        kind=ActivityKind.AGREEMENT_SIGNED,
+        now=now,
     )
-    await _notice(session, now, agreement, relationship, "signed")
+    await _notice(
+        session=session, now=now, agreement=agreement, relationship=relationship, event="signed"
+    )
     return agreement
 
 
 async def suggest_changes(
     *, session: AsyncSession, clock: Clock, actor: User, agreement_id: int, suggestion: str
 ) -> Agreement:
-    agreement, relationship, role = await _current(session, actor, agreement_id)
-    if role is not ActorRole.MENTOR:
-        raise NotAllowed("You drafted it: revise it with `/mentor agreement`.")
+    agreement, relationship, role = await _current(
+        session=session, actor=actor, agreement_id=agreement_id
+    )
+    require_reviewer(role)
     text = suggestion.strip()
     if not text:
-        raise InvalidInput.for_fields({"suggestion": "Say what you'd like changed."})
-    if len(text) > SUGGESTION_MAX:
-        raise InvalidInput.for_fields({"suggestion": f"Keep this to {SUGGESTION_MAX} characters."})
+        raise InvalidInput.for_fields({F.SUGGESTION: "Say what you'd like changed."})
+    check_length(F.SUGGESTION, text, SUGGESTION_MAX)
     if agreement.mentor_signed_at is not None:
         raise Conflict("You've signed this version. The mentee can revise it if you both agree.")
     now = clock.now()
     agreement.change_request = text
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=ActorRole.MENTOR,
-        kind="mentor_suggested_changes",
+        kind=ActivityKind.MENTOR_SUGGESTED_CHANGES,
         now=now,
     )
-    await _notice(session, now, agreement, relationship, "suggested")
+    await _notice(
+        session=session, now=now, agreement=agreement, relationship=relationship, event="suggested"
+    )
     return agreement
 
 
@@ -249,7 +279,7 @@ def advance(relationship: Relationship) -> None:
 
 
 async def _current(
-    session: AsyncSession, actor: User, agreement_id: int
+    *, session: AsyncSession, actor: User, agreement_id: int
 ) -> tuple[Agreement, Relationship, ActorRole]:
     agreement = await rel_repo.agreement(
         session=session, team_id=actor.team_id, agreement_id=agreement_id
@@ -265,6 +295,7 @@ async def _current(
 
 
 async def _notice(
+    *,
     session: AsyncSession,
     now: datetime,
     agreement: Agreement,

@@ -9,7 +9,6 @@ from slack_sdk.models.blocks import (
     Block,
     CheckboxesElement,
     DatePickerElement,
-    PlainTextInputElement,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
@@ -18,7 +17,7 @@ from bot import blocks as ui
 from bot.agreements import service as svc
 from bot.errors import InvalidInput
 from bot.forms import FormState, whole
-from bot.ids import Action, Callback
+from bot.ids import Action, BlockPrefix, Callback
 from bot.ids import AgreementField as F
 from infra.text import escape, escape_truncated
 from storage.enums import ActorRole, Cadence
@@ -36,16 +35,13 @@ def agreement_form(relationship: Relationship, terms: svc.Terms, *, revising: bo
     def text(
         block: str, label: str, value: str, placeholder: str, *, optional: bool = False
     ) -> Block:
-        return ui.input_block(
+        return ui.text_field(
             block,
             label,
-            PlainTextInputElement(
-                action_id=Action.FIELD,
-                multiline=True,
-                max_length=svc.TEXT_MAX,
-                initial_value=value or None,
-                placeholder=ui.plain(placeholder),
-            ),
+            multiline=True,
+            max_length=svc.TEXT_MAX,
+            initial=value,
+            placeholder=placeholder,
             optional=optional,
         )
 
@@ -89,15 +85,12 @@ def agreement_form(relationship: Relationship, terms: svc.Terms, *, revising: bo
                 initial_option=next((o for o in channels if o.value == terms.channel), None),
             ),
         ),
-        ui.input_block(
+        ui.text_field(
             F.CHANNEL_DETAIL,
             "Details",
-            PlainTextInputElement(
-                action_id=Action.FIELD,
-                max_length=200,
-                initial_value=terms.channel_detail or None,
-                placeholder=ui.plain("e.g. Zoom link, or the café by the office"),
-            ),
+            max_length=200,
+            initial=terms.channel_detail,
+            placeholder="e.g. Zoom link, or the café by the office",
             optional=True,
         ),
         text(
@@ -137,14 +130,12 @@ def agreement_form(relationship: Relationship, terms: svc.Terms, *, revising: bo
         ),
         text(F.NOTE, "Anything else", terms.note, "Optional", optional=True),
     ]
-    return View(
-        type="modal",
-        callback_id=Callback.AGREEMENT_FORM,
-        title=ui.title("Revise agreement" if revising else "Our agreement"),
-        submit=ui.plain("Sign and send"),
-        close=ui.plain("Cancel"),
-        private_metadata=ui.metadata(relationship_id=relationship.id),
-        blocks=blocks,
+    return ui.form(
+        Callback.AGREEMENT_FORM,
+        "Revise agreement" if revising else "Our agreement",
+        blocks,
+        submit="Sign and send",
+        private_metadata={"relationship_id": relationship.id},
     )
 
 
@@ -229,29 +220,26 @@ def agreement_message(agreement: Agreement, relationship: Relationship) -> list[
             ui.actions(
                 ui.button("Sign", Action.AGREEMENT_SIGN, value=str(agreement.id), style="primary"),
                 ui.button("Suggest changes", Action.AGREEMENT_SUGGEST, value=str(agreement.id)),
-                block_id=f"agreement-{agreement.id}",
+                block_id=BlockPrefix.AGREEMENT.of(agreement.id),
             )
         )
     return blocks
 
 
 def suggest_form(agreement: Agreement, relationship: Relationship) -> View:
-    return View(
-        type="modal",
-        callback_id=Callback.SUGGEST_FORM,
-        title=ui.title("Suggest changes"),
-        submit=ui.plain("Send"),
-        close=ui.plain("Back"),
-        private_metadata=ui.metadata(agreement_id=agreement.id),
-        blocks=[
-            ui.input_block(
-                "suggestion",
-                f"What would you change? {relationship.mentee.display} revises it.",
-                PlainTextInputElement(
-                    action_id=Action.FIELD, multiline=True, max_length=svc.SUGGESTION_MAX
-                ),
-            )
-        ],
+    field = ui.text_field(
+        F.SUGGESTION,
+        f"What would you change? {relationship.mentee.display} revises it.",
+        multiline=True,
+        max_length=svc.SUGGESTION_MAX,
+    )
+    return ui.form(
+        Callback.SUGGEST_FORM,
+        "Suggest changes",
+        [field],
+        submit="Send",
+        close="Back",
+        private_metadata={"agreement_id": agreement.id},
     )
 
 

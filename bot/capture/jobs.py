@@ -83,7 +83,9 @@ async def post(ctx: JobContext) -> None:
                 notes.channel_id,
                 notes.message_ts,
                 text="What we agreed",
-                blocks=views.summary(meeting, notes, await svc.actions_of(ctx.session, meeting.id)),
+                blocks=views.summary(
+                    meeting, notes, await svc.actions_of(session=ctx.session, meeting_id=meeting.id)
+                ),
             )
         else:
             ctx.to_pair(meeting.pair, text="A change to the notes was suggested", blocks=blocks)
@@ -91,7 +93,9 @@ async def post(ctx: JobContext) -> None:
     ctx.to_pair(
         meeting.pair,
         text="What we agreed",
-        blocks=views.summary(meeting, notes, await svc.actions_of(ctx.session, meeting.id)),
+        blocks=views.summary(
+            meeting, notes, await svc.actions_of(session=ctx.session, meeting_id=meeting.id)
+        ),
     )
 
 
@@ -147,7 +151,7 @@ async def start(ctx: JobContext) -> None:
     if meeting is None:
         return
     if await meeting_svc.start(session=ctx.session, now=ctx.clock.now(), meeting=meeting):
-        await svc.plan_after(ctx.session, ctx.clock.now(), meeting)
+        await svc.plan_after(session=ctx.session, now=ctx.clock.now(), meeting=meeting)
 
 
 def register(registry: Registry) -> None:

@@ -16,9 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity
 from bot.access import membership
+from bot.activity import ActivityKind
 from bot.agreements.service import for_actor
-from bot.errors import Conflict, InvalidInput, NotFound
+from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.forms import check_length
 from bot.ids import CaptureField as F
+from bot.ids import MeetingField
 from bot.meetings import service as meeting_svc
 from bot.programs.service import capture_lead
 from infra.clock import Clock
@@ -36,6 +39,12 @@ TAKEAWAYS_MAX = 3000
 CHANGE_MAX = 1000
 CAPTURE_REMINDER_AFTER = timedelta(hours=48)
 CHECK_AFTER = timedelta(hours=96)  # "did you meet?" when nothing was captured by then
+# "Did you meet?" answered, as the activity log records it.
+OUTCOME_KINDS = {
+    MeetingOutcome.MET: ActivityKind.MEETING_MET,
+    MeetingOutcome.RESCHEDULED: ActivityKind.MEETING_RESCHEDULED,
+    MeetingOutcome.CANCELLED: ActivityKind.MEETING_CANCELLED,
+}
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,21 @@ class CaptureDraft:
     next_minutes: int | None = None
 
 
+def require_started(meeting: Meeting, now: datetime) -> None:
+    """What was agreed is captured once the meeting has begun."""
+    if meeting.starts_at > now:
+        raise Conflict("That meeting hasn't happened yet. Capture what you agreed afterwards.")
+
+
+def notes_to_suggest_on(meeting: Meeting, role: ActorRole) -> MeetingNotes:
+    """The meeting's notes, which the partner who didn't write them may suggest changes to."""
+    if meeting.notes is None:
+        raise NotFound("Those notes no longer exist.")
+    if meeting.notes.author_role is role:
+        raise NotAllowed("You wrote these notes: edit them with Capture instead.")
+    return meeting.notes
+
+
 def validate(draft: CaptureDraft, *, today: date) -> CaptureDraft:
     draft = CaptureDraft(
         takeaways=draft.takeaways.strip(),
@@ -63,15 +87,11 @@ def validate(draft: CaptureDraft, *, today: date) -> CaptureDraft:
         next_minutes=draft.next_minutes,
     )
     errors: dict[str, str] = {}
-    if len(draft.takeaways) > TAKEAWAYS_MAX:
-        errors[F.TAKEAWAYS] = (
-            f"Keep this to {TAKEAWAYS_MAX} characters (now {len(draft.takeaways)})."
-        )
+    check_length(F.TAKEAWAYS, draft.takeaways, TAKEAWAYS_MAX, errors)
     if len(draft.actions) > MAX_ACTIONS:
         errors[F.TAKEAWAYS] = f"Up to {MAX_ACTIONS} actions: pick the ones that matter most."
     for n, item in enumerate(draft.actions, start=1):
-        if len(item.text) > ACTION_MAX:
-            errors[F.action(n, "what")] = f"Keep this to {ACTION_MAX} characters."
+        check_length(F.action(n, "what"), item.text, ACTION_MAX, errors)
         if item.owner not in (ActorRole.MENTEE, ActorRole.MENTOR):
             errors[F.action(n, "owner")] = "Say whose action this is."
         if item.due_on is not None and item.due_on < today:
@@ -102,11 +122,10 @@ async def capture(
         MeetingOutcome.RESCHEDULED,
     ):
         raise Conflict("That meeting didn't happen, so there's nothing to capture.")
-    if meeting.starts_at > now:
-        raise Conflict("That meeting hasn't happened yet. Capture what you agreed afterwards.")
+    require_started(meeting, now)
     draft = validate(draft, today=local_date(clock.now(), actor.tz))
     relationship = meeting.pair
-    existing = await actions_of(session, meeting.id)
+    existing = await actions_of(session=session, meeting_id=meeting.id)
     notes = meeting.notes
     if notes is not None and _same(notes, existing, draft):
         return notes
@@ -123,10 +142,17 @@ async def capture(
     notes.change_request = ""
     for old in existing:
         if old.status is ActionStatus.OPEN:
-            await _cancel_action_work(session, now, old)
+            await _cancel_action_work(session=session, now=now, item=old)
             await session.delete(old)
     if draft.next_starts_at is not None:
-        await _book_next(session, clock, actor, relationship, meeting, draft)
+        await _book_next(
+            session=session,
+            clock=clock,
+            actor=actor,
+            relationship=relationship,
+            meeting=meeting,
+            draft=draft,
+        )
     await session.flush()
     for item in draft.actions:
         row = ActionItem(
@@ -142,13 +168,15 @@ async def capture(
         )
         session.add(row)
         await session.flush()
-        await _plan_action(session, now, relationship, row)
+        await _plan_action(session=session, now=now, relationship=relationship, item=row)
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=role,
-        kind="notes_captured" if role is ActorRole.MENTEE else "mentor_wrote_notes",
+        kind=ActivityKind.NOTES_CAPTURED
+        if role is ActorRole.MENTEE
+        else ActivityKind.MENTOR_WROTE_NOTES,
         now=now,
         data={"meeting_id": meeting.id, "actions": len(draft.actions), "source": source},
     )
@@ -178,6 +206,7 @@ def _same(notes: MeetingNotes, existing: list[ActionItem], draft: CaptureDraft) 
 
 
 async def _book_next(
+    *,
     session: AsyncSession,
     clock: Clock,
     actor: User,
@@ -200,12 +229,12 @@ async def _book_next(
             ),
         )
     except InvalidInput as error:
-        fields: dict[str, str] = {"minutes": F.NEXT_MINUTES}
+        fields: dict[str, str] = {MeetingField.MINUTES: F.NEXT_MINUTES}
         mapped = {str(fields.get(k, F.NEXT_WHEN)): v for k, v in error.fields.items()}
         raise InvalidInput.for_fields(mapped) from None
 
 
-async def actions_of(session: AsyncSession, meeting_id: int) -> list[ActionItem]:
+async def actions_of(*, session: AsyncSession, meeting_id: int) -> list[ActionItem]:
     return list(
         (
             await session.scalars(
@@ -222,7 +251,7 @@ def owner_of(relationship: Relationship, item: ActionItem) -> User:
 
 
 async def _plan_action(
-    session: AsyncSession, now: datetime, relationship: Relationship, item: ActionItem
+    *, session: AsyncSession, now: datetime, relationship: Relationship, item: ActionItem
 ) -> None:
     """Remind the owner on the due day (in their working hours); note it overdue the day
     after if it is still open."""
@@ -255,7 +284,7 @@ async def _plan_action(
     )
 
 
-async def _cancel_action_work(session: AsyncSession, now: datetime, item: ActionItem) -> None:
+async def _cancel_action_work(*, session: AsyncSession, now: datetime, item: ActionItem) -> None:
     for key in (f"action-due:action:{item.id}", f"action-overdue:action:{item.id}"):
         await cancel_work(session=session, key=key, now=now)
 
@@ -269,7 +298,7 @@ def _capture_keys(meeting: Meeting) -> list[str]:
     ]
 
 
-async def plan_after(session: AsyncSession, now: datetime, meeting: Meeting) -> None:
+async def plan_after(*, session: AsyncSession, now: datetime, meeting: Meeting) -> None:
     """The meeting has started: ask the mentee to capture an hour after it ends, remind once
     after 48 hours, and ask both "did you meet?" if still nothing has come."""
     relationship = meeting.pair
@@ -321,11 +350,11 @@ async def confirm(*, session: AsyncSession, clock: Clock, actor: User, meeting_i
     now = clock.now()
     notes.confirmed_at = now
     await activity.record(
-        session,
-        meeting.pair,
+        session=session,
+        relationship=meeting.pair,
         actor=actor,
         role=role,
-        kind="notes_confirmed",
+        kind=ActivityKind.NOTES_CONFIRMED,
         now=now,
         data={"meeting_id": meeting.id},
     )
@@ -336,25 +365,20 @@ async def suggest_change(
     *, session: AsyncSession, clock: Clock, actor: User, meeting_id: int, text: str
 ) -> MeetingNotes:
     meeting, role = await meeting_svc.load(session=session, actor=actor, meeting_id=meeting_id)
-    notes = meeting.notes
-    if notes is None:
-        raise NotFound("Those notes no longer exist.")
-    if notes.author_role is role:
-        raise Conflict("You wrote these notes: edit them with Capture instead.")
+    notes = notes_to_suggest_on(meeting, role)
     text = text.strip()
     if not text:
         raise InvalidInput.for_fields({F.CHANGE: "Say what you'd change."})
-    if len(text) > CHANGE_MAX:
-        raise InvalidInput.for_fields({F.CHANGE: f"Keep this to {CHANGE_MAX} characters."})
+    check_length(F.CHANGE, text, CHANGE_MAX)
     now = clock.now()
     notes.change_request = text
     notes.confirmed_at = None
     await activity.record(
-        session,
-        meeting.pair,
+        session=session,
+        relationship=meeting.pair,
         actor=actor,
         role=role,
-        kind="notes_change_suggested",
+        kind=ActivityKind.NOTES_CHANGE_SUGGESTED,
         now=now,
         data={"meeting_id": meeting.id},
     )
@@ -387,11 +411,11 @@ async def record_outcome(
     meeting.outcome, meeting.outcome_by_role = outcome, role
     meeting.updated_at = now
     await activity.record(
-        session,
-        meeting.pair,
+        session=session,
+        relationship=meeting.pair,
         actor=actor,
         role=role,
-        kind=f"meeting_{outcome.value}" if outcome is not MeetingOutcome.MET else "meeting_met",
+        kind=OUTCOME_KINDS[outcome],
         now=now,
         data={"meeting_id": meeting.id, "asked": True},
     )
@@ -416,11 +440,11 @@ async def complete_action(
     item.done_by_role = member.role
     today = local_date(now, owner_of(member.relationship, item).tz)
     await activity.record(
-        session,
-        member.relationship,
+        session=session,
+        relationship=member.relationship,
         actor=actor,
         role=member.role,
-        kind="action_done",
+        kind=ActivityKind.ACTION_DONE,
         now=now,
         data={
             "action_id": item.id,
@@ -428,7 +452,7 @@ async def complete_action(
             "on_time": item.due_on is None or today <= item.due_on,
         },
     )
-    await _cancel_action_work(session, now, item)
+    await _cancel_action_work(session=session, now=now, item=item)
     return item, True
 
 
@@ -437,11 +461,11 @@ async def mark_overdue(*, session: AsyncSession, now: datetime, item: ActionItem
         return False
     item.overdue_at = now
     await activity.record(
-        session,
-        item.pair,
+        session=session,
+        relationship=item.pair,
         actor=None,
         role=ActorRole.SYSTEM,
-        kind="action_overdue",
+        kind=ActivityKind.ACTION_OVERDUE,
         now=now,
         data={"action_id": item.id, "owner": item.owner_role.value},
     )

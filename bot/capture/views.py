@@ -11,7 +11,6 @@ from slack_sdk.models.blocks import (
     Block,
     DatePickerElement,
     DateTimePickerElement,
-    PlainTextInputElement,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
@@ -20,7 +19,7 @@ from bot import blocks as ui
 from bot.blocks import when
 from bot.capture import service as svc
 from bot.forms import FormState, whole
-from bot.ids import Action, Callback
+from bot.ids import Action, BlockPrefix, Callback
 from bot.ids import CaptureField as F
 from bot.meetings import service as meeting_svc
 from infra.text import escape, escape_truncated, mention
@@ -28,7 +27,6 @@ from storage.enums import ActionStatus, ActorRole, MeetingOutcome
 from storage.models import ActionItem, Meeting, MeetingNotes, Relationship, User
 
 MESSAGE_BLOCKS_MAX = 50
-LIST_BLOCK = "actions_list:"  # block ids of the `/mentor actions` list's rows
 REPLY_HINT = (
     "Or just reply in this thread: one takeaway per line, and each action on a line starting "
     'with a dash, like "- call Sam by Friday" (or "- mentor: send the article by Tuesday").'
@@ -83,16 +81,13 @@ def capture_form(
             f"Your meeting {when(meeting.starts_at)}. It's posted to your conversation for "
             + ("your mentor to confirm." if role is ActorRole.MENTEE else "your mentee.")
         ),
-        ui.input_block(
+        ui.text_field(
             F.TAKEAWAYS,
             "Key takeaways",
-            PlainTextInputElement(
-                action_id=Action.FIELD,
-                multiline=True,
-                max_length=svc.TAKEAWAYS_MAX,
-                initial_value=notes.takeaways if notes and notes.takeaways else None,
-                placeholder=ui.plain("What did you learn or decide?"),
-            ),
+            multiline=True,
+            max_length=svc.TAKEAWAYS_MAX,
+            initial=notes.takeaways if notes and notes.takeaways else None,
+            placeholder="What did you learn or decide?",
             optional=True,
         ),
     ]
@@ -100,15 +95,12 @@ def capture_form(
         current = actions[n - 1] if n <= len(actions) else None
         owner = current.owner_role.value if current else ActorRole.MENTEE.value
         blocks += [
-            ui.input_block(
+            ui.text_field(
                 F.action(n, "what"),
                 f"Action {n}",
-                PlainTextInputElement(
-                    action_id=Action.FIELD,
-                    max_length=svc.ACTION_MAX,
-                    initial_value=current.text if current else None,
-                    placeholder=ui.plain("What exactly will be done?"),
-                ),
+                max_length=svc.ACTION_MAX,
+                initial=current.text if current else None,
+                placeholder="What exactly will be done?",
                 optional=True,
             ),
             ui.input_block(
@@ -153,14 +145,12 @@ def capture_form(
             optional=True,
         ),
     ]
-    return View(
-        type="modal",
-        callback_id=Callback.CAPTURE_FORM,
-        title=ui.title("What we agreed"),
-        submit=ui.plain("Share"),
-        close=ui.plain("Cancel"),
-        private_metadata=ui.metadata(meeting_id=meeting.id),
-        blocks=blocks,
+    return ui.form(
+        Callback.CAPTURE_FORM,
+        "What we agreed",
+        blocks,
+        submit="Share",
+        private_metadata={"meeting_id": meeting.id},
     )
 
 
@@ -275,22 +265,15 @@ def understood(meeting: Meeting, draft: svc.CaptureDraft, dropped: int) -> list[
 
 
 def suggest_form(meeting: Meeting) -> View:
-    return View(
-        type="modal",
-        callback_id=Callback.CAPTURE_SUGGEST_FORM,
-        title=ui.title("Suggest a change"),
-        submit=ui.plain("Send"),
-        close=ui.plain("Cancel"),
-        private_metadata=ui.metadata(meeting_id=meeting.id),
-        blocks=[
-            ui.input_block(
-                F.CHANGE,
-                "What would you change?",
-                PlainTextInputElement(
-                    action_id=Action.FIELD, multiline=True, max_length=svc.CHANGE_MAX
-                ),
-            )
-        ],
+    field = ui.text_field(
+        F.CHANGE, "What would you change?", multiline=True, max_length=svc.CHANGE_MAX
+    )
+    return ui.form(
+        Callback.CAPTURE_SUGGEST_FORM,
+        "Suggest a change",
+        [field],
+        submit="Send",
+        private_metadata={"meeting_id": meeting.id},
     )
 
 
@@ -373,7 +356,7 @@ def actions_list(
             blocks.append(
                 ui.section(
                     _action_line(relationship, item) + flag,
-                    block_id=f"{LIST_BLOCK}{item.id}",
+                    block_id=BlockPrefix.ACTIONS_LIST.of(item.id),
                     accessory=ui.button("Done", Action.ACTION_DONE, value=str(item.id)),
                 )
             )

@@ -18,9 +18,13 @@ async def checkin(ctx: JobContext) -> None:
     if checkins.stale(relationship, rnd, ctx.clock.now()):
         # A round whose moment passed while the person was away: skip it, keep the rhythm.
         if to is ActorRole.MENTEE:
-            await checkins.plan(ctx.session, ctx.clock.now(), relationship, rnd + 1)
+            await checkins.plan(
+                session=ctx.session, now=ctx.clock.now(), relationship=relationship, rnd=rnd + 1
+            )
         return
-    row = await checkins.ask(ctx.session, ctx.clock.now(), relationship, to=to, rnd=rnd)
+    row = await checkins.ask(
+        session=ctx.session, now=ctx.clock.now(), relationship=relationship, to=to, rnd=rnd
+    )
     if row.answered_at is not None:
         return
     person = relationship.mentor if to is ActorRole.MENTOR else relationship.mentee

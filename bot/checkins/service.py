@@ -13,7 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity
+from bot.activity import ActivityKind
 from bot.errors import Conflict, InvalidInput, NotFound
+from bot.forms import check_length
+from bot.ids import CheckinField
 from infra.clock import Clock
 from scheduling.api import schedule
 from scheduling.kinds import Kind
@@ -22,7 +25,6 @@ from storage.enums import ActorRole
 from storage.models import CheckIn, Program, Relationship, User
 
 NOTE_MAX = 1000
-SCORE, NOTE, SHARE = "score", "note", "share"
 SCALE = {
     1: "1 · It isn't working",
     2: "2 · Struggling",
@@ -57,7 +59,9 @@ def stale(relationship: Relationship, rnd: int, now: datetime) -> bool:
     return due is not None and now > due + STALE_AFTER
 
 
-async def plan(session: AsyncSession, now: datetime, relationship: Relationship, rnd: int) -> None:
+async def plan(
+    *, session: AsyncSession, now: datetime, relationship: Relationship, rnd: int
+) -> None:
     """Ask both people for round ``rnd`` (1 is day 30, then every 60 days)."""
     due = due_at(relationship, rnd)
     if due is None:
@@ -81,7 +85,7 @@ async def plan(session: AsyncSession, now: datetime, relationship: Relationship,
 
 
 async def ask(
-    session: AsyncSession, now: datetime, relationship: Relationship, *, to: ActorRole, rnd: int
+    *, session: AsyncSession, now: datetime, relationship: Relationship, to: ActorRole, rnd: int
 ) -> CheckIn:
     person = relationship.mentor if to is ActorRole.MENTOR else relationship.mentee
     existing = await session.scalar(
@@ -104,7 +108,7 @@ async def ask(
     session.add(row)
     await session.flush()
     if to is ActorRole.MENTEE:  # one chain per relationship: the mentee's row plans the next
-        await plan(session, now, relationship, rnd + 1)
+        await plan(session=session, now=now, relationship=relationship, rnd=rnd + 1)
     return row
 
 
@@ -114,6 +118,12 @@ async def load(*, session: AsyncSession, actor: User, checkin_id: int) -> CheckI
     if row is None or row.team_id != actor.team_id or row.user_id != actor.id:
         raise NotFound("That check-in isn't yours to answer.")
     return row
+
+
+def require_unanswered(row: CheckIn) -> None:
+    """A check-in is answered once."""
+    if row.answered_at is not None:
+        raise Conflict("You've answered this check-in already. Thank you!")
 
 
 async def answer(
@@ -129,26 +139,25 @@ async def answer(
     row = await load(session=session, actor=actor, checkin_id=checkin_id)
     errors: dict[str, str] = {}
     if score not in SCALE:
-        errors[SCORE] = "Choose how it's going, from 1 to 5."
+        errors[CheckinField.SCORE] = "Choose how it's going, from 1 to 5."
     note = note.strip()
-    if len(note) > NOTE_MAX:
-        errors[NOTE] = f"Keep this to {NOTE_MAX} characters (now {len(note)})."
+    check_length(CheckinField.NOTE, note, NOTE_MAX, errors)
     if errors:
         raise InvalidInput.for_fields(errors)
-    if row.answered_at is not None:
-        if (row.score, row.note, row.share_note) == (score, note, share):
-            return row  # a double submit
-        raise Conflict("You've answered this check-in already. Thank you!")
+    same_answer = (row.score, row.note, row.share_note) == (score, note, share)
+    if row.answered_at is not None and same_answer:
+        return row  # a double submit
+    require_unanswered(row)
     now = clock.now()
     row.score, row.note, row.share_note, row.answered_at = score, note, share, now
     relationship = await session.get(Relationship, row.relationship_id)
     assert relationship is not None
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=row.role,
-        kind="checkin_answered",
+        kind=ActivityKind.CHECKIN_ANSWERED,
         now=now,
         data={"round": row.round},  # the score lives on the check-in, never in the log
     )

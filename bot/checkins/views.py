@@ -5,7 +5,6 @@ from __future__ import annotations
 from slack_sdk.models.blocks import (
     Block,
     CheckboxesElement,
-    PlainTextInputElement,
     RadioButtonsElement,
 )
 from slack_sdk.models.views import View
@@ -14,6 +13,7 @@ from bot import blocks as ui
 from bot.checkins import service as svc
 from bot.forms import FormState, whole
 from bot.ids import Action, Callback
+from bot.ids import CheckinField as F
 from infra.text import escape
 from storage.enums import ActorRole
 from storage.models import CheckIn, Relationship
@@ -42,20 +42,19 @@ def form(relationship: Relationship, row: CheckIn) -> View:
         private_metadata=ui.metadata(checkin_id=row.id),
         blocks=[
             ui.input_block(
-                svc.SCORE,
+                F.SCORE,
                 "How is it going?",
                 RadioButtonsElement(action_id=Action.FIELD, options=scale),
             ),
-            ui.input_block(
-                svc.NOTE,
+            ui.text_field(
+                F.NOTE,
                 "Anything the program manager should know?",
-                PlainTextInputElement(
-                    action_id=Action.FIELD, multiline=True, max_length=svc.NOTE_MAX
-                ),
+                multiline=True,
+                max_length=svc.NOTE_MAX,
                 optional=True,
             ),
             ui.input_block(
-                svc.SHARE,
+                F.SHARE,
                 "Sharing",
                 CheckboxesElement(
                     action_id=Action.FIELD,
@@ -70,9 +69,9 @@ def form(relationship: Relationship, row: CheckIn) -> View:
 
 
 def parse(state: FormState) -> tuple[int | None, str, bool]:
-    raw = state.selected(svc.SCORE)
+    raw = state.selected(F.SCORE)
     return (
         whole(raw),
-        state.text(svc.NOTE),
-        "yes" in state.selected_many(svc.SHARE),
+        state.text(F.NOTE),
+        "yes" in state.selected_many(F.SHARE),
     )

@@ -20,7 +20,7 @@ async def weekly(ctx: JobContext) -> None:
     now = ctx.clock.now()
     # The week it was planned for, even when it goes out late.
     period = digest.planned_period(ctx.work.payload, ctx.work.due_at, program)
-    built = await digest.build(ctx.session, program, period, now)
+    built = await digest.build(session=ctx.session, program=program, period=period, now=now)
     blocks, overflow = views.blocks(built)
     channel = program.digest_channel_id
     if channel:
@@ -35,7 +35,7 @@ async def weekly(ctx: JobContext) -> None:
                 title=f"Weekly digest · {program.name} · full lists",
                 text="The full lists for this week's digest.",
             )
-    await digest.plan(ctx.session, now, program)
+    await digest.plan(session=ctx.session, now=now, program=program)
 
 
 def register(registry: Registry) -> None:

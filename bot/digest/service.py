@@ -1,4 +1,5 @@
-"""The weekly digest of a program, and the per-relationship report.
+"""The weekly digest of a program: its periods, what it counts, and when it is planned (the
+per-relationship report export is :mod:`bot.digest.report`).
 
 Built with a fixed number of aggregate queries whatever the program's size (no query per
 relationship): the benchmark in ``bench/digest.py`` counts them. It holds counts, shares,
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -172,11 +172,63 @@ class Digest:
     waiting: list[str]
 
 
-async def build(session: AsyncSession, program: Program, period: Period, now: datetime) -> Digest:
+async def build(
+    *, session: AsyncSession, program: Program, period: Period, now: datetime
+) -> Digest:
     """The digest of ``period`` (and the same stretch a week earlier, to compare): what
     happened in it is counted in it, whenever the digest is built; who is active, at risk,
     ending or waiting is as of ``now``."""
-    start, end, before = period.start, period.end, period.before_start
+    names, ends = await _live_pairs(session, program.id)
+    weeks = _Weeks(period)
+    await _count_meetings(session, program.id, weeks)
+    await _count_actions_done(session, program.id, weeks)
+    overdue = await _overdue_actions(session, program.id)
+    await _count_goals_achieved(session, program.id, weeks)
+    await _count_checkins(session, program.id, weeks)
+    at_risk, attention, stalled = await _flagged(session, program.id, names)
+    return Digest(
+        program_id=program.id,
+        program_name=program.name,
+        period=period,
+        active=len(names),
+        expected=round(len(names) * period.days / program.cadence.days, 1),
+        this=weeks.this,
+        last=weeks.last,
+        overdue=overdue,
+        at_risk=at_risk,
+        attention=attention,
+        stalled=stalled,
+        ending=_ending(names, ends, now),
+        waiting=await _waiting(session, program.id),
+    )
+
+
+# --- The digest's metrics, one query each -----------------------------------------------------
+
+
+@dataclass
+class _Weeks:
+    """The period's week and the same stretch a week earlier, which the metrics count into."""
+
+    period: Period
+    this: Week = field(default_factory=Week)
+    last: Week = field(default_factory=Week)
+
+    def of(self, moment: datetime | None) -> Week | None:
+        """The week ``moment`` falls in, or None outside both."""
+        if moment is None:
+            return None
+        if self.period.start <= moment < self.period.end:
+            return self.this
+        if self.period.before_start <= moment < self.period.before_end:
+            return self.last
+        return None
+
+
+async def _live_pairs(
+    session: AsyncSession, program_id: int
+) -> tuple[dict[int, tuple[_Person, _Person]], dict[int, datetime | None]]:
+    """The program's live relationships: the mentee and mentor of each, and when it ends."""
     mentee, mentor = aliased(User), aliased(User)
     pairs = (
         await session.execute(
@@ -188,21 +240,16 @@ async def build(session: AsyncSession, program: Program, period: Period, now: da
             )
             .join(mentee, mentee.id == Relationship.mentee_user_id)
             .join(mentor, mentor.id == Relationship.mentor_user_id)
-            .where(Relationship.program_id == program.id, Relationship.status.in_(LIVE))
+            .where(Relationship.program_id == program_id, Relationship.status.in_(LIVE))
         )
     ).all()
     names = {row[0]: (_Person(*row[2:5]), _Person(*row[5:8])) for row in pairs}
     ends = {row[0]: row[1] for row in pairs}
+    return names, ends
 
-    weeks = {0: Week(), 1: Week()}
 
-    def week_of(moment: datetime | None) -> Week | None:
-        if moment is None:
-            return None
-        if start <= moment < end:
-            return weeks[0]
-        return weeks[1] if before <= moment < period.before_end else None
-
+async def _count_meetings(session: AsyncSession, program_id: int, weeks: _Weeks) -> None:
+    """Meetings held (not moved or cancelled), with the mentee's agenda, captured by them."""
     meetings = (
         await session.execute(
             select(Meeting.starts_at, Meeting.outcome, Agenda.id, MeetingNotes.author_role)
@@ -210,67 +257,92 @@ async def build(session: AsyncSession, program: Program, period: Period, now: da
             .outerjoin(Agenda, Agenda.meeting_id == Meeting.id)
             .outerjoin(MeetingNotes, MeetingNotes.meeting_id == Meeting.id)
             .where(
-                Relationship.program_id == program.id,
+                Relationship.program_id == program_id,
                 Meeting.status == MeetingStatus.HELD,
-                Meeting.starts_at >= before,
-                Meeting.starts_at < end,
+                Meeting.starts_at >= weeks.period.before_start,
+                Meeting.starts_at < weeks.period.end,
             )
         )
     ).all()
     for starts, outcome, agenda_id, author in meetings:
-        week = week_of(starts)
+        week = weeks.of(starts)
         if week is None or outcome in (MeetingOutcome.CANCELLED, MeetingOutcome.RESCHEDULED):
             continue
         week.held += 1
         week.with_agenda += agenda_id is not None
         week.mentee_captured += author is ActorRole.MENTEE
+
+
+async def _count_actions_done(session: AsyncSession, program_id: int, weeks: _Weeks) -> None:
     for (done_at,) in (
         await session.execute(
             select(ActionItem.done_at)
             .join(Relationship, Relationship.id == ActionItem.relationship_id)
-            .where(Relationship.program_id == program.id, ActionItem.done_at >= before)
+            .where(
+                Relationship.program_id == program_id,
+                ActionItem.done_at >= weeks.period.before_start,
+            )
         )
     ).all():
-        if (week := week_of(done_at)) is not None:
+        if (week := weeks.of(done_at)) is not None:
             week.actions_done += 1
+
+
+async def _overdue_actions(session: AsyncSession, program_id: int) -> int:
+    """Open actions past their due date in live relationships, now."""
     overdue = await session.scalar(
         select(func.count(ActionItem.id))
         .join(Relationship, Relationship.id == ActionItem.relationship_id)
         .where(
-            Relationship.program_id == program.id,
+            Relationship.program_id == program_id,
             Relationship.status.in_(LIVE),
             ActionItem.status == ActionStatus.OPEN,
             ActionItem.overdue_at.is_not(None),
         )
     )
+    return int(overdue or 0)
+
+
+async def _count_goals_achieved(session: AsyncSession, program_id: int, weeks: _Weeks) -> None:
+    """Top-level goals achieved (a milestone is not a goal)."""
     for (achieved_at,) in (
         await session.execute(
             select(Goal.achieved_at)
             .join(Relationship, Relationship.id == Goal.relationship_id)
             .where(
-                Relationship.program_id == program.id,
+                Relationship.program_id == program_id,
                 Goal.status == GoalStatus.ACHIEVED,
                 Goal.parent_id.is_(None),
-                Goal.achieved_at >= before,
+                Goal.achieved_at >= weeks.period.before_start,
             )
         )
     ).all():
-        if (week := week_of(achieved_at)) is not None:
+        if (week := weeks.of(achieved_at)) is not None:
             week.goals_achieved += 1
+
+
+async def _count_checkins(session: AsyncSession, program_id: int, weeks: _Weeks) -> None:
+    """Check-in scores answered (never their notes)."""
     for answered_at, score in (
         await session.execute(
             select(CheckIn.answered_at, CheckIn.score)
             .join(Relationship, Relationship.id == CheckIn.relationship_id)
             .where(
-                Relationship.program_id == program.id,
-                CheckIn.answered_at >= before,
+                Relationship.program_id == program_id,
+                CheckIn.answered_at >= weeks.period.before_start,
                 CheckIn.score.is_not(None),
             )
         )
     ).all():
-        if (week := week_of(answered_at)) is not None and score is not None:
+        if (week := weeks.of(answered_at)) is not None and score is not None:
             week.checkin_scores.append(score)
 
+
+async def _flagged(
+    session: AsyncSession, program_id: int, names: dict[int, tuple[_Person, _Person]]
+) -> tuple[list[PairLine], list[PairLine], list[PairLine]]:
+    """The live pairs at risk, needing attention and stalled in initiation, as last
+    evaluated, each by mentee name."""
     at_risk: list[PairLine] = []
     attention: list[PairLine] = []
     stalled: list[PairLine] = []
@@ -280,7 +352,7 @@ async def build(session: AsyncSession, program: Program, period: Period, now: da
                 RelationshipHealth.relationship_id,
                 RelationshipHealth.health,
                 RelationshipHealth.signals,
-            ).where(RelationshipHealth.program_id == program.id)
+            ).where(RelationshipHealth.program_id == program_id)
         )
     ).all():
         if rid not in names:
@@ -297,41 +369,38 @@ async def build(session: AsyncSession, program: Program, period: Period, now: da
         ]
         if stalled_evidence:
             stalled.append(_line(rid, names[rid], health, stalled_evidence[0]))
+    return (
+        sorted(at_risk, key=lambda p: p.mentee),
+        sorted(attention, key=lambda p: p.mentee),
+        sorted(stalled, key=lambda p: p.mentee),
+    )
+
+
+def _ending(
+    names: dict[int, tuple[_Person, _Person]], ends: dict[int, datetime | None], now: datetime
+) -> list[PairLine]:
+    """The live pairs whose planned end is within ``ENDING_WITHIN``, soonest first."""
     ending = [
         _line(rid, names[rid], "", "", ends[rid])
         for rid in names
         if (end := ends[rid]) is not None and now <= end <= now + ENDING_WITHIN
     ]
-    waiting = [
-        u.display
-        for u in (
-            await session.scalars(
-                select(User)
-                .join(Enrolment, Enrolment.user_id == User.id)
-                .where(
-                    Enrolment.program_id == program.id,
-                    Enrolment.status == EnrolmentStatus.ACTIVE,
-                    Enrolment.waitlisted_at.is_not(None),
-                )
-                .order_by(Enrolment.waitlisted_at)
-            )
-        ).all()
-    ]
-    return Digest(
-        program_id=program.id,
-        program_name=program.name,
-        period=period,
-        active=len(pairs),
-        expected=round(len(pairs) * period.days / program.cadence.days, 1),
-        this=weeks[0],
-        last=weeks[1],
-        overdue=int(overdue or 0),
-        at_risk=sorted(at_risk, key=lambda p: p.mentee),
-        attention=sorted(attention, key=lambda p: p.mentee),
-        stalled=sorted(stalled, key=lambda p: p.mentee),
-        ending=sorted(ending, key=lambda p: p.ends_at or now),
-        waiting=waiting,
+    return sorted(ending, key=lambda p: p.ends_at or now)
+
+
+async def _waiting(session: AsyncSession, program_id: int) -> list[str]:
+    """Who is on the waiting list, first come first."""
+    users = await session.scalars(
+        select(User)
+        .join(Enrolment, Enrolment.user_id == User.id)
+        .where(
+            Enrolment.program_id == program_id,
+            Enrolment.status == EnrolmentStatus.ACTIVE,
+            Enrolment.waitlisted_at.is_not(None),
+        )
+        .order_by(Enrolment.waitlisted_at)
     )
+    return [u.display for u in users.all()]
 
 
 @dataclass(frozen=True)
@@ -381,143 +450,6 @@ def csv_of(lines: list[PairLine]) -> str:
     return out.getvalue()
 
 
-async def report_csv(session: AsyncSession, program: Program, now: datetime) -> str:
-    """Per-relationship metrics for `/mentor report export`: counts and health, never agenda,
-    notes or goal text."""
-    mentee, mentor = aliased(User), aliased(User)
-    pairs = (
-        await session.execute(
-            select(
-                Relationship.id,
-                Relationship.status,
-                Relationship.accepted_at,
-                Relationship.ends_at,
-                mentee,
-                mentor,
-                RelationshipHealth.health,
-            )
-            .join(mentee, mentee.id == Relationship.mentee_user_id)
-            .join(mentor, mentor.id == Relationship.mentor_user_id)
-            .outerjoin(RelationshipHealth, RelationshipHealth.relationship_id == Relationship.id)
-            .where(Relationship.program_id == program.id)
-            .order_by(Relationship.id)
-        )
-    ).all()
-    held: Counter[int] = Counter()
-    agendas: Counter[int] = Counter()
-    captured: Counter[int] = Counter()
-    for rid, agenda_id, author in (
-        await session.execute(
-            select(Meeting.relationship_id, Agenda.id, MeetingNotes.author_role)
-            .join(Relationship, Relationship.id == Meeting.relationship_id)
-            .outerjoin(Agenda, Agenda.meeting_id == Meeting.id)
-            .outerjoin(MeetingNotes, MeetingNotes.meeting_id == Meeting.id)
-            .where(
-                Relationship.program_id == program.id,
-                Meeting.status == MeetingStatus.HELD,
-                Meeting.starts_at < now,
-            )
-        )
-    ).all():
-        held[rid] += 1
-        agendas[rid] += agenda_id is not None
-        captured[rid] += author is ActorRole.MENTEE
-    done: Counter[int] = Counter()
-    open_: Counter[int] = Counter()
-    late: Counter[int] = Counter()
-    for rid, status, overdue_at in (
-        await session.execute(
-            select(ActionItem.relationship_id, ActionItem.status, ActionItem.overdue_at)
-            .join(Relationship, Relationship.id == ActionItem.relationship_id)
-            .where(Relationship.program_id == program.id)
-        )
-    ).all():
-        if status is ActionStatus.DONE:
-            done[rid] += 1
-        else:
-            open_[rid] += 1
-            late[rid] += overdue_at is not None
-    achieved: Counter[int] = Counter(
-        rid
-        for (rid,) in (
-            await session.execute(
-                select(Goal.relationship_id)
-                .join(Relationship, Relationship.id == Goal.relationship_id)
-                .where(Relationship.program_id == program.id, Goal.status == GoalStatus.ACHIEVED)
-            )
-        ).all()
-    )
-    # The latest check-in score of each person; a note only where its writer shared it.
-    latest: dict[tuple[int, ActorRole], tuple[int | None, str]] = {}
-    for rid, role, score, note, share in (
-        await session.execute(
-            select(
-                CheckIn.relationship_id,
-                CheckIn.role,
-                CheckIn.score,
-                CheckIn.note,
-                CheckIn.share_note,
-            )
-            .join(Relationship, Relationship.id == CheckIn.relationship_id)
-            .where(Relationship.program_id == program.id, CheckIn.answered_at.is_not(None))
-            .order_by(CheckIn.answered_at)
-        )
-    ).all():
-        latest[(rid, role)] = (score, note if share else "")
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "relationship",
-            "mentee",
-            "mentor",
-            "status",
-            "health",
-            "started",
-            "ends",
-            "meetings_held",
-            "with_mentee_agenda",
-            "captured_by_mentee",
-            "actions_done",
-            "actions_open",
-            "actions_overdue",
-            "goals_achieved",
-            "mentee_checkin",
-            "mentor_checkin",
-            "shared_checkin_notes",
-        ]
-    )
-    for rid, rel_status, accepted_at, ends_at, me, mo, health in pairs:
-        writer.writerow(
-            [
-                rid,
-                me.display,
-                mo.display,
-                rel_status.value,
-                health or "",
-                accepted_at.date().isoformat() if accepted_at else "",
-                ends_at.date().isoformat() if ends_at else "",
-                held[rid],
-                agendas[rid],
-                captured[rid],
-                done[rid],
-                open_[rid],
-                late[rid],
-                achieved[rid],
-                *(
-                    "" if (got := latest.get((rid, role))) is None else got[0]
-                    for role in (ActorRole.MENTEE, ActorRole.MENTOR)
-                ),
-                " | ".join(
-                    got[1]
-                    for role in (ActorRole.MENTEE, ActorRole.MENTOR)
-                    if (got := latest.get((rid, role))) is not None and got[1]
-                ),
-            ]
-        )
-    return out.getvalue()
-
-
 def next_run(program: Program, now: datetime) -> datetime:
     """The next digest time after ``now``: the program's weekday and time (default Monday
     09:00) in its own time zone."""
@@ -544,7 +476,7 @@ def _wall(raw: object) -> time:
         return DEFAULT_TIME
 
 
-async def plan(session: AsyncSession, now: datetime, program: Program) -> None:
+async def plan(*, session: AsyncSession, now: datetime, program: Program) -> None:
     """Keep exactly one weekly digest scheduled for the program (moved when its day or time
     changes)."""
     await cancel_where(

@@ -9,7 +9,9 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.activity import ActivityKind
 from bot.errors import InvalidInput, NotAllowed, NotFound
+from bot.forms import check_length
 from bot.ids import JoinField as F
 from infra.clock import Clock
 from scheduling.api import schedule
@@ -71,10 +73,9 @@ def validate(draft: EnrolmentDraft, *, program: Program, user: User) -> None:
     if draft.role is not None and draft.role.mentees:
         if not draft.goals.strip():
             errors[F.GOALS] = "Say what you want to achieve: your mentor starts from this."
-        elif len(draft.goals) > GOALS_MAX:
-            errors[F.GOALS] = f"Keep your goals to {GOALS_MAX} characters (now {len(draft.goals)})."
-        if len(draft.target_role) > TARGET_ROLE_MAX:
-            errors[F.TARGET_ROLE] = f"Keep this to {TARGET_ROLE_MAX} characters."
+        else:
+            check_length(F.GOALS, draft.goals, GOALS_MAX, errors)
+        check_length(F.TARGET_ROLE, draft.target_role, TARGET_ROLE_MAX, errors)
         _check_skills(errors, F.SKILLS_TO_DEVELOP, draft.skills_to_develop, offered, "develop")
     if draft.role is not None and draft.role.mentors:
         _check_skills(errors, F.EXPERTISE, draft.expertise, offered, "share")
@@ -85,14 +86,12 @@ def validate(draft: EnrolmentDraft, *, program: Program, user: User) -> None:
     department = draft.department.strip()
     if not department:
         errors[F.DEPARTMENT] = "Say which department or team you work in."
-    elif len(department) > DEPARTMENT_MAX:
-        errors[F.DEPARTMENT] = f"Keep this to {DEPARTMENT_MAX} characters."
-    if len(draft.current_role.strip()) > CURRENT_ROLE_MAX:
-        errors[F.CURRENT_ROLE] = f"Keep this to {CURRENT_ROLE_MAX} characters."
+    else:
+        check_length(F.DEPARTMENT, department, DEPARTMENT_MAX, errors)
+    check_length(F.CURRENT_ROLE, draft.current_role.strip(), CURRENT_ROLE_MAX, errors)
     if draft.seniority not in SENIORITY_LEVELS:
         errors[F.SENIORITY] = "Choose your level."
-    if len(draft.location.strip()) > LOCATION_MAX:
-        errors[F.LOCATION] = f"Keep this to {LOCATION_MAX} characters."
+    check_length(F.LOCATION, draft.location.strip(), LOCATION_MAX, errors)
     if draft.manager_slack_id is not None and draft.manager_slack_id == user.slack_user_id:
         errors[F.MANAGER] = "Choose the person you report to, not yourself."
     if errors:
@@ -178,7 +177,7 @@ async def save_enrolment(
             program_id=program.id,
             actor_user_id=user.id,
             actor_role=ActorRole.MENTEE if draft.role.mentees else ActorRole.MENTOR,
-            kind="enrolled" if newly_joined else "profile_updated",
+            kind=ActivityKind.ENROLLED if newly_joined else ActivityKind.PROFILE_UPDATED,
             occurred_at=now,
             data={"role": draft.role.value},
         )
@@ -186,15 +185,31 @@ async def save_enrolment(
     return enrolment, newly_joined
 
 
-async def leave_program(
-    *, session: AsyncSession, clock: Clock, user: User, enrolment_id: int
+async def own_enrolment(
+    *, session: AsyncSession, user: User, enrolment_id: int | None, doing: str
 ) -> Enrolment:
-    """Withdraw ``user`` from a program. Only the enrolled person may do this."""
-    enrolment = await enrolment_repo.get(
-        session=session, team_id=user.team_id, enrolment_id=enrolment_id
+    """``user``'s own enrolment: nobody else may edit it or leave it. ``doing`` finishes the
+    refusal "You can only …"."""
+    enrolment = (
+        await enrolment_repo.get(session=session, team_id=user.team_id, enrolment_id=enrolment_id)
+        if enrolment_id is not None
+        else None
     )
     if enrolment is None or enrolment.user_id != user.id:
-        raise NotAllowed("You can only leave programs you are part of.")
+        raise NotAllowed(f"You can only {doing}.")
+    return enrolment
+
+
+async def leave_program(
+    *, session: AsyncSession, clock: Clock, user: User, enrolment_id: int | None
+) -> Enrolment:
+    """Withdraw ``user`` from a program. Only the enrolled person may do this."""
+    enrolment = await own_enrolment(
+        session=session,
+        user=user,
+        enrolment_id=enrolment_id,
+        doing="leave programs you are part of",
+    )
     if enrolment.status is EnrolmentStatus.LEFT:
         return enrolment
     now = clock.now()
@@ -207,7 +222,7 @@ async def leave_program(
             program_id=enrolment.program_id,
             actor_user_id=user.id,
             actor_role=ActorRole.MENTEE if enrolment.role.mentees else ActorRole.MENTOR,
-            kind="left_program",
+            kind=ActivityKind.LEFT_PROGRAM,
             occurred_at=now,
             data={},
         )

@@ -10,7 +10,6 @@ from slack_sdk.models.blocks import (
     Block,
     ButtonElement,
     Option,
-    PlainTextInputElement,
     RadioButtonsElement,
     StaticMultiSelectElement,
     StaticSelectElement,
@@ -65,7 +64,7 @@ def join_form(
             StaticSelectElement(
                 action_id=Action.JOIN_PROGRAM,
                 options=program_options,
-                initial_option=_pick(program_options, str(draft.program_id)),
+                initial_option=ui.pick(program_options, str(draft.program_id)),
                 placeholder=ui.plain("Choose a program"),
             ),
             dispatch_action=True,
@@ -76,7 +75,7 @@ def join_form(
             RadioButtonsElement(
                 action_id=Action.JOIN_ROLE,
                 options=role_options,
-                initial_option=_pick(role_options, draft.role.value if draft.role else None),
+                initial_option=ui.pick(role_options, draft.role.value if draft.role else None),
             ),
             dispatch_action=True,
         ),
@@ -89,41 +88,33 @@ def join_form(
     blocks += _about_blocks(draft, tz=tz)
     if draft.role is None:
         blocks.insert(3, ui.context("Choose a role to see the questions for it."))
-    return View(
-        type="modal",
-        callback_id=Callback.JOIN_FORM,
-        title=ui.title("Your profile" if editing else "Join a program"),
-        submit=ui.plain("Save" if editing else "Join"),
-        close=ui.plain("Cancel"),
-        private_metadata=ui.metadata(editing=editing),
-        blocks=blocks,
+    return ui.form(
+        Callback.JOIN_FORM,
+        "Your profile" if editing else "Join a program",
+        blocks,
+        submit="Save" if editing else "Join",
+        private_metadata={"editing": editing},
     )
 
 
 def _mentee_blocks(draft: svc.EnrolmentDraft, skills: list[Option]) -> list[Block]:
     return [
         ui.header("As a mentee"),
-        ui.input_block(
+        ui.text_field(
             F.GOALS,
             "What do you want to achieve?",
-            PlainTextInputElement(
-                action_id=Action.FIELD,
-                multiline=True,
-                max_length=svc.GOALS_MAX,
-                initial_value=draft.goals or None,
-                placeholder=ui.plain("e.g. Lead my first project end to end by June"),
-            ),
+            multiline=True,
+            max_length=svc.GOALS_MAX,
+            initial=draft.goals,
+            placeholder="e.g. Lead my first project end to end by June",
             hint="Your mentor reads this first. You'll turn it into SMART goals together.",
         ),
-        ui.input_block(
+        ui.text_field(
             F.TARGET_ROLE,
             "Target role or career path",
-            PlainTextInputElement(
-                action_id=Action.FIELD,
-                max_length=svc.TARGET_ROLE_MAX,
-                initial_value=draft.target_role or None,
-                placeholder=ui.plain("e.g. Engineering manager"),
-            ),
+            max_length=svc.TARGET_ROLE_MAX,
+            initial=draft.target_role,
+            placeholder="e.g. Engineering manager",
             optional=True,
         ),
         ui.input_block(
@@ -156,14 +147,11 @@ def _mentor_blocks(draft: svc.EnrolmentDraft, skills: list[Option]) -> list[Bloc
                 max_selected_items=svc.SKILLS_PICK_MAX,
             ),
         ),
-        ui.input_block(
+        ui.select_field(
             F.CAPACITY,
             "How many mentees can you take on?",
-            StaticSelectElement(
-                action_id=Action.FIELD,
-                options=capacity,
-                initial_option=_pick(capacity, str(draft.capacity) if draft.capacity else None),
-            ),
+            capacity,
+            initial=str(draft.capacity) if draft.capacity else None,
         ),
     ]
 
@@ -173,45 +161,33 @@ def _about_blocks(draft: svc.EnrolmentDraft, *, tz: str) -> list[Block]:
     prefs = ui.options((p.value, label) for p, label in PREFERENCE_LABELS.items())
     return [
         ui.header("About you"),
-        ui.input_block(
+        ui.text_field(
             F.DEPARTMENT,
             "Department or team",
-            PlainTextInputElement(
-                action_id=Action.FIELD,
-                max_length=svc.DEPARTMENT_MAX,
-                initial_value=draft.department or None,
-            ),
+            max_length=svc.DEPARTMENT_MAX,
+            initial=draft.department,
         ),
-        ui.input_block(
+        ui.text_field(
             F.CURRENT_ROLE,
             "Your current role",
-            PlainTextInputElement(
-                action_id=Action.FIELD,
-                max_length=svc.CURRENT_ROLE_MAX,
-                initial_value=draft.current_role or None,
-                placeholder=ui.plain("e.g. Senior engineering manager"),
-            ),
+            max_length=svc.CURRENT_ROLE_MAX,
+            initial=draft.current_role,
+            placeholder="e.g. Senior engineering manager",
             optional=True,
             hint="Matching compares mentors' roles with the roles mentees are aiming for.",
         ),
-        ui.input_block(
+        ui.select_field(
             F.SENIORITY,
             "Level",
-            StaticSelectElement(
-                action_id=Action.FIELD,
-                options=levels,
-                initial_option=_pick(levels, str(draft.seniority) if draft.seniority else None),
-            ),
+            levels,
+            initial=str(draft.seniority) if draft.seniority else None,
         ),
-        ui.input_block(
+        ui.text_field(
             F.LOCATION,
             "Location",
-            PlainTextInputElement(
-                action_id=Action.FIELD,
-                max_length=svc.LOCATION_MAX,
-                initial_value=draft.location or None,
-                placeholder=ui.plain("e.g. Lisbon office, or remote"),
-            ),
+            max_length=svc.LOCATION_MAX,
+            initial=draft.location,
+            placeholder="e.g. Lisbon office, or remote",
             optional=True,
         ),
         ui.input_block(
@@ -227,7 +203,7 @@ def _about_blocks(draft: svc.EnrolmentDraft, *, tz: str) -> list[Block]:
             RadioButtonsElement(
                 action_id=Action.FIELD,
                 options=prefs,
-                initial_option=_pick(prefs, draft.department_preference.value),
+                initial_option=ui.pick(prefs, draft.department_preference.value),
             ),
         ),
         ui.context(
@@ -235,10 +211,6 @@ def _about_blocks(draft: svc.EnrolmentDraft, *, tz: str) -> list[Block]:
             "Nudges arrive in your working hours there."
         ),
     ]
-
-
-def _pick(opts: list[Option], value: str | None) -> Option | None:
-    return next((o for o in opts if o.value == value), None)
 
 
 def _picks(opts: list[Option], values: Sequence[str]) -> list[Option] | None:

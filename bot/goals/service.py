@@ -15,8 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity
 from bot.access import membership
+from bot.activity import ActivityKind
 from bot.agreements.service import for_actor as pairs_of
-from bot.errors import Conflict, InvalidInput, NotFound
+from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.forms import check_length
 from bot.ids import GoalField as F
 from infra.clock import Clock
 from infra.windows import local_date
@@ -63,8 +65,7 @@ def validate(draft: GoalDraft, *, today: date, milestone: bool) -> GoalDraft:
         (F.MEASURE, draft.measure, MEASURE_MAX),
         (F.WHY, draft.why, WHY_MAX),
     ):
-        if len(value) > limit:
-            errors[field] = f"Keep this to {limit} characters (now {len(value)})."
+        check_length(field, value, limit, errors)
     if not milestone and not draft.measure and F.MEASURE not in errors:
         errors[F.MEASURE] = "How will you know you've got there? Say what you'll measure."
     if draft.target_date is None:
@@ -78,6 +79,18 @@ def validate(draft: GoalDraft, *, today: date, milestone: bool) -> GoalDraft:
     return draft
 
 
+def require_goal_setter(role: ActorRole) -> None:
+    """The mentee sets the goals (and their milestones)."""
+    if role is not ActorRole.MENTEE:
+        raise NotAllowed("Your mentee sets the goals. You can comment on them.")
+
+
+def require_progress_reporter(role: ActorRole) -> None:
+    """The mentee reports progress on their goals."""
+    if role is not ActorRole.MENTEE:
+        raise NotAllowed("Only your mentee updates their goals. You can comment instead.")
+
+
 async def add(
     *,
     session: AsyncSession,
@@ -89,8 +102,7 @@ async def add(
 ) -> Goal:
     member = await membership(session=session, actor=actor, relationship_id=relationship_id)
     relationship = member.relationship
-    if member.role is not ActorRole.MENTEE:
-        raise Conflict("Your mentee sets the goals. You can comment on them.")
+    require_goal_setter(member.role)
     if relationship.status not in LIVE:
         raise Conflict("Goals can be set once your mentor has accepted.")
     parent = None
@@ -120,15 +132,15 @@ async def add(
     session.add(goal)
     await session.flush()
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=member.role,
-        kind="milestone_set" if parent else "goal_set",
+        kind=ActivityKind.MILESTONE_SET if parent else ActivityKind.GOAL_SET,
         now=now,
         data={"goal_id": goal.id},
     )
-    await _notice(session, now, goal, relationship, "set")
+    await _notice(session=session, now=now, goal=goal, relationship=relationship, event="set")
     return goal
 
 
@@ -147,8 +159,7 @@ async def set_progress(
     """The mentee reports progress; 100 % marks the goal (or milestone) achieved, which the
     pair celebrates (and, if the mentee opted in, the program's channel)."""
     goal, role = await load(session=session, actor=actor, goal_id=goal_id)
-    if role is not ActorRole.MENTEE:
-        raise Conflict("Only your mentee updates their goals. You can comment instead.")
+    require_progress_reporter(role)
     if progress not in STEPS:
         raise InvalidInput.for_fields({F.PROGRESS: "Choose how far along you are."})
     if goal.status is GoalStatus.ACHIEVED:
@@ -166,15 +177,21 @@ async def set_progress(
         goal.status = GoalStatus.ACHIEVED
         goal.achieved_at = now
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=role,
-        kind="goal_achieved" if progress == 100 else "goal_progress",
+        kind=ActivityKind.GOAL_ACHIEVED if progress == 100 else ActivityKind.GOAL_PROGRESS,
         now=now,
         data={"goal_id": goal.id, "progress": progress, "milestone": goal.parent_id is not None},
     )
-    await _notice(session, now, goal, relationship, "achieved" if progress == 100 else "progress")
+    await _notice(
+        session=session,
+        now=now,
+        goal=goal,
+        relationship=relationship,
+        event="achieved" if progress == 100 else "progress",
+    )
     return goal
 
 
@@ -185,10 +202,7 @@ async def comment(
     text = text.strip()
     if not text:
         raise InvalidInput.for_fields({F.COMMENT: "Write a comment first."})
-    if len(text) > COMMENT_MAX:
-        raise InvalidInput.for_fields(
-            {F.COMMENT: f"Keep this to {COMMENT_MAX} characters (now {len(text)})."}
-        )
+    check_length(F.COMMENT, text, COMMENT_MAX)
     now = clock.now()
     note = GoalComment(
         team_id=goal.team_id,
@@ -203,19 +217,26 @@ async def comment(
     relationship = await session.get(Relationship, goal.relationship_id)
     assert relationship is not None
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=role,
-        kind="goal_comment",
+        kind=ActivityKind.GOAL_COMMENT,
         now=now,
         data={"goal_id": goal.id},
     )
-    await _notice(session, now, goal, relationship, "comment", comment_id=note.id)
+    await _notice(
+        session=session,
+        now=now,
+        goal=goal,
+        relationship=relationship,
+        event="comment",
+        comment_id=note.id,
+    )
     return note
 
 
-async def of_pair(session: AsyncSession, relationship_id: int) -> list[Goal]:
+async def of_pair(*, session: AsyncSession, relationship_id: int) -> list[Goal]:
     """Every goal and milestone of a pair, goals by target date, each followed by its
     milestones."""
     rows = list(
@@ -234,10 +255,10 @@ async def of_pair(session: AsyncSession, relationship_id: int) -> list[Goal]:
     return out
 
 
-async def open_goals(session: AsyncSession, relationship_id: int) -> list[Goal]:
+async def open_goals(*, session: AsyncSession, relationship_id: int) -> list[Goal]:
     return [
         g
-        for g in await of_pair(session, relationship_id)
+        for g in await of_pair(session=session, relationship_id=relationship_id)
         if g.parent_id is None and g.status is GoalStatus.OPEN
     ]
 
@@ -248,12 +269,19 @@ async def for_actor(
     """The actor's live relationships, each with its goals and their comments."""
     out = []
     for relationship, role, _ in await pairs_of(session=session, actor=actor):
-        goals = await of_pair(session, relationship.id)
-        out.append((relationship, role, goals, await comments_of(session, [g.id for g in goals])))
+        goals = await of_pair(session=session, relationship_id=relationship.id)
+        out.append(
+            (
+                relationship,
+                role,
+                goals,
+                await comments_of(session=session, goal_ids=[g.id for g in goals]),
+            )
+        )
     return out
 
 
-async def comments_of(session: AsyncSession, goal_ids: list[int]) -> list[GoalComment]:
+async def comments_of(*, session: AsyncSession, goal_ids: list[int]) -> list[GoalComment]:
     if not goal_ids:
         return []
     return list(
@@ -268,6 +296,7 @@ async def comments_of(session: AsyncSession, goal_ids: list[int]) -> list[GoalCo
 
 
 async def _notice(
+    *,
     session: AsyncSession,
     now: datetime,
     goal: Goal,

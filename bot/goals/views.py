@@ -10,7 +10,6 @@ from slack_sdk.models.blocks import (
     Block,
     CheckboxesElement,
     DatePickerElement,
-    PlainTextInputElement,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
@@ -77,27 +76,21 @@ def goal_form(
             )
         )
     blocks.append(
-        ui.input_block(
+        ui.text_field(
             F.WHAT,
             "What exactly do you want to achieve?" if parent is None else "Milestone",
-            PlainTextInputElement(
-                action_id=Action.FIELD,
-                max_length=svc.WHAT_MAX,
-                placeholder=ui.plain("Lead the Q3 planning workshop for my team"),
-            ),
+            max_length=svc.WHAT_MAX,
+            placeholder="Lead the Q3 planning workshop for my team",
         )
     )
     if parent is None:
         blocks.append(
-            ui.input_block(
+            ui.text_field(
                 F.MEASURE,
                 "How will you measure success?",
-                PlainTextInputElement(
-                    action_id=Action.FIELD,
-                    multiline=True,
-                    max_length=svc.MEASURE_MAX,
-                    placeholder=ui.plain("The workshop runs, and 4 of 5 attendees rate it useful"),
-                ),
+                multiline=True,
+                max_length=svc.MEASURE_MAX,
+                placeholder="The workshop runs, and 4 of 5 attendees rate it useful",
             )
         )
     blocks.append(
@@ -110,15 +103,12 @@ def goal_form(
     )
     if parent is None:
         blocks.append(
-            ui.input_block(
+            ui.text_field(
                 F.WHY,
                 "Why does it matter to you?",
-                PlainTextInputElement(
-                    action_id=Action.FIELD,
-                    multiline=True,
-                    max_length=svc.WHY_MAX,
-                    placeholder=ui.plain("It's the step between senior engineer and tech lead"),
-                ),
+                multiline=True,
+                max_length=svc.WHY_MAX,
+                placeholder="It's the step between senior engineer and tech lead",
                 optional=True,
             )
         )
@@ -145,14 +135,12 @@ def goal_form(
         metadata = {"parent_id": parent.id, "relationship_id": parent.relationship_id}
     elif len(pairs) == 1:
         metadata = {"relationship_id": pairs[0].id}
-    return View(
-        type="modal",
-        callback_id=Callback.GOAL_FORM,
-        title=ui.title("New milestone" if parent else "New goal"),
-        submit=ui.plain("Save"),
-        close=ui.plain("Cancel"),
-        private_metadata=ui.metadata(**metadata),
-        blocks=blocks,
+    return ui.form(
+        Callback.GOAL_FORM,
+        "New milestone" if parent else "New goal",
+        blocks,
+        submit="Save",
+        private_metadata=metadata,
     )
 
 
@@ -174,26 +162,22 @@ def parse_goal_form(state: FormState) -> tuple[svc.GoalDraft, int | None]:
 
 
 def progress_form(goal: Goal) -> View:
-    choices = ui.options((str(step), label) for step, label in STEP_LABELS.items())
-    current = next((o for o in choices if o.value == str(goal.progress)), None)
-    return View(
-        type="modal",
-        callback_id=Callback.GOAL_PROGRESS_FORM,
-        title=ui.title("Update progress"),
-        submit=ui.plain("Save"),
-        close=ui.plain("Cancel"),
-        private_metadata=ui.metadata(goal_id=goal.id),
-        blocks=[
-            ui.section(f"*{escape(goal.what)}*\n{escape_truncated(goal.measure, 500)}"),
-            ui.input_block(
-                F.PROGRESS,
-                "How far along are you?",
-                StaticSelectElement(
-                    action_id=Action.FIELD, options=choices, initial_option=current
-                ),
-                hint="Achieved sends a celebration to your mentoring conversation.",
-            ),
-        ],
+    blocks = [
+        ui.section(f"*{escape(goal.what)}*\n{escape_truncated(goal.measure, 500)}"),
+        ui.select_field(
+            F.PROGRESS,
+            "How far along are you?",
+            ui.options((str(step), label) for step, label in STEP_LABELS.items()),
+            initial=str(goal.progress),
+            hint="Achieved sends a celebration to your mentoring conversation.",
+        ),
+    ]
+    return ui.form(
+        Callback.GOAL_PROGRESS_FORM,
+        "Update progress",
+        blocks,
+        submit="Save",
+        private_metadata={"goal_id": goal.id},
     )
 
 
@@ -203,24 +187,22 @@ def parse_progress(state: FormState) -> int | None:
 
 
 def comment_form(goal: Goal) -> View:
-    return View(
-        type="modal",
-        callback_id=Callback.GOAL_COMMENT_FORM,
-        title=ui.title("Comment on a goal"),
-        submit=ui.plain("Post"),
-        close=ui.plain("Cancel"),
-        private_metadata=ui.metadata(goal_id=goal.id),
-        blocks=[
-            ui.section(f"*{escape(goal.what)}*"),
-            ui.input_block(
-                F.COMMENT,
-                "Your comment",
-                PlainTextInputElement(
-                    action_id=Action.FIELD, multiline=True, max_length=svc.COMMENT_MAX
-                ),
-                hint="Posted to your mentoring conversation. Only the two of you see it.",
-            ),
-        ],
+    blocks = [
+        ui.section(f"*{escape(goal.what)}*"),
+        ui.text_field(
+            F.COMMENT,
+            "Your comment",
+            multiline=True,
+            max_length=svc.COMMENT_MAX,
+            hint="Posted to your mentoring conversation. Only the two of you see it.",
+        ),
+    ]
+    return ui.form(
+        Callback.GOAL_COMMENT_FORM,
+        "Comment on a goal",
+        blocks,
+        submit="Post",
+        private_metadata={"goal_id": goal.id},
     )
 
 

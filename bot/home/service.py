@@ -68,7 +68,9 @@ async def cards(*, session: AsyncSession, actor: User, now: datetime) -> list[Pa
     return out
 
 
-async def program_health(session: AsyncSession, program_ids: list[int]) -> dict[int, Counter[str]]:
+async def program_health(
+    *, session: AsyncSession, program_ids: list[int]
+) -> dict[int, Counter[str]]:
     """Relationships per health, per program (one grouped query)."""
     out: dict[int, Counter[str]] = {pid: Counter() for pid in program_ids}
     if not program_ids:

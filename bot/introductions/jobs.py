@@ -99,7 +99,7 @@ async def notice(ctx: JobContext) -> None:
         ctx.post(channel, text=f"Mentoring request {event}", blocks=alert)
     else:
         managers = await relationship_svc.program_managers(
-            ctx.session, relationship.team_id, relationship.program_id
+            session=ctx.session, team_id=relationship.team_id, program_id=relationship.program_id
         )
         for manager_id in managers:
             ctx.dm(manager_id, text=f"Mentoring request {event}", blocks=alert)

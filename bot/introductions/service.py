@@ -15,8 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity
 from bot.access import membership
+from bot.activity import ActivityKind
 from bot.checkins import service as checkins
-from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.errors import Conflict, NotAllowed, NotFound
+from bot.forms import check_length
+from bot.ids import DeclineField
 from bot.matching import engine as matching
 from bot.matching.review import introduce, load_pool, person_of, rules_for
 from bot.matching.settings import MatchingSettings
@@ -54,14 +57,25 @@ async def accept(
     months = relationship.program.relationship_months
     relationship.ends_at = now + relativedelta(months=months)
     relationship.updated_at = now
-    await _close_request(session, now, relationship)
+    await _close_request(session=session, now=now, relationship=relationship)
     await activity.record(
-        session, relationship, actor=actor, role=ActorRole.MENTOR, kind="mentor_accepted", now=now
+        session=session,
+        relationship=relationship,
+        actor=actor,
+        role=ActorRole.MENTOR,
+        kind=ActivityKind.MENTOR_ACCEPTED,
+        now=now,
     )
-    await checkins.plan(session, now, relationship, 1)
-    await wrapup.plan_wrap_up(session, now, relationship)
-    await _notify(session, now, relationship, "accepted")
+    await checkins.plan(session=session, now=now, relationship=relationship, rnd=1)
+    await wrapup.plan_wrap_up(session=session, now=now, relationship=relationship)
+    await _notify(session=session, now=now, relationship=relationship, event="accepted")
     return relationship
+
+
+def require_decliner(role: ActorRole) -> None:
+    """The mentor accepts or declines an introduction."""
+    if role is not ActorRole.MENTOR:
+        raise NotAllowed("Only the mentor can decline.")
 
 
 async def decline(
@@ -69,10 +83,8 @@ async def decline(
 ) -> Relationship:
     member = await membership(session=session, actor=actor, relationship_id=relationship_id)
     relationship = member.relationship
-    if member.role is not ActorRole.MENTOR:
-        raise NotAllowed("Only the mentor can decline.")
-    if len(reason) > DECLINE_REASON_MAX:
-        raise InvalidInput.for_fields({"reason": f"Keep this to {DECLINE_REASON_MAX} characters."})
+    require_decliner(member.role)
+    check_length(DeclineField.REASON, reason, DECLINE_REASON_MAX)
     if relationship.status is not RelationshipStatus.AWAITING_MENTOR:
         if relationship.declined_at is not None:
             return relationship
@@ -83,12 +95,22 @@ async def decline(
     relationship.ended_at = now
     relationship.decline_reason = reason.strip()
     relationship.updated_at = now
-    await _close_request(session, now, relationship)
-    await _back_to_pool(session, now, relationship, "your mentor couldn't take this on")
-    await activity.record(
-        session, relationship, actor=actor, role=ActorRole.MENTOR, kind="mentor_declined", now=now
+    await _close_request(session=session, now=now, relationship=relationship)
+    await _back_to_pool(
+        session=session,
+        now=now,
+        relationship=relationship,
+        reason="your mentor couldn't take this on",
     )
-    await _notify(session, now, relationship, "declined")
+    await activity.record(
+        session=session,
+        relationship=relationship,
+        actor=actor,
+        role=ActorRole.MENTOR,
+        kind=ActivityKind.MENTOR_DECLINED,
+        now=now,
+    )
+    await _notify(session=session, now=now, relationship=relationship, event="declined")
     return relationship
 
 
@@ -99,12 +121,22 @@ async def expire(*, session: AsyncSession, now: datetime, relationship: Relation
     relationship.status = RelationshipStatus.EXPIRED
     relationship.ended_at = now
     relationship.updated_at = now
-    await _close_request(session, now, relationship)
-    await _back_to_pool(session, now, relationship, "your mentor didn't answer in time")
-    await activity.record(
-        session, relationship, actor=None, role=ActorRole.SYSTEM, kind="request_expired", now=now
+    await _close_request(session=session, now=now, relationship=relationship)
+    await _back_to_pool(
+        session=session,
+        now=now,
+        relationship=relationship,
+        reason="your mentor didn't answer in time",
     )
-    await _notify(session, now, relationship, "expired")
+    await activity.record(
+        session=session,
+        relationship=relationship,
+        actor=None,
+        role=ActorRole.SYSTEM,
+        kind=ActivityKind.REQUEST_EXPIRED,
+        now=now,
+    )
+    await _notify(session=session, now=now, relationship=relationship, event="expired")
     return True
 
 
@@ -112,7 +144,7 @@ async def find_mentors(
     *, session: AsyncSession, clock: Clock, actor: User, program_id: int | None
 ) -> tuple[int, list[matching.Pair], dict[int, Enrolment]]:
     """Self-serve: the three best available mentors for the actor (a mentee)."""
-    enrolment = await _self_serve_enrolment(session, actor, program_id)
+    enrolment = await _self_serve_enrolment(session=session, actor=actor, program_id=program_id)
     program = enrolment.program
     now = clock.now()
     pool = await load_pool(session=session, program=program, now=now)
@@ -166,18 +198,18 @@ async def request_mentor(
         settings=MatchingSettings.of(relationship.program),
     )
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=ActorRole.MENTEE,
-        kind="mentee_requested_mentor",
+        kind=ActivityKind.MENTEE_REQUESTED_MENTOR,
         now=now,
     )
     return relationship
 
 
 async def _self_serve_enrolment(
-    session: AsyncSession, actor: User, program_id: int | None
+    *, session: AsyncSession, actor: User, program_id: int | None
 ) -> Enrolment:
     enrolments = [
         e
@@ -198,7 +230,9 @@ async def _self_serve_enrolment(
     return open_ones[0]
 
 
-async def _close_request(session: AsyncSession, now: datetime, relationship: Relationship) -> None:
+async def _close_request(
+    *, session: AsyncSession, now: datetime, relationship: Relationship
+) -> None:
     for key in (
         f"intro-remind:relationship:{relationship.id}",
         f"intro-expire:relationship:{relationship.id}",
@@ -207,7 +241,7 @@ async def _close_request(session: AsyncSession, now: datetime, relationship: Rel
 
 
 async def _back_to_pool(
-    session: AsyncSession, now: datetime, relationship: Relationship, reason: str
+    *, session: AsyncSession, now: datetime, relationship: Relationship, reason: str
 ) -> None:
     if relationship.mentee_enrolment_id is None:
         return
@@ -218,7 +252,7 @@ async def _back_to_pool(
 
 
 async def _notify(
-    session: AsyncSession, now: datetime, relationship: Relationship, event: str
+    *, session: AsyncSession, now: datetime, relationship: Relationship, event: str
 ) -> None:
     """Update the introduction and alert the managers at once; tell the mentee in their
     own working hours."""
@@ -247,6 +281,6 @@ async def _notify(
     )
 
 
-async def program_managers(session: AsyncSession, team_id: str, program_id: int) -> list[str]:
+async def program_managers(*, session: AsyncSession, team_id: str, program_id: int) -> list[str]:
     program = await program_repo.get(session=session, team_id=team_id, program_id=program_id)
     return [m.user.slack_user_id for m in program.managers] if program else []

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from slack_sdk.models.blocks import Block, PlainTextInputElement
+from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot import blocks as ui
-from bot.ids import Action, Callback
+from bot.ids import Action, BlockPrefix, Callback, DeclineField
 from infra.text import channel_link, escape, escape_truncated, mention
 from infra.text import hours as hours_text
 from infra.windows import zone
@@ -94,7 +94,7 @@ def introduction(
         ui.actions(
             ui.button("Accept", Action.INTRO_ACCEPT, value=str(relationship.id), style="primary"),
             ui.button("Decline", Action.INTRO_DECLINE, value=str(relationship.id)),
-            block_id=f"intro-{relationship.id}",
+            block_id=BlockPrefix.INTRO.of(relationship.id),
         ),
         ui.context(f"Only {mention(mentor_user.slack_user_id)} can accept or decline."),
     ]
@@ -105,7 +105,9 @@ def introduction_settled(blocks: list[dict[str, object]], outcome: str) -> list[
     kept = [
         b
         for b in blocks
-        if not (b.get("type") == "actions" and str(b.get("block_id", "")).startswith("intro-"))
+        if not (
+            b.get("type") == "actions" and str(b.get("block_id", "")).startswith(BlockPrefix.INTRO)
+        )
         and not (b.get("type") == "context" and "can accept or decline" in str(b))
     ]
     return [*kept, ui.section(outcome).to_dict()]
@@ -216,26 +218,27 @@ def reminder_for_mentor(relationship: Relationship) -> list[Block]:
 
 
 def decline_form(relationship: Relationship) -> View:
-    return View(
-        type="modal",
-        callback_id=Callback.DECLINE_FORM,
-        title=ui.title("Decline the match"),
-        submit=ui.plain("Decline"),
-        close=ui.plain("Back"),
-        private_metadata=ui.metadata(relationship_id=relationship.id),
-        blocks=[
-            ui.section(
-                f"{escape(relationship.mentee.display)} will hear kindly that you can't take "
-                "this on, and goes back to the pool."
-            ),
-            ui.input_block(
-                "reason",
-                "Why?",
-                PlainTextInputElement(action_id=Action.FIELD, multiline=True, max_length=500),
-                optional=True,
-                hint="Only the program's managers see this, to make better matches.",
-            ),
-        ],
+    blocks = [
+        ui.section(
+            f"{escape(relationship.mentee.display)} will hear kindly that you can't take "
+            "this on, and goes back to the pool."
+        ),
+        ui.text_field(
+            DeclineField.REASON,
+            "Why?",
+            multiline=True,
+            max_length=500,
+            optional=True,
+            hint="Only the program's managers see this, to make better matches.",
+        ),
+    ]
+    return ui.form(
+        Callback.DECLINE_FORM,
+        "Decline the match",
+        blocks,
+        submit="Decline",
+        close="Back",
+        private_metadata={"relationship_id": relationship.id},
     )
 
 

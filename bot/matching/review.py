@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity
 from bot.access import require_manager
+from bot.activity import ActivityKind
 from bot.errors import Conflict, NotFound
 from bot.matching import engine as matching
 from bot.matching.engine import Person, Proposal, Rules
@@ -295,7 +296,12 @@ async def approve(*, session: AsyncSession, clock: Clock, actor: User, run_id: i
     for relationship in created:
         await introduce(session=session, now=now, relationship=relationship, settings=settings)
         await activity.record(
-            session, relationship, actor=actor, role=ActorRole.MANAGER, kind="matched", now=now
+            session=session,
+            relationship=relationship,
+            actor=actor,
+            role=ActorRole.MANAGER,
+            kind=ActivityKind.MATCHED,
+            now=now,
         )
     await _waitlist(session=session, now=now, program=program, unmatched=run.unmatched)
     run.status = MatchRunStatus.APPROVED

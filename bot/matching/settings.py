@@ -59,9 +59,9 @@ class MatchingSettings:
             errors[F.MIN_OVERLAP] = "Between 0 and 12 hours."
         for name, value in self.weights.to_settings().items():
             if not 0 <= value <= WEIGHT_MAX:
-                errors[f"weight_{name}"] = f"Between 0 and {WEIGHT_MAX:g}."
+                errors[F(f"weight_{name}")] = f"Between 0 and {WEIGHT_MAX:g}."
         if not any(self.weights.to_settings().values()):
-            errors["weight_skills"] = "At least one weight must be above zero."
+            errors[F.WEIGHT_SKILLS] = "At least one weight must be above zero."
         if errors:
             raise InvalidInput.for_fields(errors)
 

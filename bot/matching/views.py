@@ -224,14 +224,13 @@ def settings_form(settings: MatchingSettings, *, program_id: int, run_id: int | 
         ),
         number(F.WEIGHT_TIMEZONE, "Working hours overlap", weights["timezone"], decimal=True),
     ]
-    return View(
-        type="modal",
-        callback_id=Callback.MATCH_SETTINGS_FORM,
-        title=ui.title("Matching settings"),
-        submit=ui.plain("Save"),
-        close=ui.plain("Back"),
-        private_metadata=ui.metadata(program_id=program_id, run_id=run_id),
-        blocks=blocks,
+    return ui.form(
+        Callback.MATCH_SETTINGS_FORM,
+        "Matching settings",
+        blocks,
+        submit="Save",
+        close="Back",
+        private_metadata={"program_id": program_id, "run_id": run_id},
     )
 
 

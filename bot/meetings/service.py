@@ -17,8 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity
 from bot.access import membership
+from bot.activity import ActivityKind
 from bot.agreements.service import advance
-from bot.errors import Conflict, InvalidInput, NotFound
+from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from bot.forms import check_length
 from bot.ids import AgendaField as A
 from bot.ids import MeetingField as F
 from bot.programs.service import agenda_lead
@@ -80,8 +82,7 @@ def validate(draft: MeetingDraft, *, now: datetime, others: list[Meeting]) -> tu
         errors[F.WHEN] = "Pick a time within the next year."
     if minutes is None or not MIN_MINUTES <= minutes <= MAX_MINUTES:
         errors[F.MINUTES] = f"Meetings last {MIN_MINUTES} minutes to {MAX_MINUTES // 60} hours."
-    if len(draft.place) > PLACE_MAX:
-        errors[F.PLACE] = f"Keep this to {PLACE_MAX} characters (now {len(draft.place)})."
+    check_length(F.PLACE, draft.place, PLACE_MAX, errors)
     if not errors and starts is not None and minutes is not None:
         ends = starts + timedelta(minutes=minutes)
         for other in others:
@@ -94,7 +95,7 @@ def validate(draft: MeetingDraft, *, now: datetime, others: list[Meeting]) -> tu
     return starts, minutes
 
 
-async def _scheduled(session: AsyncSession, relationship_id: int) -> list[Meeting]:
+async def _scheduled(*, session: AsyncSession, relationship_id: int) -> list[Meeting]:
     return list(
         (
             await session.scalars(
@@ -117,7 +118,9 @@ async def book(
     if relationship.status not in LIVE:
         raise Conflict("Meetings can be booked once the mentor has accepted.")
     now = clock.now()
-    starts, minutes = validate(draft, now=now, others=await _scheduled(session, relationship.id))
+    starts, minutes = validate(
+        draft, now=now, others=await _scheduled(session=session, relationship_id=relationship.id)
+    )
     meeting = Meeting(
         team_id=relationship.team_id,
         relationship_id=relationship.id,
@@ -134,15 +137,17 @@ async def book(
     session.add(meeting)
     await session.flush()
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=member.role,
-        kind="meeting_booked",
+        kind=ActivityKind.MEETING_BOOKED,
         now=now,
         data={"meeting_id": meeting.id, "starts_at": starts.isoformat()},
     )
-    await _plan(session, now, meeting, relationship, event="booked")
+    await _plan(
+        session=session, now=now, meeting=meeting, relationship=relationship, event="booked"
+    )
     return meeting
 
 
@@ -162,22 +167,28 @@ async def reschedule(
     now = clock.now()
     if meeting.status is not MeetingStatus.SCHEDULED or meeting.starts_at <= now:
         raise Conflict("That meeting can't be moved any more: book a new one with `/mentor meet`.")
-    others = [m for m in await _scheduled(session, meeting.relationship_id) if m.id != meeting.id]
+    others = [
+        m
+        for m in await _scheduled(session=session, relationship_id=meeting.relationship_id)
+        if m.id != meeting.id
+    ]
     starts, minutes = validate(draft, now=now, others=others)
     meeting.starts_at, meeting.minutes = starts, minutes
     meeting.place = draft.place.strip()
     meeting.sequence += 1
     meeting.updated_at = now
     await activity.record(
-        session,
-        meeting.pair,
+        session=session,
+        relationship=meeting.pair,
         actor=actor,
         role=role,
-        kind="meeting_rescheduled",
+        kind=ActivityKind.MEETING_RESCHEDULED,
         now=now,
         data={"meeting_id": meeting.id, "starts_at": starts.isoformat()},
     )
-    await _plan(session, now, meeting, meeting.pair, event="rescheduled")
+    await _plan(
+        session=session, now=now, meeting=meeting, relationship=meeting.pair, event="rescheduled"
+    )
     return meeting
 
 
@@ -193,17 +204,17 @@ async def cancel(*, session: AsyncSession, clock: Clock, actor: User, meeting_id
     meeting.sequence += 1
     meeting.updated_at = now
     await activity.record(
-        session,
-        meeting.pair,
+        session=session,
+        relationship=meeting.pair,
         actor=actor,
         role=role,
-        kind="meeting_cancelled",
+        kind=ActivityKind.MEETING_CANCELLED,
         now=now,
         data={"meeting_id": meeting.id},
     )
     for key in _prompt_keys(meeting):
         await cancel_work(session=session, key=key, now=now)
-    await _notice(session, now, meeting, "cancelled")
+    await _notice(session=session, now=now, meeting=meeting, event="cancelled")
     return meeting
 
 
@@ -216,10 +227,15 @@ def _prompt_keys(meeting: Meeting) -> list[str]:
 
 
 async def _plan(
-    session: AsyncSession, now: datetime, meeting: Meeting, relationship: Relationship, event: str
+    *,
+    session: AsyncSession,
+    now: datetime,
+    meeting: Meeting,
+    relationship: Relationship,
+    event: str,
 ) -> None:
     """Post (or update) the booking, and (re)schedule the prompts around the meeting."""
-    await _notice(session, now, meeting, event)
+    await _notice(session=session, now=now, meeting=meeting, event=event)
     mentee = relationship.mentee
     hours = effective_hours(mentee, relationship.program)
     # The prompt goes out in the mentee's last working window before the lead time, so a
@@ -263,7 +279,7 @@ async def _plan(
     )
 
 
-async def _notice(session: AsyncSession, now: datetime, meeting: Meeting, event: str) -> None:
+async def _notice(*, session: AsyncSession, now: datetime, meeting: Meeting, event: str) -> None:
     await schedule(
         session=session,
         now=now,
@@ -281,20 +297,33 @@ async def _notice(session: AsyncSession, now: datetime, meeting: Meeting, event:
 
 
 def validate_grow(grow: Grow) -> None:
-    errors: dict[str, str] = {
-        str(block): f"Keep this to {GROW_MAX} characters (now {len(value)})."
-        for block, value in (
-            (A.GOAL, grow.goal),
-            (A.REALITY, grow.reality),
-            (A.OPTIONS, grow.options),
-            (A.WAY_FORWARD, grow.way_forward),
-        )
-        if len(value) > GROW_MAX
-    }
+    errors: dict[str, str] = {}
+    for block, value in (
+        (A.GOAL, grow.goal),
+        (A.REALITY, grow.reality),
+        (A.OPTIONS, grow.options),
+        (A.WAY_FORWARD, grow.way_forward),
+    ):
+        check_length(str(block), value, GROW_MAX, errors)
     if grow.is_empty():
         errors[str(A.GOAL)] = "Write at least what you want from this session."
     if errors:
         raise InvalidInput.for_fields(errors)
+
+
+def require_agenda_writer(role: ActorRole) -> None:
+    """The mentee writes the agenda."""
+    if role is not ActorRole.MENTEE:
+        raise NotAllowed(
+            "The mentee writes the agenda: it's their meeting to lead. You can add items to "
+            "it once it's posted."
+        )
+
+
+def require_agenda_adder(role: ActorRole) -> None:
+    """The mentor adds items to the mentee's agenda (the mentee rewrites it instead)."""
+    if role is not ActorRole.MENTOR:
+        raise NotAllowed("It's your agenda: change it with Write agenda.")
 
 
 async def write_agenda(
@@ -310,11 +339,7 @@ async def write_agenda(
     """The mentee writes (or rewrites) the agenda; it is posted to the pair. Writing it
     twice (a double submit, a retried event) keeps one agenda and posts once per change."""
     meeting, role = await load(session=session, actor=actor, meeting_id=meeting_id)
-    if role is not ActorRole.MENTEE:
-        raise Conflict(
-            "The mentee writes the agenda: it's their meeting to lead. You can add items to "
-            "it once it's posted."
-        )
+    require_agenda_writer(role)
     if meeting.status is not MeetingStatus.SCHEDULED:
         raise Conflict("That meeting was cancelled.")
     grow = grow.stripped()
@@ -340,11 +365,11 @@ async def write_agenda(
     await session.flush()
     late = meeting.starts_at - now < AGENDA_REMINDER_LEAD
     await activity.record(
-        session,
-        meeting.pair,
+        session=session,
+        relationship=meeting.pair,
         actor=actor,
         role=role,
-        kind="agenda_written",
+        kind=ActivityKind.AGENDA_WRITTEN,
         now=now,
         data={"meeting_id": meeting.id, "source": source, "late": late},
     )
@@ -371,8 +396,7 @@ async def add_mentor_items(
 ) -> Agenda:
     """The mentor adds to the mentee's agenda: a mentor-initiated step, recorded as such."""
     meeting, role = await load(session=session, actor=actor, meeting_id=meeting_id)
-    if role is not ActorRole.MENTOR:
-        raise Conflict("It's your agenda: change it with Write agenda.")
+    require_agenda_adder(role)
     agenda = meeting.agenda
     if agenda is None:
         raise Conflict("Your mentee hasn't written the agenda yet. You can add to it once they do.")
@@ -382,20 +406,17 @@ async def add_mentor_items(
     text = text.strip()
     if not text:
         raise InvalidInput.for_fields({A.MENTOR_ITEMS: "Write what you'd like to add."})
-    if len(text) > MENTOR_ITEMS_MAX:
-        raise InvalidInput.for_fields(
-            {A.MENTOR_ITEMS: f"Keep this to {MENTOR_ITEMS_MAX} characters (now {len(text)})."}
-        )
+    check_length(A.MENTOR_ITEMS, text, MENTOR_ITEMS_MAX)
     if any(item.get("text") == text for item in agenda.mentor_items):
         return agenda  # a double submit
     agenda.mentor_items = [*agenda.mentor_items, {"text": text, "at": now.isoformat()}]
     agenda.updated_at = now
     await activity.record(
-        session,
-        meeting.pair,
+        session=session,
+        relationship=meeting.pair,
         actor=actor,
         role=role,
-        kind="mentor_added_agenda",
+        kind=ActivityKind.MENTOR_ADDED_AGENDA,
         now=now,
         data={"meeting_id": meeting.id},
     )
@@ -425,11 +446,11 @@ async def start(*, session: AsyncSession, now: datetime, meeting: Meeting) -> bo
     relationship = meeting.pair
     if meeting.agenda is None:
         await activity.record(
-            session,
-            relationship,
+            session=session,
+            relationship=relationship,
             actor=None,
             role=ActorRole.SYSTEM,
-            kind="no_agenda",
+            kind=ActivityKind.NO_AGENDA,
             now=now,
             data={"meeting_id": meeting.id},
         )

@@ -14,7 +14,6 @@ from typing import Any
 from slack_sdk.models.blocks import (
     Block,
     DateTimePickerElement,
-    PlainTextInputElement,
     StaticSelectElement,
 )
 from slack_sdk.models.views import View
@@ -89,29 +88,24 @@ def meeting_form(
                 initial_option=next((o for o in durations if o.value == str(minutes)), None),
             ),
         ),
-        ui.input_block(
+        ui.text_field(
             F.PLACE,
             "Where",
-            PlainTextInputElement(
-                action_id=Action.FIELD,
-                max_length=svc.PLACE_MAX,
-                initial_value=place or None,
-                placeholder=ui.plain("A video link, a room, or the café by the office"),
-            ),
+            max_length=svc.PLACE_MAX,
+            initial=place,
+            placeholder="A video link, a room, or the café by the office",
             optional=True,
         ),
     ]
     metadata: dict[str, Any] = {"meeting_id": meeting.id} if meeting else {}
     if meeting is None and len(pairs) == 1:
         metadata["relationship_id"] = pairs[0][0].id
-    return View(
-        type="modal",
-        callback_id=Callback.MEETING_FORM,
-        title=ui.title("Move the meeting" if meeting else "Book a meeting"),
-        submit=ui.plain("Move it" if meeting else "Book it"),
-        close=ui.plain("Cancel"),
-        private_metadata=ui.metadata(**metadata),
-        blocks=blocks,
+    return ui.form(
+        Callback.MEETING_FORM,
+        "Move the meeting" if meeting else "Book a meeting",
+        blocks,
+        submit="Move it" if meeting else "Book it",
+        private_metadata=metadata,
     )
 
 
@@ -231,16 +225,13 @@ def agenda_form(meeting: Meeting, agenda: Agenda | None, goals: Sequence[Goal] =
     ]
     for block, label, prompt in GROW_PROMPTS:
         blocks.append(
-            ui.input_block(
+            ui.text_field(
                 block,
                 label,
-                PlainTextInputElement(
-                    action_id=Action.FIELD,
-                    multiline=True,
-                    max_length=svc.GROW_MAX,
-                    initial_value=current[block] or None,
-                    placeholder=ui.plain(prompt),
-                ),
+                multiline=True,
+                max_length=svc.GROW_MAX,
+                initial=current[block],
+                placeholder=prompt,
                 optional=block is not A.GOAL,
             )
         )
@@ -259,14 +250,12 @@ def agenda_form(meeting: Meeting, agenda: Agenda | None, goals: Sequence[Goal] =
                 optional=True,
             )
         )
-    return View(
-        type="modal",
-        callback_id=Callback.AGENDA_FORM,
-        title=ui.title("Agenda"),
-        submit=ui.plain("Share with mentor"),
-        close=ui.plain("Cancel"),
-        private_metadata=ui.metadata(meeting_id=meeting.id),
-        blocks=blocks,
+    return ui.form(
+        Callback.AGENDA_FORM,
+        "Agenda",
+        blocks,
+        submit="Share with mentor",
+        private_metadata={"meeting_id": meeting.id},
     )
 
 
@@ -318,26 +307,21 @@ def agenda_message(meeting: Meeting, agenda: Agenda) -> list[Block]:
 
 
 def mentor_items_form(meeting: Meeting) -> View:
-    return View(
-        type="modal",
-        callback_id=Callback.AGENDA_ADD_FORM,
-        title=ui.title("Add to the agenda"),
-        submit=ui.plain("Add"),
-        close=ui.plain("Cancel"),
-        private_metadata=ui.metadata(meeting_id=meeting.id),
-        blocks=[
-            ui.section(
-                f"Your mentee leads the meeting {when(meeting.starts_at)}. Add what you'd "
-                "like to cover too."
-            ),
-            ui.input_block(
-                A.MENTOR_ITEMS,
-                "What would you add?",
-                PlainTextInputElement(
-                    action_id=Action.FIELD, multiline=True, max_length=svc.MENTOR_ITEMS_MAX
-                ),
-            ),
-        ],
+    blocks = [
+        ui.section(
+            f"Your mentee leads the meeting {when(meeting.starts_at)}. Add what you'd "
+            "like to cover too."
+        ),
+        ui.text_field(
+            A.MENTOR_ITEMS, "What would you add?", multiline=True, max_length=svc.MENTOR_ITEMS_MAX
+        ),
+    ]
+    return ui.form(
+        Callback.AGENDA_ADD_FORM,
+        "Add to the agenda",
+        blocks,
+        submit="Add",
+        private_metadata={"meeting_id": meeting.id},
     )
 
 

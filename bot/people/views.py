@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from slack_sdk.models.blocks import Block, CheckboxesElement, TimePickerElement
+from slack_sdk.models.blocks import Block, CheckboxesElement
 from slack_sdk.models.views import View
 
 from bot import blocks as ui
@@ -12,7 +12,7 @@ from bot.errors import InvalidInput
 from bot.forms import FormState
 from bot.ids import Action, Callback
 from bot.ids import SettingsField as F
-from infra.hours import WEEKDAYS, WorkingHours
+from infra.hours import WorkingHours
 from infra.text import escape
 from infra.windows import zone
 
@@ -23,7 +23,6 @@ def settings_form(*, tz: str, own: WorkingHours | None, fallback: WorkingHours) 
     """Your own nudge window. Leaving "use my program's hours" ticked removes it."""
     shown = own or fallback
     use_program = ui.option(USE_PROGRAM, "Use my program's hours")
-    days = ui.options((str(d), name) for d, name in enumerate(WEEKDAYS))
     blocks: list[Block] = [
         ui.section(
             "I only nudge you inside your working hours, in your Slack time zone "
@@ -40,34 +39,11 @@ def settings_form(*, tz: str, own: WorkingHours | None, fallback: WorkingHours) 
             optional=True,
             hint=f"Your program's hours: {fallback.describe()}.",
         ),
-        ui.input_block(
-            F.START,
-            "My hours start",
-            TimePickerElement(action_id=Action.FIELD, initial_time=f"{shown.start:%H:%M}"),
-        ),
-        ui.input_block(
-            F.END,
-            "My hours end",
-            TimePickerElement(action_id=Action.FIELD, initial_time=f"{shown.end:%H:%M}"),
-        ),
-        ui.input_block(
-            F.DAYS,
-            "My working days",
-            CheckboxesElement(
-                action_id=Action.FIELD,
-                options=days,
-                initial_options=[days[d] for d in sorted(shown.days)],
-            ),
-        ),
+        ui.time_field(F.START, "My hours start", shown.start),
+        ui.time_field(F.END, "My hours end", shown.end),
+        ui.days_field(F.DAYS, "My working days", shown.days),
     ]
-    return View(
-        type="modal",
-        callback_id=Callback.SETTINGS_FORM,
-        title=ui.title("Nudge settings"),
-        submit=ui.plain("Save"),
-        close=ui.plain("Cancel"),
-        blocks=blocks,
-    )
+    return ui.form(Callback.SETTINGS_FORM, "Nudge settings", blocks, submit="Save")
 
 
 def parse_settings_form(state: FormState) -> WorkingHours | None:
@@ -75,7 +51,7 @@ def parse_settings_form(state: FormState) -> WorkingHours | None:
     if USE_PROGRAM in state.selected_many(F.USE_PROGRAM):
         return None
     start, end = state.time(F.START), state.time(F.END)
-    days = frozenset(int(d) for d in state.selected_many(F.DAYS) if d.isdigit() and int(d) < 7)
+    days = state.weekdays(F.DAYS)
     errors: dict[str, str] = {}
     if start is None:
         errors[F.START] = "Choose a time."

@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import require_can_create, require_manager
+from bot.activity import ActivityKind
 from bot.digest import service as digest
 from bot.errors import InvalidInput
+from bot.forms import check_length
 from bot.ids import ProgramField as F
 from infra.clock import Clock
 from infra.hours import WorkingHours
@@ -96,10 +98,9 @@ def validate(draft: ProgramDraft) -> None:
     name = " ".join(draft.name.split())
     if not name:
         errors[F.NAME] = "Give the program a name."
-    elif len(name) > NAME_MAX:
-        errors[F.NAME] = f"Keep the name to {NAME_MAX} characters (it has {len(name)})."
-    if len(draft.description) > DESCRIPTION_MAX:
-        errors[F.DESCRIPTION] = f"Keep the description to {DESCRIPTION_MAX} characters."
+    else:
+        check_length(F.NAME, name, NAME_MAX, errors)
+    check_length(F.DESCRIPTION, draft.description, DESCRIPTION_MAX, errors)
     if not draft.manager_ids:
         errors[F.MANAGERS] = "Choose at least one program manager."
     elif len(draft.manager_ids) > MANAGERS_MAX:
@@ -165,12 +166,12 @@ async def create_program(
             program_id=program.id,
             actor_user_id=actor.id,
             actor_role=ActorRole.MANAGER,
-            kind="program_created",
+            kind=ActivityKind.PROGRAM_CREATED,
             occurred_at=now,
             data={},
         )
     )
-    await digest.plan(session, now, program)
+    await digest.plan(session=session, now=now, program=program)
     return program
 
 
@@ -194,7 +195,7 @@ async def update_program(
         if uid not in before
     ]
     await session.flush()
-    await digest.plan(session, now, program)
+    await digest.plan(session=session, now=now, program=program)
     return program, {wanted[uid].slack_user_id for uid in wanted if uid not in before}
 
 

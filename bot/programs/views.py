@@ -7,13 +7,6 @@ from datetime import time
 
 from slack_sdk.models.blocks import (
     Block,
-    CheckboxesElement,
-    ConversationFilter,
-    ConversationSelectElement,
-    NumberInputElement,
-    PlainTextInputElement,
-    StaticSelectElement,
-    TimePickerElement,
     UserMultiSelectElement,
 )
 from slack_sdk.models.views import View
@@ -35,29 +28,21 @@ LIST_MAX = 20
 
 def program_form(draft: svc.ProgramDraft, *, program_id: int | None = None) -> View:
     """The modal that creates a program (``program_id`` None) or edits one."""
-    cadence_options = ui.options((c.value, c.label) for c in Cadence)
-    day_options = ui.options((str(d), name) for d, name in enumerate(WEEKDAYS))
     blocks: list[Block] = [
-        ui.input_block(
+        ui.text_field(
             F.NAME,
             "Program name",
-            PlainTextInputElement(
-                action_id=Action.FIELD,
-                initial_value=draft.name or None,
-                max_length=svc.NAME_MAX,
-                placeholder=ui.plain("e.g. Engineering mentoring, spring cohort"),
-            ),
+            initial=draft.name,
+            max_length=svc.NAME_MAX,
+            placeholder="e.g. Engineering mentoring, spring cohort",
         ),
-        ui.input_block(
+        ui.text_field(
             F.DESCRIPTION,
             "Description",
-            PlainTextInputElement(
-                action_id=Action.FIELD,
-                initial_value=draft.description or None,
-                multiline=True,
-                max_length=svc.DESCRIPTION_MAX,
-                placeholder=ui.plain("Who it is for and what people can expect"),
-            ),
+            initial=draft.description,
+            multiline=True,
+            max_length=svc.DESCRIPTION_MAX,
+            placeholder="Who it is for and what people can expect",
             optional=True,
         ),
         ui.input_block(
@@ -71,168 +56,105 @@ def program_form(draft: svc.ProgramDraft, *, program_id: int | None = None) -> V
             hint="Managers match people, get alerts and read the weekly digest. "
             "They never see agendas or notes.",
         ),
-        ui.input_block(
+        ui.channel_field(
             F.DIGEST_CHANNEL,
             "Manager digest channel",
-            ConversationSelectElement(
-                action_id=Action.FIELD,
-                initial_conversation=draft.digest_channel_id,
-                filter=ConversationFilter(
-                    include=["public", "private"],
-                    exclude_bot_users=True,
-                    exclude_external_shared_channels=True,
-                ),
-            ),
+            initial=draft.digest_channel_id,
+            private=True,
             hint="Alerts and the weekly digest go here. Pick a channel only managers read.",
         ),
-        ui.input_block(
+        ui.channel_field(
             F.CELEBRATIONS,
             "Celebrations channel",
-            ConversationSelectElement(
-                action_id=Action.FIELD,
-                initial_conversation=draft.celebration_channel_id,
-                filter=ConversationFilter(
-                    include=["public"],
-                    exclude_bot_users=True,
-                    exclude_external_shared_channels=True,
-                ),
-            ),
+            initial=draft.celebration_channel_id,
+            private=False,
             hint="Mentees who choose to can share an achieved goal here. Leave empty for none.",
             optional=True,
         ),
-        ui.input_block(
+        ui.select_field(
             F.CADENCE,
             "Meeting cadence",
-            StaticSelectElement(
-                action_id=Action.FIELD,
-                options=cadence_options,
-                initial_option=next(o for o in cadence_options if o.value == draft.cadence),
-            ),
+            ui.options((c.value, c.label) for c in Cadence),
+            initial=draft.cadence,
         ),
-        ui.input_block(
+        ui.number_field(
             F.LENGTH,
             "Relationship length (months)",
-            NumberInputElement(
-                action_id=Action.FIELD,
-                is_decimal_allowed=False,
-                min_value=svc.MONTHS_MIN,
-                max_value=svc.MONTHS_MAX,
-                initial_value=draft.relationship_months,
-            ),
+            initial=draft.relationship_months,
+            min_value=svc.MONTHS_MIN,
+            max_value=svc.MONTHS_MAX,
         ),
-        ui.input_block(
+        ui.number_field(
             F.AGENDA_LEAD,
             "Ask for the agenda (hours before each meeting)",
-            NumberInputElement(
-                action_id=Action.FIELD,
-                is_decimal_allowed=False,
-                min_value=svc.AGENDA_LEAD_MIN,
-                max_value=svc.AGENDA_LEAD_MAX,
-                initial_value=draft.agenda_lead_hours,
-            ),
+            initial=draft.agenda_lead_hours,
+            min_value=svc.AGENDA_LEAD_MIN,
+            max_value=svc.AGENDA_LEAD_MAX,
             hint="Moved back into the mentee's working hours: with 24, a Monday 09:00 meeting "
             "is prompted on Friday.",
         ),
-        ui.input_block(
+        ui.number_field(
             F.CAPTURE_LEAD,
             "Ask what was agreed (hours after each meeting)",
-            NumberInputElement(
-                action_id=Action.FIELD,
-                is_decimal_allowed=False,
-                min_value=svc.CAPTURE_LEAD_MIN,
-                max_value=svc.CAPTURE_LEAD_MAX,
-                initial_value=draft.capture_lead_hours,
-            ),
+            initial=draft.capture_lead_hours,
+            min_value=svc.CAPTURE_LEAD_MIN,
+            max_value=svc.CAPTURE_LEAD_MAX,
         ),
-        ui.input_block(
+        ui.select_field(
             F.DIGEST_DAY,
             "Weekly digest on",
-            StaticSelectElement(
-                action_id=Action.FIELD,
-                options=(days := ui.options((str(i), d) for i, d in enumerate(WEEKDAYS))),
-                initial_option=days[draft.digest_weekday],
-            ),
+            ui.options((str(i), d) for i, d in enumerate(WEEKDAYS)),
+            initial=str(draft.digest_weekday),
         ),
-        ui.input_block(
-            F.DIGEST_TIME,
-            "at",
-            TimePickerElement(action_id=Action.FIELD, initial_time=f"{draft.digest_time:%H:%M}"),
-            hint="In the program's time zone.",
-        ),
-        ui.input_block(
+        ui.time_field(F.DIGEST_TIME, "at", draft.digest_time, hint="In the program's time zone."),
+        ui.number_field(
             F.CHECKIN_FIRST,
             "First check-in (days after the match)",
-            NumberInputElement(
-                action_id=Action.FIELD,
-                is_decimal_allowed=False,
-                min_value="7",
-                max_value="120",
-                initial_value=draft.checkin_first_days,
-            ),
+            initial=draft.checkin_first_days,
+            min_value="7",
+            max_value="120",
         ),
-        ui.input_block(
+        ui.number_field(
             F.CHECKIN_EVERY,
             "Then a check-in every (days)",
-            NumberInputElement(
-                action_id=Action.FIELD,
-                is_decimal_allowed=False,
-                min_value="14",
-                max_value="180",
-                initial_value=draft.checkin_every_days,
-            ),
+            initial=draft.checkin_every_days,
+            min_value="14",
+            max_value="180",
             hint="Each person privately: how is it going, 1 to 5.",
         ),
-        ui.input_block(
+        ui.time_field(
             F.NUDGE_START,
             "Nudges may arrive from",
-            TimePickerElement(action_id=Action.FIELD, initial_time=f"{draft.hours.start:%H:%M}"),
+            draft.hours.start,
             hint="In each person's own time zone.",
         ),
-        ui.input_block(
-            F.NUDGE_END,
-            "Nudges may arrive until",
-            TimePickerElement(action_id=Action.FIELD, initial_time=f"{draft.hours.end:%H:%M}"),
-        ),
-        ui.input_block(
-            F.NUDGE_DAYS,
-            "On these days",
-            CheckboxesElement(
-                action_id=Action.FIELD,
-                options=day_options,
-                initial_options=[day_options[d] for d in sorted(draft.hours.days)] or None,
-            ),
-        ),
-        ui.input_block(
+        ui.time_field(F.NUDGE_END, "Nudges may arrive until", draft.hours.end),
+        ui.days_field(F.NUDGE_DAYS, "On these days", draft.hours.days),
+        ui.text_field(
             F.TIMEZONE,
             "Program time zone",
-            PlainTextInputElement(
-                action_id=Action.FIELD, initial_value=draft.timezone, max_length=64
-            ),
+            initial=draft.timezone,
+            max_length=64,
             hint="For the weekly digest, e.g. Europe/London. Nudges follow each person's own.",
         ),
-        ui.input_block(
+        ui.text_field(
             F.SKILLS,
             "Skills people can pick",
-            PlainTextInputElement(
-                action_id=Action.FIELD,
-                multiline=True,
-                initial_value=", ".join(draft.skills) or None,
-                max_length=3000,
-                placeholder=ui.plain("SQL, public speaking, budgeting, people management"),
-            ),
+            multiline=True,
+            initial=", ".join(draft.skills),
+            max_length=3000,
+            placeholder="SQL, public speaking, budgeting, people management",
             hint="Separate with commas or new lines. Mentees pick what they want to develop, "
             "mentors what they can share; matching uses both.",
         ),
     ]
     editing = program_id is not None
-    return View(
-        type="modal",
-        callback_id=Callback.PROGRAM_FORM,
-        title=ui.title("Edit program" if editing else "New program"),
-        submit=ui.plain("Save" if editing else "Create"),
-        close=ui.plain("Cancel"),
-        private_metadata=ui.metadata(program_id=program_id),
-        blocks=blocks,
+    return ui.form(
+        Callback.PROGRAM_FORM,
+        "Edit program" if editing else "New program",
+        blocks,
+        submit="Save" if editing else "Create",
+        private_metadata={"program_id": program_id},
     )
 
 
@@ -262,10 +184,7 @@ def parse_program_form(state: FormState) -> svc.ProgramDraft:
         digest_at = None
     start = _time(state, F.NUDGE_START, errors)
     end = _time(state, F.NUDGE_END, errors)
-    days: set[int] = set()
-    for raw in state.selected_many(F.NUDGE_DAYS):
-        if raw.isdigit() and int(raw) < 7:
-            days.add(int(raw))
+    days = state.weekdays(F.NUDGE_DAYS)
     if not days:
         errors[F.NUDGE_DAYS] = "Choose at least one day."
     hours = WorkingHours()
@@ -275,7 +194,7 @@ def parse_program_form(state: FormState) -> svc.ProgramDraft:
         elif (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute) < 60:
             errors[F.NUDGE_END] = "Leave at least an hour for nudges."
         else:
-            hours = WorkingHours(start=start, end=end, days=frozenset(days))
+            hours = WorkingHours(start=start, end=end, days=days)
     if errors:
         raise InvalidInput.for_fields(errors)
     return svc.ProgramDraft(

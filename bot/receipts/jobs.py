@@ -3,7 +3,7 @@ each reads what it reports when it runs and plans one DM."""
 
 from __future__ import annotations
 
-from bot.digest import service as digest
+from bot.digest.report import report_csv
 from bot.enrolment.views import enrolled
 from bot.errors import MentorbotError
 from bot.matching import review as matches
@@ -118,7 +118,7 @@ async def report(ctx: JobContext) -> None:
         actor.slack_user_id,
         filename=f"mentoring-report-{now.date().isoformat()}.csv",
         title=f"Mentoring report · {program.name}",
-        content=await digest.report_csv(ctx.session, program, now),
+        content=await report_csv(session=ctx.session, program=program, now=now),
         text="Per-relationship metrics: counts and health, never agendas or notes.",
     )
 

@@ -29,8 +29,8 @@ def _moment(when: datetime) -> int:
 
 
 async def _reply(
-    session: AsyncSession,
     *,
+    session: AsyncSession,
     now: datetime,
     kind: Kind,
     key: str,
@@ -69,7 +69,7 @@ async def program_saved(
     between, the first one still goes."""
     now = clock.now()
     await _reply(
-        session,
+        session=session,
         now=now,
         kind=Kind.PROGRAM_SAVED,
         key=f"program-saved:program:{program.id}:{_moment(program.updated_at)}",
@@ -88,7 +88,7 @@ async def managers_added(
     now = clock.now()
     for slack_id in sorted(added - {actor.slack_user_id}):
         await _reply(
-            session,
+            session=session,
             now=now,
             kind=Kind.MANAGER_ADDED,
             key=f"manager-added:program:{program.id}:{slack_id}:{_moment(now)}",
@@ -105,7 +105,7 @@ async def enrolment_saved(
     """Tell the person their join form is saved, and what happens next."""
     now = clock.now()
     await _reply(
-        session,
+        session=session,
         now=now,
         kind=Kind.ENROLMENT_SAVED,
         key=f"enrolment-saved:enrolment:{enrolment.id}:{_moment(now)}",
@@ -120,7 +120,7 @@ async def settings_saved(*, session: AsyncSession, clock: Clock, user: User) -> 
     """Tell the person when they will be nudged now."""
     now = clock.now()
     await _reply(
-        session,
+        session=session,
         now=now,
         kind=Kind.SETTINGS_SAVED,
         key=f"settings-saved:user:{user.id}:{_moment(now)}",
@@ -143,7 +143,7 @@ async def dm_reply(
     """Answer the message ``user`` wrote in their DM with us (``message_ts``), in the thread
     ``thread_ts``. Keyed by their message: Slack's retry of the event can't answer it twice."""
     await _reply(
-        session,
+        session=session,
         now=clock.now(),
         kind=Kind.DM_REPLY,
         key=f"dm-reply:{user.team_id}:{user.slack_user_id}:{message_ts}",
@@ -157,10 +157,10 @@ async def report_export(
     *, session: AsyncSession, clock: Clock, actor: User, program: Program
 ) -> None:
     """Share the program's per-relationship metrics as a CSV in ``actor``'s DM, built when
-    the work runs (``bot.digest.report_csv``: counts and health, never agendas or notes)."""
+    the work runs (``bot.digest.report.report_csv``: counts and health, never agendas or notes)."""
     now = clock.now()
     await _reply(
-        session,
+        session=session,
         now=now,
         kind=Kind.REPORT_EXPORT,
         key=f"report-export:program:{program.id}:user:{actor.id}:{_moment(now)}",
@@ -175,7 +175,7 @@ async def match_csv(*, session: AsyncSession, clock: Clock, actor: User, run: Ma
     """Share a match run's proposals (scores and reasons) as a CSV in ``actor``'s DM."""
     now = clock.now()
     await _reply(
-        session,
+        session=session,
         now=now,
         kind=Kind.MATCH_CSV,
         key=f"match-csv:run:{run.id}:user:{actor.id}:{_moment(now)}",

@@ -14,7 +14,9 @@ async def wrap_up(ctx: JobContext) -> None:
     relationship = await ctx.relationship()
     if relationship is None:
         return
-    if not await svc.enter_separation(ctx.session, ctx.clock.now(), relationship):
+    if not await svc.enter_separation(
+        session=ctx.session, now=ctx.clock.now(), relationship=relationship
+    ):
         return
     to = ActorRole.MENTOR if ctx.work.payload.get("to") == "mentor" else ActorRole.MENTEE
     person = relationship.mentor if to is ActorRole.MENTOR else relationship.mentee

@@ -18,43 +18,33 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity
 from bot.access import membership
+from bot.activity import ActivityKind
 from bot.errors import Conflict, InvalidInput
+from bot.forms import check_length
+from bot.ids import SeparationField as F
 from bot.separation.wrapup import WRAP_UP_LEAD, plan_wrap_up
 from infra.clock import Clock
 from infra.windows import local_date, zone
 from scheduling.api import cancel_where, schedule
 from scheduling.kinds import Kind
 from storage.due_work import Delivery
+from storage.enums import LIVE_RELATIONSHIP_STATUSES as LIVE
 from storage.enums import ActorRole, RelationshipStatus
 from storage.models import ClosingSurvey, Relationship, User
 
 EXTEND_MAX = relativedelta(months=12)
 REASON_MAX = 500
 THANKS_MAX = 1000
-ACTIVE = (
-    RelationshipStatus.INITIATION,
-    RelationshipStatus.CULTIVATION,
-    RelationshipStatus.SEPARATION,
-)
 OUTCOMES = {
     "achieved": "We achieved what we set out to",
     "partly": "We made real progress",
     "not_really": "It didn't work out",
 }
 GOALS_MET = {"yes": "Yes", "partly": "Partly", "no": "No"}
-# Form fields
-F_NEW_END, F_REASON, F_OUTCOME, F_GOALS, F_RECOMMEND, F_THANKS = (
-    "new_end",
-    "reason",
-    "outcome",
-    "goals_met",
-    "recommend",
-    "thanks",
-)
 
 
 async def enter_separation(
-    session: AsyncSession, now: datetime, relationship: Relationship
+    *, session: AsyncSession, now: datetime, relationship: Relationship
 ) -> bool:
     """The wrap-up has come: the relationship moves to its separation stage. Not when the
     wrap-up was planned for an end date that has moved since (an extension agreed while it
@@ -66,9 +56,21 @@ async def enter_separation(
     relationship.status = RelationshipStatus.SEPARATION
     relationship.updated_at = now
     await activity.record(
-        session, relationship, actor=None, role=ActorRole.SYSTEM, kind="separation_started", now=now
+        session=session,
+        relationship=relationship,
+        actor=None,
+        role=ActorRole.SYSTEM,
+        kind=ActivityKind.SEPARATION_STARTED,
+        now=now,
     )
     return True
+
+
+def require_extendable(relationship: Relationship) -> datetime:
+    """A relationship that is still live can be extended. Returns when it ends now."""
+    if relationship.status not in LIVE or relationship.ends_at is None:
+        raise Conflict("That mentoring relationship has ended.")
+    return relationship.ends_at
 
 
 async def propose_extension(
@@ -76,15 +78,14 @@ async def propose_extension(
 ) -> Relationship:
     member = await membership(session=session, actor=actor, relationship_id=relationship_id)
     relationship = member.relationship
-    if relationship.status not in ACTIVE or relationship.ends_at is None:
-        raise Conflict("That mentoring relationship has ended.")
-    current = local_date(relationship.ends_at, actor.tz)
+    ends_at = require_extendable(relationship)
+    current = local_date(ends_at, actor.tz)
     if new_end is None:
-        raise InvalidInput.for_fields({F_NEW_END: "Pick the new end date."})
+        raise InvalidInput.for_fields({F.NEW_END: "Pick the new end date."})
     if new_end <= current:
-        raise InvalidInput.for_fields({F_NEW_END: f"Pick a date after {current:%d %b %Y}."})
+        raise InvalidInput.for_fields({F.NEW_END: f"Pick a date after {current:%d %b %Y}."})
     if new_end > current + EXTEND_MAX:
-        raise InvalidInput.for_fields({F_NEW_END: "Extend by up to a year at a time."})
+        raise InvalidInput.for_fields({F.NEW_END: "Extend by up to a year at a time."})
     now = clock.now()
     if relationship.extend_to == new_end and relationship.extend_by_role is member.role:
         return relationship  # a double submit
@@ -92,15 +93,15 @@ async def propose_extension(
     relationship.extend_by_role = member.role
     relationship.updated_at = now
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=member.role,
-        kind="extension_proposed",
+        kind=ActivityKind.EXTENSION_PROPOSED,
         now=now,
         data={"until": new_end.isoformat()},
     )
-    await _notice(session, now, relationship, "extension_proposed")
+    await _notice(session=session, now=now, relationship=relationship, event="extension_proposed")
     return relationship
 
 
@@ -124,18 +125,23 @@ async def answer_extension(
         ).astimezone(relationship.ends_at.tzinfo)
         if relationship.status is RelationshipStatus.SEPARATION:
             relationship.status = RelationshipStatus.CULTIVATION
-        await plan_wrap_up(session, now, relationship)
+        await plan_wrap_up(session=session, now=now, relationship=relationship)
     relationship.updated_at = now
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=member.role,
-        kind="extension_agreed" if agree else "extension_declined",
+        kind=ActivityKind.EXTENSION_AGREED if agree else ActivityKind.EXTENSION_DECLINED,
         now=now,
         data={"until": until.isoformat()},
     )
-    await _notice(session, now, relationship, "extended" if agree else "extension_declined")
+    await _notice(
+        session=session,
+        now=now,
+        relationship=relationship,
+        event="extended" if agree else "extension_declined",
+    )
     return relationship
 
 
@@ -156,18 +162,17 @@ async def close(
     relationship = member.relationship
     errors: dict[str, str] = {}
     if outcome not in OUTCOMES:
-        errors[F_OUTCOME] = "How did it go overall?"
+        errors[F.OUTCOME] = "How did it go overall?"
     if goals_met not in GOALS_MET:
-        errors[F_GOALS] = "Were the goals met?"
+        errors[F.GOALS_MET] = "Were the goals met?"
     if recommend is None:
-        errors[F_RECOMMEND] = "Would you recommend mentoring here?"
+        errors[F.RECOMMEND] = "Would you recommend mentoring here?"
     thanks = thanks.strip()
-    if len(thanks) > THANKS_MAX:
-        errors[F_THANKS] = f"Keep this to {THANKS_MAX} characters (now {len(thanks)})."
+    check_length(F.THANKS, thanks, THANKS_MAX, errors)
     if errors:
         raise InvalidInput.for_fields(errors)
     assert outcome is not None and goals_met is not None and recommend is not None
-    if relationship.status not in ACTIVE and relationship.status is not RelationshipStatus.CLOSED:
+    if relationship.status not in LIVE and relationship.status is not RelationshipStatus.CLOSED:
         raise Conflict("That mentoring relationship has ended.")
     now = clock.now()
     existing = await session.scalar(
@@ -195,20 +200,20 @@ async def close(
     relationship.ended_by_role = member.role
     relationship.updated_at = now
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=member.role,
-        kind="relationship_closed",
+        kind=ActivityKind.RELATIONSHIP_CLOSED,
         now=now,
         data={"outcome": outcome, "goals_met": goals_met},
     )
-    await _wind_down(session, now, relationship)
+    await _wind_down(session=session, now=now, relationship=relationship)
     await _notice(
-        session,
-        now,
-        relationship,
-        "closed",
+        session=session,
+        now=now,
+        relationship=relationship,
+        event="closed",
         thanks=thanks if member.role is ActorRole.MENTEE else "",
     )
     return relationship
@@ -221,12 +226,9 @@ async def end_early(
     relationship = member.relationship
     reason = reason.strip()
     if not reason:
-        raise InvalidInput.for_fields({F_REASON: "Say briefly why: only the managers see it."})
-    if len(reason) > REASON_MAX:
-        raise InvalidInput.for_fields(
-            {F_REASON: f"Keep this to {REASON_MAX} characters (now {len(reason)})."}
-        )
-    if relationship.status not in ACTIVE:
+        raise InvalidInput.for_fields({F.REASON: "Say briefly why: only the managers see it."})
+    check_length(F.REASON, reason, REASON_MAX)
+    if relationship.status not in LIVE:
         if relationship.status is RelationshipStatus.CLOSED:
             return relationship  # a double submit
         raise Conflict("That mentoring relationship has ended.")
@@ -238,14 +240,19 @@ async def end_early(
     relationship.end_reason = reason
     relationship.updated_at = now
     await activity.record(
-        session, relationship, actor=actor, role=member.role, kind="ended_early", now=now
+        session=session,
+        relationship=relationship,
+        actor=actor,
+        role=member.role,
+        kind=ActivityKind.ENDED_EARLY,
+        now=now,
     )
-    await _wind_down(session, now, relationship)
-    await _notice(session, now, relationship, "ended_early")
+    await _wind_down(session=session, now=now, relationship=relationship)
+    await _notice(session=session, now=now, relationship=relationship, event="ended_early")
     return relationship
 
 
-async def _wind_down(session: AsyncSession, now: datetime, relationship: Relationship) -> None:
+async def _wind_down(*, session: AsyncSession, now: datetime, relationship: Relationship) -> None:
     """No more prompts or reminders for a relationship that has ended."""
     await cancel_where(
         session=session, now=now, team_id=relationship.team_id, relationship_id=relationship.id
@@ -253,7 +260,12 @@ async def _wind_down(session: AsyncSession, now: datetime, relationship: Relatio
 
 
 async def _notice(
-    session: AsyncSession, now: datetime, relationship: Relationship, event: str, thanks: str = ""
+    *,
+    session: AsyncSession,
+    now: datetime,
+    relationship: Relationship,
+    event: str,
+    thanks: str = "",
 ) -> None:
     await schedule(
         session=session,

@@ -9,7 +9,6 @@ from datetime import date
 from slack_sdk.models.blocks import (
     Block,
     DatePickerElement,
-    PlainTextInputElement,
     RadioButtonsElement,
     StaticSelectElement,
 )
@@ -19,6 +18,7 @@ from bot import blocks as ui
 from bot.blocks import when
 from bot.forms import FormState
 from bot.ids import Action, Callback
+from bot.ids import SeparationField as F
 from bot.separation import service as svc
 from infra.text import escape, escape_truncated, mention
 from storage.enums import ActorRole
@@ -62,15 +62,13 @@ def extend_form(relationship: Relationship, current: date) -> View:
         private_metadata=ui.metadata(relationship_id=relationship.id),
         blocks=[
             ui.section(f"It ends on {current:%a %d %b %Y} now. Your partner is asked to agree."),
-            ui.input_block(
-                svc.F_NEW_END, "New end date", DatePickerElement(action_id=Action.FIELD)
-            ),
+            ui.input_block(F.NEW_END, "New end date", DatePickerElement(action_id=Action.FIELD)),
         ],
     )
 
 
 def parse_extend(state: FormState) -> date | None:
-    raw = state.raw(svc.F_NEW_END).get("selected_date")
+    raw = state.raw(F.NEW_END).get("selected_date")
     try:
         return date.fromisoformat(raw) if isinstance(raw, str) else None
     except ValueError:
@@ -107,55 +105,51 @@ def close_form(relationship: Relationship, role: ActorRole) -> View:
     recommend = ui.options((("yes", "Yes"), ("no", "No")))
     blocks: list[Block] = [
         ui.input_block(
-            svc.F_OUTCOME,
+            F.OUTCOME,
             "How did it go overall?",
             StaticSelectElement(action_id=Action.FIELD, options=outcomes),
         ),
         ui.input_block(
-            svc.F_GOALS,
+            F.GOALS_MET,
             "Were the goals met?",
             RadioButtonsElement(action_id=Action.FIELD, options=goals),
         ),
         ui.input_block(
-            svc.F_RECOMMEND,
+            F.RECOMMEND,
             "Would you recommend mentoring here to a colleague?",
             RadioButtonsElement(action_id=Action.FIELD, options=recommend),
         ),
     ]
     if role is ActorRole.MENTEE:
         blocks.append(
-            ui.input_block(
-                svc.F_THANKS,
+            ui.text_field(
+                F.THANKS,
                 f"A thank-you for {relationship.mentor.display}"[:150],
-                PlainTextInputElement(
-                    action_id=Action.FIELD,
-                    multiline=True,
-                    max_length=svc.THANKS_MAX,
-                    placeholder=ui.plain("What difference did their time make?"),
-                ),
+                multiline=True,
+                max_length=svc.THANKS_MAX,
+                placeholder="What difference did their time make?",
                 hint="Posted to your mentoring conversation. Your answers above go to the "
                 "program managers only.",
                 optional=True,
             )
         )
-    return View(
-        type="modal",
-        callback_id=Callback.CLOSE_FORM,
-        title=ui.title("Close well"),
-        submit=ui.plain("Close"),
-        close=ui.plain("Not yet"),
-        private_metadata=ui.metadata(relationship_id=relationship.id),
-        blocks=blocks,
+    return ui.form(
+        Callback.CLOSE_FORM,
+        "Close well",
+        blocks,
+        submit="Close",
+        close="Not yet",
+        private_metadata={"relationship_id": relationship.id},
     )
 
 
 def parse_close(state: FormState) -> tuple[str | None, str | None, bool | None, str]:
-    recommend = state.selected(svc.F_RECOMMEND)
+    recommend = state.selected(F.RECOMMEND)
     return (
-        state.selected(svc.F_OUTCOME),
-        state.selected(svc.F_GOALS),
+        state.selected(F.OUTCOME),
+        state.selected(F.GOALS_MET),
         None if recommend is None else recommend == "yes",
-        state.text(svc.F_THANKS),
+        state.text(F.THANKS),
     )
 
 
@@ -168,7 +162,7 @@ def end_form(pairs: Sequence[tuple[Relationship, ActorRole]]) -> View:
         )
         blocks.append(
             ui.input_block(
-                "pair",
+                F.PAIR,
                 "Which mentoring relationship?",
                 StaticSelectElement(action_id=Action.FIELD, options=choices),
             )
@@ -182,23 +176,15 @@ def end_form(pairs: Sequence[tuple[Relationship, ActorRole]]) -> View:
             )
         )
     blocks.append(
-        ui.input_block(
-            svc.F_REASON,
-            "Why are you ending it?",
-            PlainTextInputElement(
-                action_id=Action.FIELD, multiline=True, max_length=svc.REASON_MAX
-            ),
-        )
+        ui.text_field(F.REASON, "Why are you ending it?", multiline=True, max_length=svc.REASON_MAX)
     )
     metadata = {"relationship_id": pairs[0][0].id} if len(pairs) == 1 else {}
-    return View(
-        type="modal",
-        callback_id=Callback.END_FORM,
-        title=ui.title("End early"),
-        submit=ui.plain("End it"),
-        close=ui.plain("Cancel"),
-        private_metadata=ui.metadata(**metadata),
-        blocks=blocks,
+    return ui.form(
+        Callback.END_FORM,
+        "End early",
+        blocks,
+        submit="End it",
+        private_metadata=metadata,
     )
 
 

@@ -15,7 +15,7 @@ from storage.models import Relationship
 WRAP_UP_LEAD = timedelta(days=14)
 
 
-async def plan_wrap_up(session: AsyncSession, now: datetime, relationship: Relationship) -> None:
+async def plan_wrap_up(*, session: AsyncSession, now: datetime, relationship: Relationship) -> None:
     """Ask both to wrap up two weeks before the end date (again after an extension)."""
     if relationship.ends_at is None:
         return

@@ -14,7 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity
 from bot.access import membership
-from bot.errors import Conflict, InvalidInput
+from bot.activity import ActivityKind
+from bot.errors import Conflict, InvalidInput, NotAllowed
+from bot.forms import check_length
+from bot.ids import UpdateField
 from infra.clock import Clock
 from scheduling.api import schedule
 from scheduling.kinds import Kind
@@ -25,7 +28,6 @@ from storage.models import ActivityEvent, Relationship, User
 
 ONCE_PER = timedelta(hours=24)
 UPDATE_MAX = 1500
-UPDATE_FIELD = "update"
 
 
 async def follow_up(
@@ -42,18 +44,18 @@ async def follow_up(
     recent = await session.scalar(
         select(ActivityEvent.id).where(
             ActivityEvent.relationship_id == relationship.id,
-            ActivityEvent.kind == "mentor_follow_up",
+            ActivityEvent.kind == ActivityKind.MENTOR_FOLLOW_UP,
             ActivityEvent.occurred_at > now - ONCE_PER,
         )
     )
     if recent is not None:
         return relationship, False
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=ActorRole.MENTOR,
-        kind="mentor_follow_up",
+        kind=ActivityKind.MENTOR_FOLLOW_UP,
         now=now,
     )
     await schedule(
@@ -71,28 +73,30 @@ async def follow_up(
     return relationship, True
 
 
+def require_update_sender(role: ActorRole) -> None:
+    """Updates go from the mentee to the mentor."""
+    if role is not ActorRole.MENTEE:
+        raise NotAllowed("Updates go from the mentee to the mentor.")
+
+
 async def send_update(
     *, session: AsyncSession, clock: Clock, actor: User, relationship_id: int, text: str
 ) -> Relationship:
     """The mentee's update to the mentor: posted to the pair, counted as their initiative."""
     member = await membership(session=session, actor=actor, relationship_id=relationship_id)
     relationship = member.relationship
-    if member.role is not ActorRole.MENTEE:
-        raise Conflict("Updates go from the mentee to the mentor.")
+    require_update_sender(member.role)
     text = text.strip()
     if not text:
-        raise InvalidInput.for_fields({UPDATE_FIELD: "Write a line or two for your mentor."})
-    if len(text) > UPDATE_MAX:
-        raise InvalidInput.for_fields(
-            {UPDATE_FIELD: f"Keep this to {UPDATE_MAX} characters (now {len(text)})."}
-        )
+        raise InvalidInput.for_fields({UpdateField.TEXT: "Write a line or two for your mentor."})
+    check_length(UpdateField.TEXT, text, UPDATE_MAX)
     now = clock.now()
     await activity.record(
-        session,
-        relationship,
+        session=session,
+        relationship=relationship,
         actor=actor,
         role=ActorRole.MENTEE,
-        kind="follow_up_answered",
+        kind=ActivityKind.FOLLOW_UP_ANSWERED,
         now=now,
     )
     await schedule(

@@ -26,13 +26,13 @@ async def prepare_evaluations(
 ) -> health.Batch:
     """Read every evaluation's facts in the batch at once (see :func:`health.prepare`)."""
     pairs = [(r.relationship_id, r.team_id) for r in rows if r.relationship_id is not None]
-    return await health.prepare(session, pairs, now)
+    return await health.prepare(session=session, pairs=pairs, now=now)
 
 
 async def finish_evaluations(session: AsyncSession, prepared: object) -> None:
     """Write what the batch's evaluations planned (see :func:`health.finish`)."""
     if isinstance(prepared, health.Batch):
-        await health.finish(session, prepared)
+        await health.finish(session=session, batch=prepared)
 
 
 async def evaluate(ctx: JobContext) -> None:
@@ -42,13 +42,17 @@ async def evaluate(ctx: JobContext) -> None:
         return
     if batch is None:
         # On its own (a retry): its own transaction, so it may skip the managers.
-        alone = await health.load(ctx.session, team_id=ctx.work.team_id, relationship_id=rid)
+        alone = await health.load(
+            session=ctx.session, team_id=ctx.work.team_id, relationship_id=rid
+        )
         if alone is not None:
-            await health.evaluate(ctx.session, ctx.clock.now(), alone)
+            await health.evaluate(session=ctx.session, now=ctx.clock.now(), relationship=alone)
         return
     relationship = batch.relationships.get(rid)
     if relationship is not None and relationship.team_id == ctx.work.team_id:
-        await health.evaluate(ctx.session, batch.now, relationship, batch)
+        await health.evaluate(
+            session=ctx.session, now=batch.now, relationship=relationship, batch=batch
+        )
 
 
 async def post_alert(ctx: JobContext) -> None:
@@ -92,7 +96,7 @@ async def follow_up(ctx: JobContext) -> None:
     if relationship is None or relationship.status not in LIVE_RELATIONSHIP_STATUSES:
         return
     if await activity.mentee_took_initiative(
-        ctx.session, relationship_id=relationship.id, since=ctx.work.created_at
+        session=ctx.session, relationship_id=relationship.id, since=ctx.work.created_at
     ):
         return  # she booked, wrote or answered before her hours came round: nothing to ask
     ctx.dm(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.activity import MENTEE_INITIATIVE, MENTOR_INITIATIVE
+from bot.activity import MENTEE_INITIATIVE, MENTOR_INITIATIVE, ActivityKind
 from storage.enums import ActorRole
 
 
@@ -156,8 +156,8 @@ def mentor_chasing(facts: Facts, now: datetime, settings: Settings) -> Signal | 
     ratio = len(mentor) >= 2 and len(mentor) > len(mentee)
     if not ratio and len(unanswered) < 2:
         return None
-    follow_ups = sum(1 for e in mentor if e.kind == "mentor_follow_up")
-    booked = sum(1 for e in mentee if e.kind == "meeting_booked")
+    follow_ups = sum(1 for e in mentor if e.kind == ActivityKind.MENTOR_FOLLOW_UP)
+    booked = sum(1 for e in mentee if e.kind == ActivityKind.MEETING_BOOKED)
     parts = [
         f"mentor followed up {_plural(follow_ups, 'time')} in {settings.window_days} days"
         if follow_ups
@@ -190,7 +190,7 @@ def _unanswered_follow_ups(events: Sequence[Event], now: datetime) -> list[Event
             break
         if is_mentee_initiative(event):
             out = []
-        elif event.kind == "mentor_follow_up" and event.role is ActorRole.MENTOR:
+        elif event.kind == ActivityKind.MENTOR_FOLLOW_UP and event.role is ActorRole.MENTOR:
             out.append(event)
     return out
 
@@ -275,13 +275,19 @@ def no_agenda(facts: Facts, now: datetime, settings: Settings) -> Signal | None:
 
 def mentor_wrote_notes(facts: Facts, now: datetime, settings: Settings) -> Signal | None:
     start = now - timedelta(days=settings.window_days)
-    wrote = [e for e in facts.events if e.kind == "mentor_wrote_notes" and start <= e.at <= now]
+    wrote = [
+        e
+        for e in facts.events
+        if e.kind == ActivityKind.MENTOR_WROTE_NOTES and start <= e.at <= now
+    ]
     if not wrote:
         return None
     mentee = sum(
         1
         for e in facts.events
-        if e.kind == "notes_captured" and e.role is ActorRole.MENTEE and start <= e.at <= now
+        if e.kind == ActivityKind.NOTES_CAPTURED
+        and e.role is ActorRole.MENTEE
+        and start <= e.at <= now
     )
     return Signal(
         Kind.MENTOR_WROTE_NOTES,

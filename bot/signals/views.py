@@ -3,15 +3,15 @@ mentor's follow-up nudge, and the mentee's update to the pair."""
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import Block, PlainTextInputElement
+from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 from bot import blocks as ui
 from bot.blocks import when
-from bot.ids import Action, Callback
+from bot.ids import Action, Callback, UpdateField
 from bot.signals import followups
 from bot.signals import rules as sig
-from bot.signals.health import NEXT_STEPS
+from bot.signals.episodes import NEXT_STEPS
 from infra.text import escape, escape_truncated, mention
 from storage.models import Alert, Relationship, User
 
@@ -118,26 +118,20 @@ def follow_up_sent(relationship: Relationship, *, planned: bool) -> list[Block]:
 
 
 def update_form(relationship: Relationship) -> View:
-    return View(
-        type="modal",
-        callback_id=Callback.UPDATE_FORM,
-        title=ui.title("Update your mentor"),
-        submit=ui.plain("Send"),
-        close=ui.plain("Cancel"),
-        private_metadata=ui.metadata(relationship_id=relationship.id),
-        blocks=[
-            ui.input_block(
-                followups.UPDATE_FIELD,
-                f"What would you like {relationship.mentor.display} to know?"[:150],
-                PlainTextInputElement(
-                    action_id=Action.FIELD,
-                    multiline=True,
-                    max_length=followups.UPDATE_MAX,
-                    placeholder=ui.plain("Where you are on your goals, and what's next"),
-                ),
-                hint="Posted to your mentoring conversation.",
-            )
-        ],
+    field = ui.text_field(
+        UpdateField.TEXT,
+        f"What would you like {relationship.mentor.display} to know?"[:150],
+        multiline=True,
+        max_length=followups.UPDATE_MAX,
+        placeholder="Where you are on your goals, and what's next",
+        hint="Posted to your mentoring conversation.",
+    )
+    return ui.form(
+        Callback.UPDATE_FORM,
+        "Update your mentor",
+        [field],
+        submit="Send",
+        private_metadata={"relationship_id": relationship.id},
     )
 
 

@@ -34,7 +34,7 @@ class Answered:
     dropped: int = 0
 
 
-async def first_time(session: AsyncSession, *, event_id: str, team_id: str, now: datetime) -> bool:
+async def first_time(*, session: AsyncSession, event_id: str, team_id: str, now: datetime) -> bool:
     """Claim an event id; False when it was handled before (a retry). Slack gives up
     retrying within minutes, so claims older than a day are dropped on the way."""
     if not event_id:

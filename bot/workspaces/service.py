@@ -110,7 +110,7 @@ async def reinstalled(deps: Deps, *, team_id: str) -> None:
             select(Program).where(Program.team_id == team_id, Program.archived_at.is_(None))
         )
         for program in programs.all():
-            await digest.plan(session, now, program)
+            await digest.plan(session=session, now=now, program=program)
         # Each live pair's daily signals check plans the next one: start the chain again.
         live = await session.scalars(
             select(Relationship).where(

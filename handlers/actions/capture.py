@@ -1,5 +1,5 @@
-"""After the meeting: capture, confirm or suggest a change, answer "did you meet?", and mark
-actions done."""
+"""After the meeting: confirm the notes, answer "did you meet?", and mark actions done
+(Capture and Suggest a change open forms: handlers.openers)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.capture import service as svc
 from bot.capture import views
-from bot.ids import Action
+from bot.ids import Action, BlockPrefix
 from bot.meetings import service as meeting_svc
-from handlers import openers
 from handlers.context import begin_action
 from infra.windows import local_date
 from storage.enums import MeetingOutcome
@@ -29,15 +28,6 @@ def _blocks(blocks: list[Any]) -> list[dict[str, Any]]:
     return [b.to_dict() for b in blocks]
 
 
-async def write(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_action(ack, body, context, client)
-    await openers.open_capture_form(
-        deps, client, actor=actor, trigger_id=req.trigger_id, meeting_id=req.id_of("meeting")
-    )
-
-
 async def confirm(
     ack: AsyncAck,
     body: dict[str, Any],
@@ -51,17 +41,10 @@ async def confirm(
         await svc.confirm(session=session, clock=deps.clock, actor=actor, meeting_id=meeting_id)
         meeting, _ = await meeting_svc.load(session=session, actor=actor, meeting_id=meeting_id)
         assert meeting.notes is not None
-        blocks = views.summary(meeting, meeting.notes, await svc.actions_of(session, meeting_id))
+        blocks = views.summary(
+            meeting, meeting.notes, await svc.actions_of(session=session, meeting_id=meeting_id)
+        )
     await respond(replace_original=True, text="What we agreed", blocks=_blocks(blocks))
-
-
-async def suggest(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_action(ack, body, context, client)
-    await openers.open_capture_suggest_form(
-        deps, client, actor=actor, trigger_id=req.trigger_id, meeting_id=req.id_of("meeting")
-    )
 
 
 async def outcome(
@@ -95,7 +78,7 @@ async def done(
 ) -> None:
     req, deps, actor = await begin_action(ack, body, context, client)
     block_id = str(((body.get("actions") or [{}])[0]).get("block_id") or "")
-    in_list = block_id.startswith(views.LIST_BLOCK)
+    in_list = block_id.startswith(BlockPrefix.ACTIONS_LIST)
     async with deps.db.transaction() as session:
         item, _ = await svc.complete_action(
             session=session, clock=deps.clock, actor=actor, action_id=req.id_of("action")

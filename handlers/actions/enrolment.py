@@ -1,4 +1,5 @@
-"""Join, profile and leave buttons, and the join form's own program/role pickers."""
+"""Leave a program, and the join form's own program/role pickers (Join and Edit profile open
+forms: handlers.openers)."""
 
 from __future__ import annotations
 
@@ -10,61 +11,20 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.enrolment import service as enrolment_svc
 from bot.enrolment.views import left
-from bot.errors import NotAllowed
 from bot.ids import Action
 from handlers import openers
-from handlers.context import acting_user, deps_of
+from handlers.context import begin_action
 from handlers.events.home import publish_home
-from handlers.payloads import ActionRequest
-from storage.repositories import enrolments as enrolment_repo
-
-
-async def open_join(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    await ack()
-    req = ActionRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
-    await openers.open_join_form(
-        deps, client, actor=actor, trigger_id=req.trigger_id, program_id=req.int_value()
-    )
 
 
 async def join_form_changed(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    await ack()
-    req = ActionRequest.parse(body)
+    req, deps, actor = await begin_action(ack, body, context, client)
     if req.view is None or not req.view.get("id"):
         return
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
     changed = "program" if req.action_id == Action.JOIN_PROGRAM else "role"
     await openers.rebuild_join_form(deps, client, actor=actor, view=req.view, changed=changed)
-
-
-async def edit_profile(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    await ack()
-    req = ActionRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
-    enrolment_id = req.int_value()
-    async with deps.db.transaction() as session:
-        enrolment = (
-            await enrolment_repo.get(
-                session=session, team_id=actor.team_id, enrolment_id=enrolment_id
-            )
-            if enrolment_id is not None
-            else None
-        )
-    if enrolment is None or enrolment.user_id != actor.id:
-        raise NotAllowed("You can only edit your own profile.")
-    await openers.open_join_form(
-        deps, client, actor=actor, trigger_id=req.trigger_id, program_id=enrolment.program_id
-    )
 
 
 async def leave(
@@ -74,16 +34,10 @@ async def leave(
     client: AsyncWebClient,
     respond: AsyncRespond,
 ) -> None:
-    await ack()
-    req = ActionRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
-    enrolment_id = req.int_value()
-    if enrolment_id is None:
-        raise NotAllowed("You can only leave programs you are part of.")
+    req, deps, actor = await begin_action(ack, body, context, client)
     async with deps.db.transaction() as session:
         enrolment = await enrolment_svc.leave_program(
-            session=session, clock=deps.clock, user=actor, enrolment_id=enrolment_id
+            session=session, clock=deps.clock, user=actor, enrolment_id=req.int_value()
         )
     if (body.get("view") or {}).get("type") == "home":
         await publish_home(deps, client, actor)

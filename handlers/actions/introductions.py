@@ -1,4 +1,5 @@
-"""Accept / Decline on an introduction, and Request from `/mentor find`."""
+"""Accept an introduction, and Request from `/mentor find` (Decline opens a form:
+handlers.openers)."""
 
 from __future__ import annotations
 
@@ -8,50 +9,25 @@ from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import access
-from bot.errors import NotAllowed, NotFound
+from bot.errors import NotFound
 from bot.introductions import service as svc
-from bot.introductions import views as intro
 from bot.matching.views import requested
-from handlers.context import acting_user, deps_of
-from handlers.payloads import ActionRequest, ids_in
-from storage.enums import ActorRole
+from handlers.context import begin_action
+from handlers.payloads import ids_in
 
 
 async def accept(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    await ack()
-    req = ActionRequest.parse(body)
-    relationship_id = req.int_value()
-    if relationship_id is None:
-        raise NotFound("That introduction no longer exists.")
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    req, deps, actor = await begin_action(ack, body, context, client)
     async with deps.db.transaction() as session:
         await svc.accept(
-            session=session, clock=deps.clock, actor=actor, relationship_id=relationship_id
+            session=session,
+            clock=deps.clock,
+            actor=actor,
+            relationship_id=req.id_of("introduction"),
         )
     deps.kick()
-
-
-async def decline(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    await ack()
-    req = ActionRequest.parse(body)
-    relationship_id = req.int_value()
-    if relationship_id is None:
-        raise NotFound("That introduction no longer exists.")
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
-    async with deps.db.transaction() as session:
-        member = await access.membership(
-            session=session, actor=actor, relationship_id=relationship_id
-        )
-    if member.role is not ActorRole.MENTOR:
-        raise NotAllowed("Only the mentor can decline.")
-    await client.views_open(trigger_id=req.trigger_id, view=intro.decline_form(member.relationship))
 
 
 async def request(
@@ -61,13 +37,10 @@ async def request(
     client: AsyncWebClient,
     respond: AsyncRespond,
 ) -> None:
-    await ack()
-    req = ActionRequest.parse(body)
+    req, deps, actor = await begin_action(ack, body, context, client)
     parts = ids_in(req.value, 2)
     if parts is None or req.value.count(":") != 1:
         raise NotFound("That button is out of date. Run `/mentor find` again.")
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
     async with deps.db.transaction() as session:
         relationship = await svc.request_mentor(
             session=session,

@@ -13,9 +13,8 @@ from bot.matching import review as matches
 from bot.matching import views
 from bot.matching.settings import MatchingSettings
 from bot.receipts import service as confirm
-from handlers.context import acting_user, deps_of
+from handlers.context import begin_action
 from handlers.matching import show_run, working
-from handlers.payloads import ActionRequest
 
 
 def _ints(value: str, count: int) -> list[int]:
@@ -28,11 +27,8 @@ def _ints(value: str, count: int) -> list[int]:
 async def page(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    await ack()
-    req = ActionRequest.parse(body)
+    req, deps, actor = await begin_action(ack, body, context, client)
     run_id, number = _ints(req.value, 2)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
     await show_run(
         deps,
         client,
@@ -46,12 +42,9 @@ async def page(
 async def pair(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    await ack()
-    req = ActionRequest.parse(body)
+    req, deps, actor = await begin_action(ack, body, context, client)
     run_id, proposal_id = _ints(req.value, 2)
     action = req.value.split(":")[2] if req.value.count(":") >= 2 else ""
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
     async with deps.db.transaction() as session:
         await matches.set_pair(
             session=session, actor=actor, run_id=run_id, proposal_id=proposal_id, action=action
@@ -70,11 +63,8 @@ async def pair(
 async def resolve(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    await ack()
-    req = ActionRequest.parse(body)
+    req, deps, actor = await begin_action(ack, body, context, client)
     [run_id] = _ints(req.value, 1)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
     async with deps.db.transaction() as session:
         # Managers only, checked before anything is shown: a refusal changes nothing.
         await matches.load_run(session=session, actor=actor, run_id=run_id)
@@ -87,11 +77,8 @@ async def resolve(
 async def csv_download(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    await ack()
-    req = ActionRequest.parse(body)
+    req, deps, actor = await begin_action(ack, body, context, client)
     [run_id] = _ints(req.value, 1)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
     async with deps.db.transaction() as session:
         # Managers only, checked now (a refusal shows in the modal) and again when it runs.
         run = await matches.load_run(session=session, actor=actor, run_id=run_id)
@@ -103,11 +90,8 @@ async def csv_download(
 async def settings(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    await ack()
-    req = ActionRequest.parse(body)
+    req, deps, actor = await begin_action(ack, body, context, client)
     [run_id] = _ints(req.value, 1)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
     async with deps.db.transaction() as session:
         run = await matches.load_run(session=session, actor=actor, run_id=run_id)
         view = views.settings_form(

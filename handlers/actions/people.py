@@ -1,4 +1,4 @@
-"""Settings and Resume buttons."""
+"""The Resume button (Nudge settings opens a form: handlers.openers)."""
 
 from __future__ import annotations
 
@@ -10,19 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.people import service as people
 from bot.people.views import resumed
-from handlers import openers
-from handlers.context import acting_user, deps_of
-from handlers.payloads import ActionRequest
-
-
-async def open_settings(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    await ack()
-    req = ActionRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
-    await openers.open_settings_form(deps, client, actor=actor, trigger_id=req.trigger_id)
+from handlers.context import begin_action
 
 
 async def resume(
@@ -32,10 +20,7 @@ async def resume(
     client: AsyncWebClient,
     respond: AsyncRespond,
 ) -> None:
-    await ack()
-    req = ActionRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    _, deps, actor = await begin_action(ack, body, context, client)
     async with deps.db.transaction() as session:
         released = await people.resume(session=session, clock=deps.clock, user=actor)
     if body.get("response_url"):

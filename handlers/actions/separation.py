@@ -1,4 +1,4 @@
-"""Wrap-up buttons: extend, close, and the partner's answer to an extension."""
+"""The partner's answer to an extension (Extend and Close open forms: handlers.openers)."""
 
 from __future__ import annotations
 
@@ -11,34 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.ids import Action
 from bot.separation import service as svc
 from bot.separation import views
-from handlers import openers
 from handlers.context import begin_action
-
-
-async def extend(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_action(ack, body, context, client)
-    await openers.open_extend_form(
-        deps,
-        client,
-        actor=actor,
-        trigger_id=req.trigger_id,
-        relationship_id=req.id_of("relationship"),
-    )
-
-
-async def close(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_action(ack, body, context, client)
-    await openers.open_close_form(
-        deps,
-        client,
-        actor=actor,
-        trigger_id=req.trigger_id,
-        relationship_id=req.id_of("relationship"),
-    )
 
 
 async def answer(

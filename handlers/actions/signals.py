@@ -1,4 +1,5 @@
-"""The mentor's follow-up, the mentee's update, and the managers' alert buttons."""
+"""The mentor's follow-up and the managers' alert buttons (the mentee's update and the
+check-in open forms: handlers.openers)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.ids import Action
 from bot.signals import alerts as alert_svc
 from bot.signals import followups, views
-from handlers import openers
 from handlers.context import begin_action
 
 ALERT_ACTIONS: dict[str, str] = {
@@ -46,19 +46,6 @@ async def follow_up(
     )
 
 
-async def open_update(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_action(ack, body, context, client)
-    await openers.open_update_form(
-        deps,
-        client,
-        actor=actor,
-        trigger_id=req.trigger_id,
-        relationship_id=req.id_of("relationship"),
-    )
-
-
 async def alert_button(
     ack: AsyncAck,
     body: dict[str, Any],
@@ -78,13 +65,4 @@ async def alert_button(
         blocks = views.alert_message(alert, actor)
     await respond(
         replace_original=True, text="Mentoring alert", blocks=[b.to_dict() for b in blocks]
-    )
-
-
-async def open_checkin(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_action(ack, body, context, client)
-    await openers.open_checkin_form(
-        deps, client, actor=actor, trigger_id=req.trigger_id, checkin_id=req.id_of("check-in")
     )

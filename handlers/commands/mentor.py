@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.models.blocks import Block
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import access
@@ -24,7 +26,6 @@ from bot.goals import service as goal_svc
 from bot.goals.views import goals_list
 from bot.introductions import service as relationship_svc
 from bot.matching import views as match_views
-from bot.matching.settings import MatchingSettings
 from bot.people import service as people
 from bot.people.roles import roles_of
 from bot.people.views import paused, resumed
@@ -32,7 +33,8 @@ from bot.programs import service as program_svc
 from bot.programs.views import program_list
 from bot.receipts import service as confirm
 from handlers import matching, openers
-from handlers.context import acting_user, deps_of
+from handlers.context import begin_command
+from handlers.openers import Form
 from handlers.payloads import CommandRequest
 from infra.deps import Deps
 from infra.text import escape, escape_truncated
@@ -41,9 +43,36 @@ from storage.enums import ActorRole, EnrolmentStatus
 from storage.models import User
 from storage.repositories import programs as program_repo
 
-Subcommand = Callable[
-    [CommandRequest, str, Deps, AsyncWebClient, AsyncRespond, User], Awaitable[None]
-]
+
+@dataclass(frozen=True)
+class Call:
+    """One `/mentor` subcommand as typed: ``rest`` is what follows its name."""
+
+    req: CommandRequest
+    rest: str
+    deps: Deps
+    client: AsyncWebClient
+    respond: AsyncRespond
+    actor: User
+
+    async def reply(self, text: str, blocks: Sequence[Block] = (), **extra: Any) -> None:
+        """Answer privately: only the person who typed the command sees it."""
+        await self.respond(
+            text=text, blocks=[b.to_dict() for b in blocks], response_type="ephemeral", **extra
+        )
+
+    async def open(self, form: Form, target: int | None = None) -> None:
+        await openers.open_form(
+            self.deps,
+            self.client,
+            actor=self.actor,
+            trigger_id=self.req.trigger_id,
+            form=form,
+            target=target,
+        )
+
+
+Subcommand = Callable[[Call], Awaitable[None]]
 
 
 async def handle_mentor(
@@ -53,229 +82,122 @@ async def handle_mentor(
     client: AsyncWebClient,
     respond: AsyncRespond,
 ) -> None:
-    await ack()
-    req = CommandRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    req, deps, actor = await begin_command(ack, body, context, client)
     word, rest = req.words()
+    call = Call(req, rest, deps, client, respond, actor)
     name = resolve(word) if word else "help"
     if name is None:
-        await show_help(deps, respond, actor, unknown=req.text, suggestion=suggest(word))
+        await show_help(call, unknown=req.text, suggestion=suggest(word))
         return
-    await ROUTES[name](req, rest, deps, client, respond, actor)
+    await ROUTES[name](call)
 
 
 async def show_help(
-    deps: Deps,
-    respond: AsyncRespond,
-    actor: User,
-    *,
-    unknown: str | None = None,
-    suggestion: str | None = None,
+    call: Call, *, unknown: str | None = None, suggestion: str | None = None
 ) -> None:
-    async with deps.db.transaction() as session:
-        roles = await roles_of(session=session, user=actor)
+    async with call.deps.db.transaction() as session:
+        roles = await roles_of(session=session, user=call.actor)
     blocks = help_blocks(roles, unknown=unknown, suggestion=suggestion)
-    await respond(
-        text="Mentorbot commands", blocks=[b.to_dict() for b in blocks], response_type="ephemeral"
-    )
+    await call.reply("Mentorbot commands", blocks)
 
 
-async def _help(
-    req: CommandRequest,
-    rest: str,
-    deps: Deps,
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-    actor: User,
-) -> None:
-    await show_help(deps, respond, actor)
+async def _help(call: Call) -> None:
+    await show_help(call)
 
 
-async def _program(
-    req: CommandRequest,
-    rest: str,
-    deps: Deps,
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-    actor: User,
-) -> None:
-    action, _, name = rest.partition(" ")
+async def _program(call: Call) -> None:
+    action, _, name = call.rest.partition(" ")
     action = action.lower()
     if action in ("", "list"):
-        async with deps.db.transaction() as session:
-            summaries = await program_svc.summaries(session=session, viewer=actor)
-            can_create = await access.can_create_programs(session=session, actor=actor)
-        blocks = program_list(summaries, can_create=can_create)
-        await respond(
-            text="Mentoring programs",
-            blocks=[b.to_dict() for b in blocks],
-            response_type="ephemeral",
-        )
+        async with call.deps.db.transaction() as session:
+            summaries = await program_svc.summaries(session=session, viewer=call.actor)
+            can_create = await access.can_create_programs(session=session, actor=call.actor)
+        await call.reply("Mentoring programs", program_list(summaries, can_create=can_create))
     elif action in ("new", "create"):
-        await openers.open_program_form(
-            deps, client, actor=actor, trigger_id=req.trigger_id, program_id=None
-        )
+        await call.open(openers.new_program)
     elif action == "edit" and name.strip():
-        program_id = await openers.program_id_by_name(deps, actor=actor, name=name.strip())
-        await openers.open_program_form(
-            deps, client, actor=actor, trigger_id=req.trigger_id, program_id=program_id
+        program_id = await openers.program_id_by_name(
+            call.deps, actor=call.actor, name=name.strip()
         )
+        await call.open(openers.edit_program, program_id)
     else:
-        shown = escape_truncated(rest, 40)
-        await respond(
-            text=f"I don't know `/mentor program {shown}`. Try `/mentor program new`, "
-            "`/mentor program edit <name>` or just `/mentor program`.",
-            response_type="ephemeral",
+        shown = escape_truncated(call.rest, 40)
+        await call.reply(
+            f"I don't know `/mentor program {shown}`. Try `/mentor program new`, "
+            "`/mentor program edit <name>` or just `/mentor program`."
         )
 
 
-async def _join(
-    req: CommandRequest,
-    rest: str,
-    deps: Deps,
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-    actor: User,
-) -> None:
-    await openers.open_join_form(
-        deps, client, actor=actor, trigger_id=req.trigger_id, program_name=rest or None
-    )
+async def _join(call: Call) -> None:
+    await call.open(openers.join_named(call.rest) if call.rest else openers.join)
 
 
-async def _profile(
-    req: CommandRequest,
-    rest: str,
-    deps: Deps,
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-    actor: User,
-) -> None:
-    async with deps.db.transaction() as session:
-        enrolments = await enrolment_svc.enrolments_of(session=session, user=actor)
-    blocks = profile(enrolments, tz=actor.tz)
-    await respond(
-        text="Your mentoring profile",
-        blocks=[b.to_dict() for b in blocks],
-        response_type="ephemeral",
-    )
+async def _profile(call: Call) -> None:
+    async with call.deps.db.transaction() as session:
+        enrolments = await enrolment_svc.enrolments_of(session=session, user=call.actor)
+    await call.reply("Your mentoring profile", profile(enrolments, tz=call.actor.tz))
 
 
-async def _leave(
-    req: CommandRequest,
-    rest: str,
-    deps: Deps,
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-    actor: User,
-) -> None:
-    async with deps.db.transaction() as session:
+async def _leave(call: Call) -> None:
+    async with call.deps.db.transaction() as session:
         enrolments = [
             e
-            for e in await enrolment_svc.enrolments_of(session=session, user=actor)
+            for e in await enrolment_svc.enrolments_of(session=session, user=call.actor)
             if e.status is not EnrolmentStatus.LEFT
         ]
-    if rest:
-        wanted = rest.casefold()
+    if call.rest:
+        wanted = call.rest.casefold()
         enrolments = [e for e in enrolments if e.program.name.casefold() == wanted] or enrolments
-    blocks = leave_choices(enrolments)
-    await respond(
-        text="Leave a program", blocks=[b.to_dict() for b in blocks], response_type="ephemeral"
-    )
+    await call.reply("Leave a program", leave_choices(enrolments))
 
 
-async def _settings(
-    req: CommandRequest,
-    rest: str,
-    deps: Deps,
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-    actor: User,
-) -> None:
-    await openers.open_settings_form(deps, client, actor=actor, trigger_id=req.trigger_id)
+async def _settings(call: Call) -> None:
+    await call.open(openers.settings)
 
 
-async def _pause(
-    req: CommandRequest,
-    rest: str,
-    deps: Deps,
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-    actor: User,
-) -> None:
-    until = people.parse_pause(rest, now=deps.clock.now(), tz=actor.tz)
+async def _pause(call: Call) -> None:
+    deps, actor = call.deps, call.actor
+    until = people.parse_pause(call.rest, now=deps.clock.now(), tz=actor.tz)
     async with deps.db.transaction() as session:
         await people.pause(session=session, clock=deps.clock, user=actor, until=until)
-    await respond(
-        text="Nudges paused",
-        blocks=[b.to_dict() for b in paused(until, actor.tz)],
-        response_type="ephemeral",
-    )
+    await call.reply("Nudges paused", paused(until, actor.tz))
 
 
-async def _resume(
-    req: CommandRequest,
-    rest: str,
-    deps: Deps,
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-    actor: User,
-) -> None:
-    async with deps.db.transaction() as session:
-        released = await people.resume(session=session, clock=deps.clock, user=actor)
-    await respond(
-        text="Nudges resumed",
-        blocks=[b.to_dict() for b in resumed(released)],
-        response_type="ephemeral",
-    )
+async def _resume(call: Call) -> None:
+    async with call.deps.db.transaction() as session:
+        released = await people.resume(session=session, clock=call.deps.clock, user=call.actor)
+    await call.reply("Nudges resumed", resumed(released))
 
 
-async def _match(
-    req: CommandRequest,
-    rest: str,
-    deps: Deps,
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-    actor: User,
-) -> None:
-    words = rest.split(" ", 1)
+async def _match(call: Call) -> None:
+    deps, actor = call.deps, call.actor
+    words = call.rest.split(" ", 1)
     if words[0].lower() == "settings":
-        program_id = await matching.managed_program_id(
-            deps, actor, words[1] if len(words) > 1 else ""
+        name = words[1] if len(words) > 1 else ""
+        await call.open(
+            openers.match_settings, await matching.managed_program_id(deps, actor, name)
         )
-        async with deps.db.transaction() as session:
-            program = await access.require_manager(
-                session=session, actor=actor, program_id=program_id
-            )
-            view = match_views.settings_form(
-                MatchingSettings.of(program), program_id=program.id, run_id=None
-            )
-        await client.views_open(trigger_id=req.trigger_id, view=view)
         return
-    program_id = await matching.managed_program_id(deps, actor, rest)
+    program_id = await matching.managed_program_id(deps, actor, call.rest)
     async with deps.db.transaction() as session:
         await access.require_manager(session=session, actor=actor, program_id=program_id)
     # Open at once (the trigger expires in 3 seconds), then fill in when the solver is done.
-    opened = await client.views_open(
-        trigger_id=req.trigger_id, view=matching.working("Finding the best matches…")
+    opened = await call.client.views_open(
+        trigger_id=call.req.trigger_id, view=matching.working("Finding the best matches…")
     )
     await matching.compute_into(
-        deps, client, actor=actor, view_id=opened["view"]["id"], program_id=program_id
+        deps, call.client, actor=actor, view_id=opened["view"]["id"], program_id=program_id
     )
 
 
-async def _find(
-    req: CommandRequest,
-    rest: str,
-    deps: Deps,
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-    actor: User,
-) -> None:
+async def _find(call: Call) -> None:
+    deps, actor = call.deps, call.actor
     async with deps.db.transaction() as session:
         program_id = None
-        if rest:
-            program = await program_repo.by_name(session=session, team_id=actor.team_id, name=rest)
+        if call.rest:
+            program = await program_repo.by_name(
+                session=session, team_id=actor.team_id, name=call.rest
+            )
             program_id = program.id if program else -1
         found_in, pairs, enrolments = await relationship_svc.find_mentors(
             session=session, clock=deps.clock, actor=actor, program_id=program_id
@@ -285,121 +207,62 @@ async def _find(
         )
         assert program is not None
         blocks = match_views.find_results(program.name, program.id, pairs, enrolments)
-    await respond(
-        text="Mentors for you", blocks=[b.to_dict() for b in blocks], response_type="ephemeral"
-    )
+    await call.reply("Mentors for you", blocks)
 
 
-async def _agreement(
-    req: CommandRequest,
-    rest: str,
-    deps: Deps,
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-    actor: User,
-) -> None:
-    async with deps.db.transaction() as session:
-        items = await agreement_svc.for_actor(session=session, actor=actor)
+async def _agreement(call: Call) -> None:
+    async with call.deps.db.transaction() as session:
+        items = await agreement_svc.for_actor(session=session, actor=call.actor)
         blocks = agreements_overview(items)
-    await respond(
-        text="Your mentoring agreement",
-        blocks=[b.to_dict() for b in blocks],
-        response_type="ephemeral",
-    )
+    await call.reply("Your mentoring agreement", blocks)
 
 
-async def _meet(
-    req: CommandRequest,
-    rest: str,
-    deps: Deps,
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-    actor: User,
-) -> None:
-    await openers.open_meeting_form(deps, client, actor=actor, trigger_id=req.trigger_id)
+async def _meet(call: Call) -> None:
+    await call.open(openers.meeting)
 
 
-async def _goals(
-    req: CommandRequest,
-    rest: str,
-    deps: Deps,
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-    actor: User,
-) -> None:
-    async with deps.db.transaction() as session:
-        pairs = await goal_svc.for_actor(session=session, actor=actor)
+async def _goals(call: Call) -> None:
+    async with call.deps.db.transaction() as session:
+        pairs = await goal_svc.for_actor(session=session, actor=call.actor)
         blocks = goals_list(pairs)
     mentee_without_goals = any(
         role is ActorRole.MENTEE and not goals for _, role, goals, _ in pairs
     )
-    if rest.lower() in ("new", "add") or (not rest and mentee_without_goals):
-        await openers.open_goal_form(deps, client, actor=actor, trigger_id=req.trigger_id)
+    if call.rest.lower() in ("new", "add") or (not call.rest and mentee_without_goals):
+        await call.open(openers.goal)
         return
-    await respond(
-        text="Your mentoring goals", blocks=[b.to_dict() for b in blocks], response_type="ephemeral"
-    )
+    await call.reply("Your mentoring goals", blocks)
 
 
-async def _actions(
-    req: CommandRequest,
-    rest: str,
-    deps: Deps,
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-    actor: User,
-) -> None:
-    async with deps.db.transaction() as session:
-        pairs = await capture_svc.open_actions(session=session, actor=actor)
-    today = local_date(deps.clock.now(), actor.tz)
-    blocks = actions_list(pairs, today=today)
-    await respond(
-        text="Your open actions", blocks=[b.to_dict() for b in blocks], response_type="ephemeral"
-    )
+async def _actions(call: Call) -> None:
+    async with call.deps.db.transaction() as session:
+        pairs = await capture_svc.open_actions(session=session, actor=call.actor)
+    today = local_date(call.deps.clock.now(), call.actor.tz)
+    await call.reply("Your open actions", actions_list(pairs, today=today))
 
 
-async def _digest(
-    req: CommandRequest,
-    rest: str,
-    deps: Deps,
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-    actor: User,
-) -> None:
-    program_id = await matching.managed_program_id(deps, actor, rest, doing="see the digest")
+async def _digest(call: Call) -> None:
+    deps, actor = call.deps, call.actor
+    program_id = await matching.managed_program_id(deps, actor, call.rest, doing="see the digest")
     async with deps.db.transaction() as session:
         program = await access.require_manager(session=session, actor=actor, program_id=program_id)
         now = deps.clock.now()
         period = digest_svc.week_so_far(now, program.timezone)
-        built = await digest_svc.build(session, program, period, now)
+        built = await digest_svc.build(session=session, program=program, period=period, now=now)
     blocks, overflow = digest_views.blocks(built)
-    await respond(
-        text=f"Digest · {escape(built.program_name)}",
-        blocks=[b.to_dict() for b in blocks],
-        response_type="ephemeral",
-    )
+    await call.reply(f"Digest · {escape(built.program_name)}", blocks)
     if overflow:
-        await respond(
-            text="The lists are longer than a message: `/mentor report export` has them all.",
-            response_type="ephemeral",
+        await call.reply(
+            "The lists are longer than a message: `/mentor report export` has them all.",
             replace_original=False,
         )
 
 
-async def _report(
-    req: CommandRequest,
-    rest: str,
-    deps: Deps,
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-    actor: User,
-) -> None:
-    action, _, name = rest.partition(" ")
+async def _report(call: Call) -> None:
+    deps, actor = call.deps, call.actor
+    action, _, name = call.rest.partition(" ")
     if action.lower() != "export":
-        await respond(
-            text="Try `/mentor report export [program]` for a CSV of every relationship.",
-            response_type="ephemeral",
-        )
+        await call.reply("Try `/mentor report export [program]` for a CSV of every relationship.")
         return
     program_id = await matching.managed_program_id(
         deps, actor, name.strip(), doing="export a report"
@@ -409,18 +272,11 @@ async def _report(
         # Built and shared by the sweep: a failed upload is retried, not lost.
         await confirm.report_export(session=session, clock=deps.clock, actor=actor, program=program)
     deps.kick()
-    await respond(text="The report is on its way to your DMs with me.", response_type="ephemeral")
+    await call.reply("The report is on its way to your DMs with me.")
 
 
-async def _end(
-    req: CommandRequest,
-    rest: str,
-    deps: Deps,
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-    actor: User,
-) -> None:
-    await openers.open_end_form(deps, client, actor=actor, trigger_id=req.trigger_id)
+async def _end(call: Call) -> None:
+    await call.open(openers.end)
 
 
 ROUTES: dict[str, Subcommand] = {

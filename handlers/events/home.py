@@ -38,6 +38,8 @@ async def publish_home(deps: Deps, client: AsyncWebClient, actor: User) -> None:
             if s.managed_by_viewer
         ]
         pairs = await home_svc.cards(session=session, actor=actor, now=deps.clock.now())
-        health = await home_svc.program_health(session, [s.program.id for s in managed])
+        health = await home_svc.program_health(
+            session=session, program_ids=[s.program.id for s in managed]
+        )
         view = home(roles=roles, enrolments=enrolments, managed=managed, pairs=pairs, health=health)
     await client.views_publish(user_id=actor.slack_user_id, view=view)

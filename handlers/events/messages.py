@@ -47,7 +47,7 @@ async def direct_message(
         try:
             async with deps.db.transaction() as session:
                 if not await inbox.first_time(
-                    session,
+                    session=session,
                     event_id=str(body.get("event_id") or ""),
                     team_id=team_id,
                     now=deps.clock.now(),

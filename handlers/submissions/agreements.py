@@ -9,16 +9,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.agreements import service as svc
 from bot.agreements.views import parse_agreement_form
-from handlers.context import acting_user, deps_of
-from handlers.payloads import ViewRequest
+from bot.ids import AgreementField
+from handlers.context import begin_view
 
 
 async def submit_agreement(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req = ViewRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    req, deps, actor = await begin_view(body, context, client)
     terms = parse_agreement_form(req.state)
     async with deps.db.transaction() as session:
         await svc.draft(
@@ -35,16 +33,14 @@ async def submit_agreement(
 async def submit_suggestion(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req = ViewRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    req, deps, actor = await begin_view(body, context, client)
     async with deps.db.transaction() as session:
         await svc.suggest_changes(
             session=session,
             clock=deps.clock,
             actor=actor,
             agreement_id=req.metadata_id("agreement_id") or 0,
-            suggestion=req.state.text("suggestion"),
+            suggestion=req.state.text(AgreementField.SUGGESTION),
         )
     await ack()
     deps.kick()

@@ -9,21 +9,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.enrolment import service as enrolment_svc
 from bot.enrolment.views import parse_join_form
-from bot.people.directory import FRESH_FOR
 from bot.receipts import service as confirm
-from handlers.context import acting_user, deps_of
+from handlers.context import begin_view
 from handlers.events.home import publish_home
-from handlers.payloads import ViewRequest
 
 
 async def submit_join(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req = ViewRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(
-        deps, client, team_id=req.team_id, user_id=req.user_id, fresh_for=FRESH_FOR
-    )
+    req, deps, actor = await begin_view(body, context, client)
     draft = parse_join_form(req.state)
     async with deps.db.transaction() as session:
         enrolment, newly_joined = await enrolment_svc.save_enrolment(

@@ -11,16 +11,14 @@ from bot.access import require_manager
 from bot.matching import review as matches
 from bot.matching import views
 from bot.matching.settings import store
-from handlers.context import acting_user, deps_of
-from handlers.payloads import ViewRequest
+from handlers.context import begin_view
+from storage.enums import MatchRunStatus
 
 
 async def approve(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req = ViewRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    req, deps, actor = await begin_view(body, context, client)
     async with deps.db.transaction() as session:
         result = await matches.approve(
             session=session, clock=deps.clock, actor=actor, run_id=req.metadata_id("run_id") or 0
@@ -36,23 +34,19 @@ async def closed(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     await ack()
-    req = ViewRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    req, deps, actor = await begin_view(body, context, client)
     async with deps.db.transaction() as session:
         run = await matches.load_run(
             session=session, actor=actor, run_id=req.metadata_id("run_id") or 0
         )
-        if run.status.value == "draft":
+        if run.status is MatchRunStatus.DRAFT:
             await matches.cancel(session=session, clock=deps.clock, actor=actor, run_id=run.id)
 
 
 async def save_settings(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req = ViewRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    req, deps, actor = await begin_view(body, context, client)
     settings = views.parse_settings_form(req.state)
     async with deps.db.transaction() as session:
         program = await require_manager(

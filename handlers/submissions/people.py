@@ -10,7 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.people import service as people
 from bot.people.views import parse_settings_form
 from bot.receipts import service as confirm
-from handlers.context import acting_user, deps_of
+from handlers.context import actor_of
 from handlers.payloads import ViewRequest
 
 
@@ -23,8 +23,7 @@ async def submit_settings(
     req = ViewRequest.parse(body)
     hours = parse_settings_form(req.state)
     await ack()
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    deps, actor = await actor_of(req, context, client)
     async with deps.db.transaction() as session:
         await people.set_working_hours(session=session, user=actor, hours=hours)
         # The reply goes as due work, scheduled with the change: Slack can't lose it.

@@ -11,16 +11,13 @@ from bot.programs import service as program_svc
 from bot.programs.channels import ensure_member
 from bot.programs.views import parse_program_form
 from bot.receipts import service as confirm
-from handlers.context import acting_user, deps_of
-from handlers.payloads import ViewRequest
+from handlers.context import begin_view
 
 
 async def submit_program(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    req = ViewRequest.parse(body)
-    deps = deps_of(context)
-    actor = await acting_user(deps, client, team_id=req.team_id, user_id=req.user_id)
+    req, deps, actor = await begin_view(body, context, client)
     draft = parse_program_form(req.state)
     program_id = req.metadata_id("program_id")
     created = program_id is None

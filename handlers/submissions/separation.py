@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.errors import NotFound
 from bot.forms import as_id
+from bot.ids import SeparationField as F
 from bot.separation import service as svc
 from bot.separation.views import parse_close, parse_extend
 from handlers.context import begin_view
@@ -54,7 +55,7 @@ async def submit_end(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     req, deps, actor = await begin_view(body, context, client)
-    chosen = req.state.selected("pair")
+    chosen = req.state.selected(F.PAIR)
     relationship_id = as_id(chosen) or req.metadata_id("relationship_id")
     if relationship_id is None:
         raise NotFound("Choose which mentoring relationship to end.")
@@ -64,7 +65,7 @@ async def submit_end(
             clock=deps.clock,
             actor=actor,
             relationship_id=relationship_id,
-            reason=req.state.text(svc.F_REASON),
+            reason=req.state.text(F.REASON),
         )
     await ack()
     deps.kick()

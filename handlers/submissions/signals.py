@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.checkins import service as checkins
 from bot.checkins.views import parse as parse_checkin
+from bot.ids import UpdateField
 from bot.signals import followups
 from handlers.context import begin_view
 
@@ -23,7 +24,7 @@ async def submit_update(
             clock=deps.clock,
             actor=actor,
             relationship_id=req.metadata_id("relationship_id") or 0,
-            text=req.state.text(followups.UPDATE_FIELD),
+            text=req.state.text(UpdateField.TEXT),
         )
     await ack()
     deps.kick()

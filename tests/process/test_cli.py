@@ -321,7 +321,7 @@ def test_healthz_is_503_when_the_database_is_gone(tmp_path: Path) -> None:
             [
                 sys.executable,
                 "-m",
-                "bot",
+                "mentorbot",
                 "serve",
                 "--port",
                 str(port),

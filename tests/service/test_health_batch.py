@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.signals import facts as signal_facts
 from bot.signals import health
 from bot.signals import rules as sig
 from infra.clock import ManualClock
@@ -197,16 +198,18 @@ async def test_batched_facts_equal_each_relationships_own(db: Database, clock: M
     async with db.transaction() as session:
         rels = await relationships(session, ids)
         for now in (NOW, NOW - timedelta(days=45), NOW + timedelta(days=30)):
-            batched = await health.facts_for(session, rels, now)
+            batched = await signal_facts.facts_for(session=session, relationships=rels, now=now)
             facts.extend(batched.values())
             assert sorted(batched) == ids
             for rel in rels:
-                settings = health.settings_of(rel.program)
-                single = await health.facts_of(session, rel, now, settings)
+                settings = signal_facts.settings_of(rel.program)
+                single = await signal_facts.facts_of(
+                    session=session, relationship=rel, now=now, settings=settings
+                )
                 assert batched[rel.id] == single, rel.id
     # The test data is varied enough to mean something.
-    assert any(len(f.meetings) == health.RECENT_MEETINGS for f in facts)
-    assert any(len(f.checkins) == health.RECENT_CHECKINS for f in facts)
+    assert any(len(f.meetings) == signal_facts.RECENT_MEETINGS for f in facts)
+    assert any(len(f.checkins) == signal_facts.RECENT_CHECKINS for f in facts)
     assert any(f.earlier_mentee_initiative is not None for f in facts)
     assert any(f.mentee_actions_overdue > 0 for f in facts)
     assert any(not f.events for f in facts) and any(len(f.events) > 5 for f in facts)
@@ -233,13 +236,18 @@ async def evaluate_all(db: Database, ids: list[int], now: datetime, *, batched: 
     # Each relationship twice: the second evaluation of a pair in the same batch (an event's
     # and the daily one) must see the episodes the first opened.
     async with db.transaction() as session:
-        batch = await health.prepare(session, [(i, TEAM) for i in ids], now) if batched else None
+        batch = (
+            await health.prepare(session=session, pairs=[(i, TEAM) for i in ids], now=now)
+            if batched
+            else None
+        )
         for rid in ids + ids:
-            rel = await health.load(session, team_id=TEAM, relationship_id=rid)
+            rel = await health.load(session=session, team_id=TEAM, relationship_id=rid)
             assert rel is not None
-            await health.evaluate(session, now, rel, batch)
+            await health.evaluate(session=session, now=now, relationship=rel, batch=batch)
         if batch is not None:
-            await health.finish(session, batch)  # as the sweep does after the batch's rows
+            # as the sweep does after the batch's rows
+            await health.finish(session=session, batch=batch)
 
 
 async def test_a_batch_stores_the_same_health_alerts_and_work(
@@ -325,7 +333,7 @@ async def test_a_job_after_the_batch_in_the_same_session_gets_the_managers_it_as
     needed); a job in the same transaction that needs them asks the programs repository."""
     ids = await build(db, clock, count=4)
     async with db.transaction() as session:
-        batch = await health.prepare(session, [(i, TEAM) for i in ids], NOW)
+        batch = await health.prepare(session=session, pairs=[(i, TEAM) for i in ids], now=NOW)
         assert batch.relationships
         rel = await rel_repo.get(session=session, team_id=TEAM, relationship_id=ids[0])
         assert rel is not None
@@ -346,7 +354,9 @@ async def test_the_batch_uses_the_relationships_already_in_the_session(
         assert len(held) == 3
         for wanted, expected_reads in ((ids[:3], 0), (ids, 1)):
             with statements(db) as seen:
-                batch = await health.prepare(session, [(i, TEAM) for i in wanted], NOW)
+                batch = await health.prepare(
+                    session=session, pairs=[(i, TEAM) for i in wanted], now=NOW
+                )
             assert sorted(batch.relationships) == sorted(wanted)
             reads = [s for s in seen if s.startswith("SELECT relationships.")]
             assert len(reads) == expected_reads  # only for the one not in the session yet
@@ -357,9 +367,11 @@ async def test_a_relationship_of_another_team_is_not_evaluated_from_the_batch(
 ) -> None:
     ids = await build(db, clock, count=2)
     async with db.transaction() as session:
-        batch = await health.prepare(session, [(ids[0], "T0002"), (ids[1], TEAM)], NOW)
+        batch = await health.prepare(
+            session=session, pairs=[(ids[0], "T0002"), (ids[1], TEAM)], now=NOW
+        )
         assert list(batch.relationships) == [ids[1]]
-        assert await health.load(session, team_id="T0002", relationship_id=ids[0]) is None
+        assert await health.load(session=session, team_id="T0002", relationship_id=ids[0]) is None
 
 
 async def test_managers_load_once_per_batch_and_never_for_one_evaluation(
@@ -368,14 +380,16 @@ async def test_managers_load_once_per_batch_and_never_for_one_evaluation(
     ids = await build(db, clock)
     async with db.transaction() as session:
         with statements(db) as seen:
-            batch = await health.prepare(session, [(i, TEAM) for i in ids], NOW)
+            batch = await health.prepare(session=session, pairs=[(i, TEAM) for i in ids], now=NOW)
             for rid in ids:
-                await health.evaluate(session, NOW, batch.relationships[rid], batch)
+                await health.evaluate(
+                    session=session, now=NOW, relationship=batch.relationships[rid], batch=batch
+                )
         # The relationships' query and the open alerts' (which join their pair) load them.
         assert len([s for s in seen if "program_managers" in s]) <= 2
     async with db.transaction() as session:
         with statements(db) as seen:
-            one = await health.load(session, team_id=TEAM, relationship_id=ids[0])
+            one = await health.load(session=session, team_id=TEAM, relationship_id=ids[0])
             assert one is not None
-            await health.evaluate(session, NOW + timedelta(days=1), one)
+            await health.evaluate(session=session, now=NOW + timedelta(days=1), relationship=one)
         assert not [s for s in seen if "program_managers" in s]

@@ -41,5 +41,14 @@ def test_runs_as_non_root_with_a_healthcheck_and_serves() -> None:
 
 def test_copies_every_package() -> None:
     copied = " ".join(rest for kw, rest in _instructions() if kw == "COPY")
-    for package in ("bot", "handlers", "scheduling", "storage", "fakeslack", "pyproject.toml"):
+    for package in (
+        "mentorbot",
+        "handlers",
+        "bot",
+        "scheduling",
+        "storage",
+        "infra",
+        "fakeslack",
+        "pyproject.toml",
+    ):
         assert package in copied

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench import baselines
 from bench.matching import Instance, cohort, ties
 from bot.matching import engine as matching
 from bot.matching.engine import Person, Rules, Weights
@@ -166,7 +167,7 @@ def test_the_whole_program_beats_first_come_first_served() -> None:
     bo = mentee(1, skills=frozenset({"SQL", "Budgeting"}))
     cy = mentee(2, skills=frozenset({"SQL"}))
     best = matching.propose([bo, cy], [ada, eve], RULES)
-    first_come = matching.greedy([bo, cy], [ada, eve], RULES)
+    first_come = baselines.greedy([bo, cy], [ada, eve], RULES)
     assert {(p.mentee, p.mentor) for p in best.pairs} == {(1, 2), (2, 1)}
     assert len(first_come.pairs) == 1
     assert best.total_score > first_come.total_score
@@ -319,14 +320,14 @@ def test_pruned_candidates_keep_the_optimum_and_the_bound_certifies_it() -> None
         for j in range(30)
     ]
     fast = matching.propose(mentees, mentors, RULES, candidates_per_mentee=5, prices=True)
-    best = matching.exact(mentees, mentors, RULES)
+    best = baselines.exact(mentees, mentors, RULES)
     total = sum(p.score + matching.PAIR_BONUS for p in fast.pairs)
     optimum = sum(p.score + matching.PAIR_BONUS for p in best.pairs)
     assert total == pytest.approx(optimum, rel=1e-3)
-    bound = matching.upper_bound(mentees, mentors, RULES, np.array(fast.prices))
+    bound = baselines.upper_bound(mentees, mentors, RULES, np.array(fast.prices))
     assert optimum <= bound + 0.01 * len(mentees)
     assert bound == pytest.approx(optimum, rel=1e-3)
-    loose = matching.upper_bound(mentees, mentors, RULES, np.zeros(len(mentors)))
+    loose = baselines.upper_bound(mentees, mentors, RULES, np.zeros(len(mentors)))
     assert loose >= bound
 
 
