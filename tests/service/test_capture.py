@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.capture import service as capture
-from bot.errors import Conflict, InvalidInput, NotFound
+from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.ids import CaptureField as F
 from bot.meetings import service as meetings
 from infra.clock import ManualClock
@@ -556,7 +556,7 @@ async def test_suggesting_a_change_is_refused_to_the_author_and_without_words(
 
     await refusal(db, NotFound, suggesting(pair.mentor))
     await write(db, clock, pair.mentee, n)
-    await refusal(db, Conflict, suggesting(pair.mentee))
+    await refusal(db, NotAllowed, suggesting(pair.mentee))
     for text in (" \n", "x" * (capture.CHANGE_MAX + 1)):
         error = await refusal(db, InvalidInput, suggesting(pair.mentor, text))
         assert set(error.fields) == {F.CHANGE}

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.errors import Conflict, InvalidInput, NotFound
+from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.goals import service as goals
 from bot.ids import GoalField as F
 from bot.meetings import service as meetings
@@ -237,7 +237,7 @@ async def test_the_mentor_comments_but_does_not_set_or_move_goals(
     goal = await add(db, clock, pair)
     error = await refusal(
         db,
-        Conflict,
+        NotAllowed,
         lambda s: goals.add(
             session=s,
             clock=clock,
@@ -249,7 +249,7 @@ async def test_the_mentor_comments_but_does_not_set_or_move_goals(
     assert "Your mentee sets the goals" in error.message
     await refusal(
         db,
-        Conflict,
+        NotAllowed,
         lambda s: goals.set_progress(
             session=s, clock=clock, actor=pair.mentor, goal_id=goal.id, progress=50
         ),
@@ -338,7 +338,9 @@ async def test_achieving_a_goal_is_celebrated_once(db: Database, clock: ManualCl
     assert "already achieved" in error.message
     async with db.transaction() as s:
         # The milestone is done; the goal is still open.
-        assert [g.id for g in await goals.open_goals(s, pair.relationship_id)] == [goal.id]
+        assert [
+            g.id for g in await goals.open_goals(session=s, relationship_id=pair.relationship_id)
+        ] == [goal.id]
 
 
 @pytest.mark.parametrize("step", [None, -25, 30, 101, 125])

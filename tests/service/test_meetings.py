@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.agreements import service as agreements
-from bot.errors import Conflict, InvalidInput
+from bot.errors import Conflict, InvalidInput, NotAllowed
 from bot.goals import service as goals
 from bot.ids import AgendaField as A
 from bot.ids import MeetingField as F
@@ -586,7 +586,7 @@ async def test_the_mentor_does_not_write_the_agenda_nor_anyone_for_a_cancelled_m
             session=s, clock=clock, actor=actor, meeting_id=n, grow=GROW
         )
 
-    error = await refusal(db, Conflict, agenda(pair.mentor))
+    error = await refusal(db, NotAllowed, agenda(pair.mentor))
     assert "The mentee writes the agenda" in error.message
     async with db.transaction() as s:
         await meetings.cancel(session=s, clock=clock, actor=pair.mentee, meeting_id=n)
@@ -636,7 +636,7 @@ async def test_adding_to_the_agenda_is_refused_until_it_exists_and_after_the_sta
     early = await refusal(db, Conflict, add(pair.mentor))
     assert "hasn't written the agenda yet" in early.message
     await write(db, clock, pair.mentee, n)
-    await refusal(db, Conflict, add(pair.mentee))
+    await refusal(db, NotAllowed, add(pair.mentee))
     for text in ("  ", "x" * (meetings.MENTOR_ITEMS_MAX + 1)):
         error = await refusal(db, InvalidInput, add(pair.mentor, text))
         assert set(error.fields) == {A.MENTOR_ITEMS}

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.errors import Conflict, InvalidInput
+from bot.ids import SeparationField as SF
 from bot.introductions import service as introductions
 from bot.separation import service as separation
 from infra.clock import ManualClock
@@ -265,7 +266,7 @@ async def test_extension_field_errors(
             new_end=until,
         ),
     )
-    assert error.fields == {separation.F_NEW_END: message}
+    assert error.fields == {SF.NEW_END: message}
 
 
 async def test_an_extension_may_run_a_year_past_the_end(db: Database, clock: ManualClock) -> None:
@@ -374,18 +375,18 @@ async def test_the_second_survey_after_the_close_is_kept_and_nothing_else_happen
 @pytest.mark.parametrize(
     ("outcome", "goals_met", "recommend", "thanks", "fields"),
     [
-        (None, "yes", True, "", {separation.F_OUTCOME}),
-        ("great", "yes", True, "", {separation.F_OUTCOME}),
-        ("partly", None, True, "", {separation.F_GOALS}),
-        ("partly", "mostly", True, "", {separation.F_GOALS}),
-        ("partly", "yes", None, "", {separation.F_RECOMMEND}),
-        ("partly", "yes", False, "x" * 1001, {separation.F_THANKS}),
+        (None, "yes", True, "", {SF.OUTCOME}),
+        ("great", "yes", True, "", {SF.OUTCOME}),
+        ("partly", None, True, "", {SF.GOALS_MET}),
+        ("partly", "mostly", True, "", {SF.GOALS_MET}),
+        ("partly", "yes", None, "", {SF.RECOMMEND}),
+        ("partly", "yes", False, "x" * 1001, {SF.THANKS}),
         (
             None,
             None,
             None,
             "",
-            {separation.F_OUTCOME, separation.F_GOALS, separation.F_RECOMMEND},
+            {SF.OUTCOME, SF.GOALS_MET, SF.RECOMMEND},
         ),
     ],
 )
@@ -469,7 +470,7 @@ async def test_ending_early_needs_a_short_reason(
             reason=reason,
         ),
     )
-    assert set(error.fields) == {separation.F_REASON}
+    assert set(error.fields) == {SF.REASON}
 
 
 async def test_what_never_began_cannot_end_close_or_extend(

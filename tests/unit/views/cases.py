@@ -137,6 +137,82 @@ case(
     lambda: ui.fit([ui.section(f"x{n}") for n in range(80)], 50, overflow_note="more"),
 )
 case(ui.when, "in a section", lambda: [ui.section(f"At {ui.when(f.MEETING_AT)}")])
+case(ui.pick, "in a select", lambda: _in_a_form([ui.pick(ui.options([("1", "One")]), "1")]))
+case(
+    ui.text_field,
+    "every option",
+    lambda: ui.form(
+        "cb",
+        "Form",
+        [
+            ui.text_field(
+                "a",
+                "L" * 200,
+                max_length=300,
+                initial="x",
+                multiline=True,
+                placeholder="p",
+                hint="h" * 200,
+                optional=True,
+            ),
+            ui.text_field("b", "Short", max_length=10),
+        ],
+        submit="Save",
+    ),
+)
+case(
+    ui.number_field,
+    "bounded",
+    lambda: ui.form(
+        "cb",
+        "Form",
+        [ui.number_field("n", "N", initial=3, min_value=1, max_value="9", hint="h")],
+        submit="Save",
+    ),
+)
+case(
+    ui.select_field,
+    "with and without a choice",
+    lambda: ui.form(
+        "cb",
+        "Form",
+        [
+            ui.select_field("s", "S", ui.options([("1", "One"), ("2", "Two")]), initial="2"),
+            ui.select_field("t", "T", ui.options([("1", "One")]), initial="9", optional=True),
+        ],
+        submit="Save",
+    ),
+)
+case(
+    ui.time_field,
+    "a wall time",
+    lambda: ui.form("cb", "Form", [ui.time_field("t", "At", time(7, 5), hint="h")], submit="Save"),
+)
+case(
+    ui.days_field,
+    "some days",
+    lambda: ui.form("cb", "Form", [ui.days_field("d", "Days", {4, 0, 2})], submit="Save"),
+)
+case(
+    ui.channel_field,
+    "public or private",
+    lambda: ui.form(
+        "cb",
+        "Form",
+        [
+            ui.channel_field("c", "Channel", initial="CLEADS", private=True, hint="h"),
+            ui.channel_field("p", "Public", initial=None, private=False, optional=True),
+        ],
+        submit="Save",
+    ),
+)
+case(
+    ui.form,
+    "with metadata",
+    lambda: ui.form(
+        "cb", "T" * 40, [ui.section("x")], submit="Save", close="Back", private_metadata={"a": 1}
+    ),
+)
 case(notices.error_blocks, "a message", lambda: notices.error_blocks("That didn't work."))
 case(notices.error_modal, "a message", lambda: notices.error_modal("That didn't work."))
 case(notices.info_modal, "a long title", lambda: notices.info_modal("I" * 40, [ui.section("x")]))

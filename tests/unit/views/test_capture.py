@@ -9,7 +9,7 @@ import pytest
 
 from bot.capture import service as svc
 from bot.capture import views
-from bot.ids import Action
+from bot.ids import Action, BlockPrefix
 from infra.text import escape
 from storage.enums import ActionStatus, ActorRole, MeetingOutcome
 from storage.models import User
@@ -96,11 +96,10 @@ def test_the_actions_list_flags_what_is_late_and_offers_done_for_each() -> None:
         [(f.pair(), MENTEE, [late, today_, undated]), (f.pair(id=8), MENTOR, [])], today=FRIDAY
     )
     rows = {b["block_id"]: b["text"]["text"] for b in dicts(blocks) if b.get("block_id")}
-    assert rows[f"{views.LIST_BLOCK}1"].endswith(":warning: *overdue*")
-    assert "overdue" not in rows[f"{views.LIST_BLOCK}2"]
-    assert (
-        "overdue" not in rows[f"{views.LIST_BLOCK}3"] and "due" not in rows[f"{views.LIST_BLOCK}3"]
-    )
+    late_row, today_row, undated_row = (rows[BlockPrefix.ACTIONS_LIST.of(n)] for n in (1, 2, 3))
+    assert late_row.endswith(":warning: *overdue*")
+    assert "overdue" not in today_row
+    assert "overdue" not in undated_row and "due" not in undated_row
     assert buttons(blocks) == [("Done", Action.ACTION_DONE, str(n)) for n in (1, 2, 3)]
     headers = [b["text"]["text"] for b in dicts(blocks) if b["type"] == "header"]
     assert headers == [f"Actions with {f.omar().real_name}", f"Actions with {f.mia().real_name}"]

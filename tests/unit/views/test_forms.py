@@ -24,6 +24,7 @@ from bot.ids import JoinField as J
 from bot.ids import MatchSettingsField as M
 from bot.ids import MeetingField as MF
 from bot.ids import ProgramField as P
+from bot.ids import SeparationField as SF
 from bot.ids import SettingsField as S
 from bot.matching import views as matching_views
 from bot.matching.settings import MatchingSettings
@@ -31,7 +32,6 @@ from bot.meetings import service as meeting_svc
 from bot.meetings import views as meeting_views
 from bot.people import views as people_views
 from bot.programs import views as program_views
-from bot.separation import service as separation_svc
 from bot.separation import views as separation_views
 from infra.hours import WorkingHours
 from storage.enums import ActorRole, Cadence, DepartmentPreference, EnrolmentRole
@@ -313,16 +313,16 @@ def test_the_separation_forms_read_what_was_chosen() -> None:
         submitted(
             close,
             **{
-                separation_svc.F_OUTCOME: "partly",
-                separation_svc.F_GOALS: "yes",
-                separation_svc.F_RECOMMEND: "no",
-                separation_svc.F_THANKS: "Thank you",
+                SF.OUTCOME: "partly",
+                SF.GOALS_MET: "yes",
+                SF.RECOMMEND: "no",
+                SF.THANKS: "Thank you",
             },
         )
     ) == ("partly", "yes", False, "Thank you")
     assert separation_views.parse_close(submitted(close)) == (None, None, None, "")
     # Only the mentee is asked for a thank-you.
-    assert separation_svc.F_THANKS not in inputs(separation_views.close_form(f.pair(), MENTOR))
+    assert SF.THANKS not in inputs(separation_views.close_form(f.pair(), MENTOR))
 
 
 def test_the_checkin_form_reads_the_score_note_and_sharing() -> None:

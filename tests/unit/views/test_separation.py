@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.ids import Action
+from bot.ids import SeparationField as SF
 from bot.separation import service as svc
 from bot.separation import views
 from infra.text import escape
@@ -61,14 +62,14 @@ def test_the_extend_form_says_the_current_end() -> None:
     form = views.extend_form(f.pair(), date(2027, 3, 2))
     assert "It ends on Tue 02 Mar 2027 now." in text(form)
     assert json.loads(form.private_metadata or "") == {"relationship_id": 7}
-    assert set(inputs(form)) == {svc.F_NEW_END}
+    assert set(inputs(form)) == {SF.NEW_END}
 
 
 def test_ending_early_names_the_other_or_asks_which() -> None:
     one = views.end_form([(f.pair(), MENTOR)])
     assert f"This ends your mentoring with *{escape(f.mia().real_name)}* now." in text(one)
     assert json.loads(one.private_metadata or "") == {"relationship_id": 7}
-    assert set(inputs(one)) == {svc.F_REASON}
+    assert set(inputs(one)) == {SF.REASON}
     several = views.end_form([(f.pair(), MENTEE), (f.pair(id=8), MENTOR)])
     assert json.loads(several.private_metadata or "") == {}
     pick = inputs(several)["pair"]
@@ -105,11 +106,11 @@ def test_an_early_end_is_told_kindly_and_its_reason_only_to_the_managers() -> No
 
 def test_only_the_mentee_is_asked_for_a_thank_you() -> None:
     mentee = views.close_form(f.pair(), MENTEE)
-    assert set(inputs(mentee)) == {svc.F_OUTCOME, svc.F_GOALS, svc.F_RECOMMEND, svc.F_THANKS}
+    assert set(inputs(mentee)) == {SF.OUTCOME, SF.GOALS_MET, SF.RECOMMEND, SF.THANKS}
     assert set(inputs(views.close_form(f.pair(), MENTOR))) == {
-        svc.F_OUTCOME,
-        svc.F_GOALS,
-        svc.F_RECOMMEND,
+        SF.OUTCOME,
+        SF.GOALS_MET,
+        SF.RECOMMEND,
     }
-    assert [o["value"] for o in inputs(mentee)[svc.F_OUTCOME]["options"]] == list(svc.OUTCOMES)
-    assert [o["value"] for o in inputs(mentee)[svc.F_GOALS]["options"]] == list(svc.GOALS_MET)
+    assert [o["value"] for o in inputs(mentee)[SF.OUTCOME]["options"]] == list(svc.OUTCOMES)
+    assert [o["value"] for o in inputs(mentee)[SF.GOALS_MET]["options"]] == list(svc.GOALS_MET)

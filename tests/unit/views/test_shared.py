@@ -144,3 +144,31 @@ def test_the_checkin_question_is_about_the_other_and_private() -> None:
     ]
     form = checkin_views.form(f.pair(), f.checkin())
     assert json.loads(form.private_metadata or "") == {"checkin_id": 17}
+
+
+def test_the_form_fields_start_from_what_they_are_given() -> None:
+    opts = ui.options([("1", "One"), ("2", "Two")])
+    assert (
+        ui.pick(opts, "2") is opts[1] and ui.pick(opts, "9") is None and ui.pick(opts, None) is None
+    )
+    days = ui.days_field("d", "Days", {4, 0, 2}).to_dict()["element"]
+    assert [o["value"] for o in days["initial_options"]] == ["0", "2", "4"]
+    assert len(days["options"]) == 7
+    private = ui.channel_field("c", "C", initial="CLEADS", private=True).to_dict()["element"]
+    public = ui.channel_field("c", "C", initial=None, private=False).to_dict()["element"]
+    assert (
+        private["filter"]["include"] == ["public", "private"]
+        and private["initial_conversation"] == "CLEADS"
+    )
+    assert public["filter"]["include"] == ["public"] and "initial_conversation" not in public
+    assert (
+        ui.time_field("t", "At", datetime(2026, 1, 1, 7, 5).time()).to_dict()["element"][
+            "initial_time"
+        ]
+        == "07:05"
+    )
+    assert "initial_option" not in ui.select_field("s", "S", opts, initial="9").to_dict()["element"]
+    bare = ui.form("cb", "Title", [ui.section("x")], submit="Save")
+    assert bare.private_metadata is None and bare.close is not None and bare.close.text == "Cancel"
+    with_ids = ui.form("cb", "Title", [ui.section("x")], submit="Save", private_metadata={"b": 1})
+    assert with_ids.private_metadata == '{"b":1}'

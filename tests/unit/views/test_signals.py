@@ -10,7 +10,7 @@ import pytest
 from bot.ids import Action
 from bot.signals import rules as sig
 from bot.signals import views
-from bot.signals.health import NEXT_STEPS
+from bot.signals.episodes import NEXT_STEPS
 from infra.text import escape
 from tests.unit.views import factory as f
 from tests.unit.views.read import buttons, text, times
