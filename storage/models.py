@@ -504,6 +504,9 @@ class ActionItem(Base):
     __table_args__ = (
         Index(None, "relationship_id", "status"),
         Index(None, "team_id", "status", "due_on"),
+        # An edited capture deletes the actions it replaces: on SQLite their ids must not be
+        # handed out again (reminders sent for them name them).
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

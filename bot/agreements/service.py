@@ -16,9 +16,10 @@ from bot.activity import ActivityKind
 from bot.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from bot.forms import check_length
 from bot.ids import AgreementField as F
+from bot.separation.wrapup import plan_wrap_up
 from infra.clock import Clock
 from infra.windows import local_instant, zone
-from scheduling.api import schedule
+from scheduling.api import cancel_where, schedule
 from scheduling.kinds import Kind
 from storage.due_work import Timing
 from storage.enums import LIVE_RELATIONSHIP_STATUSES as LIVE
@@ -182,6 +183,16 @@ async def draft(
     await _notice(
         session=session, now=now, agreement=agreement, relationship=relationship, event="drafted"
     )
+    # Both are asked to wrap up two weeks before the agreed end, not the one planned when the
+    # mentor accepted.
+    await cancel_where(
+        session=session,
+        now=now,
+        team_id=relationship.team_id,
+        relationship_id=relationship.id,
+        kinds=(Kind.WRAP_UP,),
+    )
+    await plan_wrap_up(session=session, now=now, relationship=relationship)
     return agreement
 
 
