@@ -12,9 +12,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from scheduling.api import schedule
+from scheduling.api import tell_pair
 from scheduling.kinds import Kind
-from storage.due_work import Timing
 from storage.enums import ActorRole
 from storage.models import ActivityEvent, Relationship, User
 
@@ -98,16 +97,12 @@ async def record(
     if relationship.id in planned:
         return
     planned.add(relationship.id)
-    await schedule(
+    await tell_pair(
         session=session,
         now=now,
         kind=Kind.SIGNALS_EVAL,
         key=f"signals:relationship:{relationship.id}:{uuid.uuid4().hex}",
-        team_id=relationship.team_id,
-        program_id=relationship.program_id,
-        relationship_id=relationship.id,
-        due_at=now,
-        timing=Timing.IMMEDIATE,
+        relationship=relationship,
     )
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import Table, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.due_work import DueWork, Status, Timing
+from storage.models import Relationship
 from storage.upsert import insert
 
 # Rows in these states may be re-armed by a new schedule() call with the same key.
@@ -43,6 +44,31 @@ async def schedule(*, session: AsyncSession, **spec: Unpack[Work]) -> None:
     """Schedule the work in the session's transaction (re-arming a pending or cancelled row
     with the same key)."""
     await session.execute(_upsert(session), work(**spec))
+
+
+async def tell_pair(
+    *,
+    session: AsyncSession,
+    now: datetime,
+    kind: str,
+    key: str,
+    relationship: Relationship,
+    payload: dict[str, Any] | None = None,
+) -> None:
+    """Schedule work about ``relationship`` that runs at once (a notice to the pair, say):
+    its workspace, program and relationship are the relationship's."""
+    await schedule(
+        session=session,
+        now=now,
+        kind=kind,
+        key=key,
+        team_id=relationship.team_id,
+        program_id=relationship.program_id,
+        relationship_id=relationship.id,
+        due_at=now,
+        timing=Timing.IMMEDIATE,
+        payload=payload,
+    )
 
 
 def work(**spec: Unpack[Work]) -> dict[str, Any]:

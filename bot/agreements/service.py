@@ -19,9 +19,8 @@ from bot.ids import AgreementField as F
 from bot.separation.wrapup import plan_wrap_up
 from infra.clock import Clock
 from infra.windows import local_instant, zone
-from scheduling.api import cancel_where, schedule
+from scheduling.api import cancel_where, tell_pair
 from scheduling.kinds import Kind
-from storage.due_work import Timing
 from storage.enums import LIVE_RELATIONSHIP_STATUSES as LIVE
 from storage.enums import ActorRole, Cadence, RelationshipStatus
 from storage.models import Agreement, Relationship, User
@@ -302,15 +301,11 @@ async def _notice(
     relationship: Relationship,
     event: str,
 ) -> None:
-    await schedule(
+    await tell_pair(
         session=session,
         now=now,
         kind=Kind.AGREEMENT_NOTICE,
         key=f"agreement:{event}:{agreement.id}:{int(now.timestamp())}",
-        team_id=relationship.team_id,
-        program_id=relationship.program_id,
-        relationship_id=relationship.id,
-        due_at=now,
-        timing=Timing.IMMEDIATE,
+        relationship=relationship,
         payload={"agreement_id": agreement.id, "event": event},
     )

@@ -27,7 +27,7 @@ from bot.programs.service import capture_lead
 from infra.clock import Clock
 from infra.windows import local_date, local_instant, zone
 from scheduling.api import cancel as cancel_work
-from scheduling.api import schedule
+from scheduling.api import schedule, tell_pair
 from scheduling.kinds import Kind
 from storage.due_work import Timing
 from storage.enums import ActionStatus, ActorRole, MeetingOutcome, MeetingStatus
@@ -184,16 +184,12 @@ async def capture(
         meeting.outcome, meeting.outcome_by_role = MeetingOutcome.MET, role
     for key in _capture_keys(meeting):
         await cancel_work(session=session, key=key, now=now)
-    await schedule(
+    await tell_pair(
         session=session,
         now=now,
         kind=Kind.CAPTURE_POST,
         key=f"capture-post:meeting:{meeting.id}:{int(now.timestamp())}",
-        team_id=meeting.team_id,
-        program_id=relationship.program_id,
-        relationship_id=relationship.id,
-        due_at=now,
-        timing=Timing.IMMEDIATE,
+        relationship=relationship,
         payload={"meeting_id": meeting.id},
     )
     return notes
@@ -382,16 +378,12 @@ async def suggest_change(
         now=now,
         data={"meeting_id": meeting.id},
     )
-    await schedule(
+    await tell_pair(
         session=session,
         now=now,
         kind=Kind.CAPTURE_POST,
         key=f"capture-change:meeting:{meeting.id}:{int(now.timestamp())}",
-        team_id=meeting.team_id,
-        program_id=meeting.pair.program_id,
-        relationship_id=meeting.relationship_id,
-        due_at=now,
-        timing=Timing.IMMEDIATE,
+        relationship=meeting.pair,
         payload={"meeting_id": meeting.id, "event": "change"},
     )
     return notes

@@ -22,9 +22,8 @@ from bot.forms import check_length
 from bot.ids import GoalField as F
 from infra.clock import Clock
 from infra.windows import local_date
-from scheduling.api import schedule
+from scheduling.api import tell_pair
 from scheduling.kinds import Kind
-from storage.due_work import Timing
 from storage.enums import LIVE_RELATIONSHIP_STATUSES as LIVE
 from storage.enums import ActorRole, GoalStatus
 from storage.models import Goal, GoalComment, Relationship, User
@@ -308,15 +307,11 @@ async def _notice(
     suffix = {"achieved": "", "comment": f":{comment_id}"}.get(
         event, f":{goal.progress}:{int(now.timestamp())}"
     )
-    await schedule(
+    await tell_pair(
         session=session,
         now=now,
         kind=Kind.GOAL_NOTICE,
         key=f"goal-notice:{event}:goal:{goal.id}{suffix}",
-        team_id=goal.team_id,
-        program_id=relationship.program_id,
-        relationship_id=relationship.id,
-        due_at=now,
-        timing=Timing.IMMEDIATE,
+        relationship=relationship,
         payload={"goal_id": goal.id, "event": event, "comment_id": comment_id},
     )

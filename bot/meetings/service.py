@@ -27,7 +27,7 @@ from bot.programs.service import agenda_lead
 from infra.clock import Clock
 from infra.windows import last_open_before
 from scheduling.api import cancel as cancel_work
-from scheduling.api import schedule, schedule_many, work
+from scheduling.api import schedule, schedule_many, tell_pair, work
 from scheduling.hours import effective_hours
 from scheduling.kinds import Kind
 from storage.due_work import Timing
@@ -420,16 +420,12 @@ async def add_mentor_items(
         now=now,
         data={"meeting_id": meeting.id},
     )
-    await schedule(
+    await tell_pair(
         session=session,
         now=now,
         kind=Kind.AGENDA_ITEMS,
         key=f"agenda-items:meeting:{meeting.id}:{len(agenda.mentor_items)}",
-        team_id=meeting.team_id,
-        program_id=meeting.pair.program_id,
-        relationship_id=meeting.relationship_id,
-        due_at=now,
-        timing=Timing.IMMEDIATE,
+        relationship=meeting.pair,
         payload={"meeting_id": meeting.id},
     )
     return agenda

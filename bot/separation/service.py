@@ -25,9 +25,8 @@ from bot.ids import SeparationField as F
 from bot.separation.wrapup import WRAP_UP_LEAD, plan_wrap_up
 from infra.clock import Clock
 from infra.windows import local_date, zone
-from scheduling.api import cancel_where, schedule
+from scheduling.api import cancel_where, tell_pair
 from scheduling.kinds import Kind
-from storage.due_work import Timing
 from storage.enums import LIVE_RELATIONSHIP_STATUSES as LIVE
 from storage.enums import ActorRole, RelationshipStatus
 from storage.models import ClosingSurvey, Relationship, User
@@ -267,15 +266,11 @@ async def _notice(
     event: str,
     thanks: str = "",
 ) -> None:
-    await schedule(
+    await tell_pair(
         session=session,
         now=now,
         kind=Kind.SEPARATION_NOTICE,
         key=f"separation:{event}:relationship:{relationship.id}:{int(now.timestamp())}",
-        team_id=relationship.team_id,
-        program_id=relationship.program_id,
-        relationship_id=relationship.id,
-        due_at=now,
-        timing=Timing.IMMEDIATE,
+        relationship=relationship,
         payload={"event": event, "thanks": thanks},
     )

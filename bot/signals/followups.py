@@ -19,7 +19,7 @@ from bot.errors import Conflict, InvalidInput, NotAllowed
 from bot.forms import check_length
 from bot.ids import UpdateField
 from infra.clock import Clock
-from scheduling.api import schedule
+from scheduling.api import schedule, tell_pair
 from scheduling.kinds import Kind
 from storage.due_work import Timing
 from storage.enums import LIVE_RELATIONSHIP_STATUSES as LIVE
@@ -99,16 +99,12 @@ async def send_update(
         kind=ActivityKind.FOLLOW_UP_ANSWERED,
         now=now,
     )
-    await schedule(
+    await tell_pair(
         session=session,
         now=now,
         kind=Kind.MENTEE_UPDATE,
         key=f"mentee-update:relationship:{relationship.id}:{int(now.timestamp())}",
-        team_id=relationship.team_id,
-        program_id=relationship.program_id,
-        relationship_id=relationship.id,
-        due_at=now,
-        timing=Timing.IMMEDIATE,
+        relationship=relationship,
         payload={"text": text},
     )
     return relationship
