@@ -23,7 +23,9 @@ docs: $(STAMP)
 	$(BIN)/python -m mentorbot demo --markdown docs/messages.md > /dev/null
 
 # The suite runs on SQLite, then again on PostgreSQL when TEST_DATABASE_URL points at one
-# (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test; .ci/run sets it).
+# (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test; .ci/run sets it). The second pass
+# leaves out the tests that use no database under test (marked `once`: the unit tests, the
+# demo, the benchmarks that run on SQLite): they already ran in the first.
 test: $(STAMP)
 	@echo "== test run on SQLite"
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q

@@ -46,9 +46,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--run-slow", action="store_true", help="run tests marked slow")
 
 
+# Unit tests use no database, except the migrations' own.
+_UNIT = Path(__file__).parent / "unit"
+_UNIT_ON_A_DATABASE = {"test_migrations.py"}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     on_postgres = bool(os.environ.get("TEST_DATABASE_URL"))
     run_slow = config.getoption("--run-slow")
+    once = []
+    for item in items:
+        path = Path(str(item.path))
+        if path.is_relative_to(_UNIT) and path.name not in _UNIT_ON_A_DATABASE:
+            item.add_marker(pytest.mark.once)
+        if "once" in item.keywords:
+            once.append(item)
+    if on_postgres and once:  # they ran in the SQLite pass: left out, not listed as skipped
+        config.hook.pytest_deselected(items=once)
+        items[:] = [item for item in items if "once" not in item.keywords]
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(pytest.mark.skip(reason="needs TEST_DATABASE_URL (PostgreSQL)"))

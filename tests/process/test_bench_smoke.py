@@ -20,12 +20,14 @@ def bench(*args: str, timeout: float = 120) -> str:
     return result.stdout
 
 
+@pytest.mark.once  # on SQLite (or no database), whatever TEST_DATABASE_URL says
 def test_sweep_bench_runs() -> None:
     out = bench("bench.sweep", "--sizes", "0,2000", "--due", "50", "--databases", "sqlite")
     assert "target on PostgreSQL" in out
     assert out.count("sqlite ") == 2
 
 
+@pytest.mark.once  # on SQLite (or no database), whatever TEST_DATABASE_URL says
 def test_delivery_bench_runs_and_loses_nothing() -> None:
     out = bench(
         "bench.delivery",
@@ -41,12 +43,14 @@ def test_delivery_bench_runs_and_loses_nothing() -> None:
     assert "lost: 0, doubled: 0" in out and "x the floor" in out
 
 
+@pytest.mark.once  # on SQLite (or no database), whatever TEST_DATABASE_URL says
 def test_matching_bench_runs_and_meets_the_optimum() -> None:
     out = bench("bench.matching", "--scenarios", "varied-200,cohort-1000,board2-ties-400")
     assert out.count("· SciPy optimum") == 3 and "greedy" in out
     assert "result: all targets met" in out
 
 
+@pytest.mark.once  # on SQLite (or no database), whatever TEST_DATABASE_URL says
 def test_soak_bench_runs_a_short_quarter_and_every_check_passes() -> None:
     """Two simulated weeks of 50 pairs: every prompt once, in hours, the right alerts."""
     out = bench(

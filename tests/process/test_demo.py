@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
+# The demo runs on its own SQLite database, whatever TEST_DATABASE_URL says.
+pytestmark = pytest.mark.once
 
 
 def test_the_demo_tells_the_story(tmp_path: Path) -> None:
