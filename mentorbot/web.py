@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.meetings import calendar as ics
 from infra.deps import Deps
-from mentorbot import gate as inbound
+from mentorbot import gate
 from storage.migrate import SchemaNotCurrent, check_current
 from storage.models import Meeting
 
@@ -55,9 +55,9 @@ def build_asgi(
     async def _answer(body: bytes, request: Request) -> tuple[str, Response]:
         """401 for what Slack didn't sign, before anything is parsed; 400 for a signed body
         Slack would never send (or that can't be parsed at all); else Bolt's answer."""
-        if not inbound.signed(deps.settings.slack_signing_secret or "", body, request.headers):
+        if not gate.signed(deps.settings.slack_signing_secret or "", body, request.headers):
             return "unsigned", Response("", status_code=401)
-        kind, problem = inbound.inspect(body, inbound.content_type(request.headers.items()))
+        kind, problem = gate.inspect(body, gate.content_type(request.headers.items()))
         if problem is not None:
             log.warning("malformed request", extra={"problem": problem, "bytes": len(body)})
             return kind, Response("", status_code=400)

@@ -7,8 +7,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.blocks import when
-from bot.meetings import calendar as ics
-from bot.meetings import views
+from bot.meetings import calendar, views
 from bot.prompts import remember_prompt
 from infra.text import escape
 from scheduling.kinds import Kind
@@ -32,7 +31,7 @@ async def notice(ctx: JobContext) -> None:
     event = str(ctx.work.payload.get("event"))
     settings = ctx.settings
     url = (
-        ics.link(settings.public_url, settings.link_secret, meeting)
+        calendar.link(settings.public_url, settings.link_secret, meeting)
         if settings is not None and settings.public_url
         else None
     )

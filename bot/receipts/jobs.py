@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.digest.report import report_csv
 from bot.enrolment.views import enrolled
 from bot.errors import MentorbotError
-from bot.matching import review as matches
+from bot.matching import review
 from bot.people.views import settings_saved
 from bot.programs import service as program_svc
 from bot.programs.channels import ChannelAccess
@@ -128,7 +128,7 @@ async def match_csv(ctx: JobContext) -> None:
     run_id = int(ctx.work.payload.get("run_id") or 0)
     try:
         # Managers only, checked again now: they may have been removed since they asked.
-        run = await matches.load_run(session=ctx.session, actor=actor, run_id=run_id)
+        run = await review.load_run(session=ctx.session, actor=actor, run_id=run_id)
     except MentorbotError as error:
         raise PermanentJobError(str(error)) from error
     names = {
@@ -141,7 +141,7 @@ async def match_csv(ctx: JobContext) -> None:
         actor.slack_user_id,
         filename=f"proposed-matches-{run_id}.csv",
         title=f"Proposed matches · {run.program.name}",
-        content=matches.proposals_csv(run, names).decode("utf-8"),
+        content=review.proposals_csv(run, names).decode("utf-8"),
         text="Here are the proposed matches, with scores and reasons.",
     )
 

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.capture import service as capture_svc
 from bot.errors import InvalidInput
 from bot.meetings import service as meeting_svc
-from bot.threads import reading as replies
+from bot.threads import reading
 from infra.clock import Clock
 from infra.windows import local_date
 from storage.models import DmPrompt, InboundEvent, Meeting, User
@@ -73,7 +73,7 @@ async def answer(
         session=session, actor=actor, meeting_id=prompt.meeting_id
     )
     if prompt.kind == "agenda":
-        parts = replies.agenda(text)
+        parts = reading.agenda(text)
         await meeting_svc.write_agenda(
             session=session,
             clock=clock,
@@ -84,7 +84,7 @@ async def answer(
         )
         return Answered("agenda", meeting)
     today = local_date(clock.now(), actor.tz)
-    parsed = replies.capture(text, today, author=role)
+    parsed = reading.capture(text, today, author=role)
     draft = capture_svc.CaptureDraft(
         takeaways=parsed.takeaways,
         actions=tuple(capture_svc.ActionDraft(a.text, a.owner, a.due_on) for a in parsed.actions),

@@ -12,7 +12,7 @@ from bot.forms import private_metadata, whole
 from bot.matching import review as matches
 from bot.matching import views
 from bot.matching.settings import MatchingSettings
-from bot.receipts import service as confirm
+from bot.receipts import service as receipts
 from handlers.context import begin_action
 from handlers.matching import show_run, working
 
@@ -83,7 +83,7 @@ async def csv_download(
         # Managers only, checked now (a refusal shows in the modal) and again when it runs.
         run = await matches.load_run(session=session, actor=actor, run_id=run_id)
         # Built and shared in the manager's DM by the sweep: a failed upload is retried.
-        await confirm.match_csv(session=session, clock=deps.clock, actor=actor, run=run)
+        await receipts.match_csv(session=session, clock=deps.clock, actor=actor, run=run)
     deps.kick()
 
 

@@ -31,7 +31,7 @@ from bot.people.roles import roles_of
 from bot.people.views import paused, resumed
 from bot.programs import service as program_svc
 from bot.programs.views import program_list
-from bot.receipts import service as confirm
+from bot.receipts import service as receipts
 from handlers import matching, openers
 from handlers.context import begin_command
 from handlers.openers import Form
@@ -270,7 +270,9 @@ async def _report(call: Call) -> None:
     async with deps.db.transaction() as session:
         program = await access.require_manager(session=session, actor=actor, program_id=program_id)
         # Built and shared by the sweep: a failed upload is retried, not lost.
-        await confirm.report_export(session=session, clock=deps.clock, actor=actor, program=program)
+        await receipts.report_export(
+            session=session, clock=deps.clock, actor=actor, program=program
+        )
     deps.kick()
     await call.reply("The report is on its way to your DMs with me.")
 

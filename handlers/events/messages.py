@@ -14,8 +14,8 @@ from bot.errors import InvalidInput, MentorbotError
 from bot.meetings.views import agenda_received
 from bot.notices import dm_help
 from bot.people.directory import typed_text
-from bot.receipts import service as confirm
-from bot.threads import service as inbox
+from bot.receipts import service as receipts
+from bot.threads import service as threads
 from handlers.context import acting_user, deps_of
 from infra.deps import Deps
 from storage.models import User
@@ -46,14 +46,14 @@ async def direct_message(
         )
         try:
             async with deps.db.transaction() as session:
-                if not await inbox.first_time(
+                if not await threads.first_time(
                     session=session,
                     event_id=str(body.get("event_id") or ""),
                     team_id=team_id,
                     now=deps.clock.now(),
                 ):
                     return  # a retry of an event already handled
-                answered = await inbox.answer(
+                answered = await threads.answer(
                     session=session,
                     clock=deps.clock,
                     actor=actor,
@@ -68,7 +68,7 @@ async def direct_message(
                         assert answered.capture is not None
                         blocks = understood(answered.meeting, answered.capture, answered.dropped)
                     # Answered with what it stored, in the same transaction.
-                    await confirm.dm_reply(
+                    await receipts.dm_reply(
                         session=session,
                         clock=deps.clock,
                         user=actor,
@@ -78,7 +78,7 @@ async def direct_message(
                         blocks=[b.to_dict() for b in blocks],
                     )
         except InvalidInput as error:
-            await _reply(deps, actor, ts, str(thread), f":warning: {inbox.problem(error)}")
+            await _reply(deps, actor, ts, str(thread), f":warning: {threads.problem(error)}")
             return
         except MentorbotError as error:
             await _reply(deps, actor, ts, str(thread), f":warning: {error}")
@@ -100,7 +100,7 @@ async def _reply(
 ) -> None:
     """Answer in the thread, as due work (nothing else was written)."""
     async with deps.db.transaction() as session:
-        await confirm.dm_reply(
+        await receipts.dm_reply(
             session=session,
             clock=deps.clock,
             user=actor,

@@ -9,7 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.enrolment import service as enrolment_svc
 from bot.enrolment.views import parse_join_form
-from bot.receipts import service as confirm
+from bot.receipts import service as receipts
 from handlers.context import begin_view
 from handlers.events.home import publish_home
 
@@ -24,7 +24,7 @@ async def submit_join(
             session=session, clock=deps.clock, user=actor, draft=draft
         )
         # The reply goes as due work, scheduled with the save: a Slack failure can't lose it.
-        await confirm.enrolment_saved(
+        await receipts.enrolment_saved(
             session=session, clock=deps.clock, enrolment=enrolment, newly_joined=newly_joined
         )
     await ack()

@@ -9,7 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.people import service as people
 from bot.people.views import parse_settings_form
-from bot.receipts import service as confirm
+from bot.receipts import service as receipts
 from handlers.context import actor_of
 from handlers.payloads import ViewRequest
 
@@ -27,5 +27,5 @@ async def submit_settings(
     async with deps.db.transaction() as session:
         await people.set_working_hours(session=session, user=actor, hours=hours)
         # The reply goes as due work, scheduled with the change: Slack can't lose it.
-        await confirm.settings_saved(session=session, clock=deps.clock, user=actor)
+        await receipts.settings_saved(session=session, clock=deps.clock, user=actor)
     deps.kick()

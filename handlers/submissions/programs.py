@@ -10,7 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.programs import service as program_svc
 from bot.programs.channels import ensure_member
 from bot.programs.views import parse_program_form
-from bot.receipts import service as confirm
+from bot.receipts import service as receipts
 from handlers.context import begin_view
 
 
@@ -34,10 +34,10 @@ async def submit_program(
             program, added = await program_svc.update_program(
                 session=session, clock=deps.clock, actor=actor, program_id=program_id, draft=draft
             )
-        await confirm.managers_added(
+        await receipts.managers_added(
             session=session, clock=deps.clock, actor=actor, program=program, added=added
         )
-        await confirm.program_saved(
+        await receipts.program_saved(
             session=session, clock=deps.clock, actor=actor, program=program, created=created
         )
     await ack()
@@ -50,7 +50,7 @@ async def submit_program(
     if celebrations:
         await ensure_member(client, celebrations)  # public only; a failure shows on first use
     async with deps.db.transaction() as session:
-        await confirm.program_saved(
+        await receipts.program_saved(
             session=session,
             clock=deps.clock,
             actor=actor,

@@ -42,11 +42,11 @@ from bot.matching import views as matching
 from bot.meetings import views as meetings
 from bot.people import views as settings_view
 from bot.programs import views as programs
-from bot.threads import reading as replies
+from bot.threads import reading
 from fakeslack import FakeSlack, SlackSender
 from fakeslack.server import dm_channel_id
 from handlers.payloads import ActionRequest, CommandRequest, ViewRequest
-from mentorbot import gate as inbound
+from mentorbot import gate
 from storage.enums import ActorRole
 from tests.settle import settled
 
@@ -194,11 +194,11 @@ def test_form_readers_raise_only_field_errors(values: dict[str, Any]) -> None:
 @FUZZ
 @given(st.text(max_size=300), st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 1, 1)))
 def test_reply_parsers_never_raise(text: str, today: date) -> None:
-    replies.agenda(text)
-    replies.due_date(text, today)
+    reading.agenda(text)
+    reading.due_date(text, today)
     for author in (ActorRole.MENTEE, ActorRole.MENTOR):
-        replies.action(text, today, author=author)
-        replies.capture(text, today, author=author)
+        reading.action(text, today, author=author)
+        reading.capture(text, today, author=author)
     commands.resolve(text)
     commands.suggest(text)
     CommandRequest.parse({"text": text}).words()
@@ -207,9 +207,9 @@ def test_reply_parsers_never_raise(text: str, today: date) -> None:
 @FUZZ
 @given(st.binary(max_size=300) | st.text(max_size=300).map(str.encode), st.text(max_size=40))
 def test_the_gate_and_the_metrics_label_never_raise(body: bytes, content_type: str) -> None:
-    kind, _ = inbound.inspect(body, inbound.content_type([("content-type", content_type)]))
+    kind, _ = gate.inspect(body, gate.content_type([("content-type", content_type)]))
     assert isinstance(kind, str) and kind
-    inbound.signed("secret-secret", body, {"x-slack-request-timestamp": content_type})
+    gate.signed("secret-secret", body, {"x-slack-request-timestamp": content_type})
 
 
 # ---------------------------------------------------------------------- the endpoint

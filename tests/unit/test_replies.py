@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.threads import reading as replies
+from bot.threads import reading
 from storage.enums import ActorRole
 
 TUESDAY = date(2026, 3, 10)
@@ -37,11 +37,11 @@ TUESDAY = date(2026, 3, 10)
     ],
 )
 def test_due_dates(words: str, expected: date | None) -> None:
-    assert replies.due_date(words, TUESDAY) == expected
+    assert reading.due_date(words, TUESDAY) == expected
 
 
 def test_capture_reads_bullets_as_actions_and_the_rest_as_takeaways() -> None:
-    parsed = replies.capture(
+    parsed = reading.capture(
         "Great session, clearer on the promotion case.\n"
         "- call Sam by Friday\n"
         "* mentor: send the leadership article by tomorrow\n"
@@ -55,30 +55,30 @@ def test_capture_reads_bullets_as_actions_and_the_rest_as_takeaways() -> None:
         "Great session, clearer on the promotion case.\nAlso: I'm less worried now."
     )
     assert parsed.actions == (
-        replies.ParsedAction("Call Sam", ActorRole.MENTEE, date(2026, 3, 13)),
-        replies.ParsedAction("Send the leadership article", ActorRole.MENTOR, date(2026, 3, 11)),
-        replies.ParsedAction("Draft the workshop agenda", ActorRole.MENTEE, date(2026, 3, 20)),
-        replies.ParsedAction("Read the book", ActorRole.MENTEE, None),
+        reading.ParsedAction("Call Sam", ActorRole.MENTEE, date(2026, 3, 13)),
+        reading.ParsedAction("Send the leadership article", ActorRole.MENTOR, date(2026, 3, 11)),
+        reading.ParsedAction("Draft the workshop agenda", ActorRole.MENTEE, date(2026, 3, 20)),
+        reading.ParsedAction("Read the book", ActorRole.MENTEE, None),
     )
     assert parsed.dropped == 0
 
 
 def test_a_word_that_isnt_a_date_stays_in_the_action() -> None:
-    [parsed] = replies.capture("- decide on the team", TUESDAY, author=ActorRole.MENTEE).actions
-    assert parsed == replies.ParsedAction("Decide on the team", ActorRole.MENTEE, None)
+    [parsed] = reading.capture("- decide on the team", TUESDAY, author=ActorRole.MENTEE).actions
+    assert parsed == reading.ParsedAction("Decide on the team", ActorRole.MENTEE, None)
 
 
 def test_more_than_five_actions_are_counted_not_kept() -> None:
     text = "\n".join(f"- step {n}" for n in range(7))
-    parsed = replies.capture(text, TUESDAY, author=ActorRole.MENTEE)
+    parsed = reading.capture(text, TUESDAY, author=ActorRole.MENTEE)
     assert len(parsed.actions) == 5 and parsed.dropped == 2
 
 
 def test_agenda_reply_with_and_without_labels() -> None:
-    assert replies.agenda("I want to talk about my promotion")["goal"] == (
+    assert reading.agenda("I want to talk about my promotion")["goal"] == (
         "I want to talk about my promotion"
     )
-    parts = replies.agenda(
+    parts = reading.agenda(
         "Goal: decide on the tech lead role\nReality: two offers\nsecond line\n"
         "Way forward: your honest view"
     )
