@@ -72,3 +72,16 @@ async def begin_command(
     await ack()
     req = CommandRequest.parse(body)
     return (req, *await actor_of(req, context, client))
+
+
+async def begin_event(
+    event: dict[str, Any], body: dict[str, Any], context: Any, client: AsyncWebClient
+) -> tuple[str, Deps, User] | None:
+    """Find who an event comes from (Bolt acknowledged it already): its workspace, the
+    process's dependencies and the person; None for an event no person sent."""
+    user_id = event.get("user")
+    if not isinstance(user_id, str) or not user_id:
+        return None
+    deps = deps_of(context)
+    team_id = str(body.get("team_id") or context.team_id or "")
+    return team_id, deps, await acting_user(deps, client, team_id=team_id, user_id=user_id)

@@ -12,7 +12,7 @@ from bot.home import service as home_svc
 from bot.home.views import home
 from bot.people.roles import roles_of
 from bot.programs import service as program_svc
-from handlers.context import acting_user, deps_of
+from handlers.context import begin_event
 from infra.deps import Deps
 from storage.models import User
 
@@ -22,10 +22,10 @@ async def home_opened(
 ) -> None:
     if event.get("tab") != "home":
         return
-    deps = deps_of(context)
-    team_id = str(context.team_id or "")
-    actor = await acting_user(deps, client, team_id=team_id, user_id=str(event.get("user")))
-    await publish_home(deps, client, actor)
+    begun = await begin_event(event, body, context, client)
+    if begun is not None:
+        _, deps, actor = begun
+        await publish_home(deps, client, actor)
 
 
 async def publish_home(deps: Deps, client: AsyncWebClient, actor: User) -> None:

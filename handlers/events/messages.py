@@ -16,7 +16,7 @@ from bot.notices import dm_help
 from bot.people.directory import typed_text
 from bot.receipts import service as receipts
 from bot.threads import service as threads
-from handlers.context import acting_user, deps_of
+from handlers.context import begin_event
 from infra.deps import Deps
 from storage.models import User
 
@@ -27,12 +27,10 @@ async def direct_message(
     # Only people's own messages in our DM: not edits, joins, bots or ourselves.
     if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
         return
-    user_id = event.get("user")
-    if not isinstance(user_id, str):
+    begun = await begin_event(event, body, context, client)
+    if begun is None:
         return
-    deps = deps_of(context)
-    team_id = str(body.get("team_id") or context.team_id or "")
-    actor = await acting_user(deps, client, team_id=team_id, user_id=user_id)
+    team_id, deps, actor = begun
     ts = str(event.get("ts") or "")
     thread = event.get("thread_ts")
     if thread:
