@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import Base, SlackId, _enum
+from storage.models.base import Base, SlackId, enum_column
 
 
 class Timing(enum.StrEnum):
@@ -63,11 +63,11 @@ class DueWork(Base):
     program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
     relationship_id: Mapped[int | None] = mapped_column(Integer)
     recipient_id: Mapped[str | None] = mapped_column(SlackId)
-    timing: Mapped[Timing] = mapped_column("delivery", _enum(Timing))
+    timing: Mapped[Timing] = mapped_column("delivery", enum_column(Timing))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     due_at: Mapped[datetime]
     not_before: Mapped[datetime]
-    status: Mapped[Status] = mapped_column(_enum(Status))
+    status: Mapped[Status] = mapped_column(enum_column(Status))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     claimed_by: Mapped[str | None] = mapped_column(String(64))

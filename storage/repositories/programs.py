@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from storage.enums import EnrolmentRole, EnrolmentStatus
 from storage.models import Enrolment, Program, ProgramManager
 
-# Programs read here come with their managers (not loaded by default: storage/models.py).
+# Programs read here come with their managers (not loaded by default: storage/models/programs.py).
 _WITH_MANAGERS = selectinload(Program.managers)
 
 
