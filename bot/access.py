@@ -14,6 +14,7 @@ from storage.enums import ActorRole
 from storage.models import Program, Relationship, User
 from storage.repositories import programs as program_repo
 from storage.repositories import relationships as rel_repo
+from storage.repositories import users as user_repo
 
 
 @dataclass(frozen=True)
@@ -66,3 +67,18 @@ async def require_manager(*, session: AsyncSession, actor: User, program_id: int
     ):
         raise NotAllowed(f"Only the managers of {escape(program.name)} can change it.")
     return program
+
+
+async def may_see(*, session: AsyncSession, team_id: str, user_id: str, program_id: int) -> bool:
+    """Whether Slack user ``user_id`` of ``team_id`` may see the manager's view of a program
+    (its counts and signals): its managers and the workspace's admins and owners. A program
+    of another workspace, or one that doesn't exist, is seen by nobody."""
+    program = await program_repo.get(session=session, team_id=team_id, program_id=program_id)
+    actor = await user_repo.get(session=session, team_id=team_id, slack_user_id=user_id)
+    if program is None or actor is None or actor.deleted:
+        return False
+    if actor.is_admin or actor.is_owner:
+        return True
+    return await program_repo.is_manager(
+        session=session, team_id=team_id, program_id=program.id, user_id=actor.id
+    )

@@ -6,12 +6,10 @@ programs' managers."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.signals import facts as signal_facts
@@ -45,6 +43,7 @@ from storage.models import (
 )
 from storage.repositories import programs as program_repo
 from storage.repositories import relationships as rel_repo
+from tests.dbutil import statements
 from tests.service.helpers import make_program, person
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
@@ -65,20 +64,6 @@ STATUSES = (
     RelationshipStatus.INITIATION,
     RelationshipStatus.SEPARATION,
 )
-
-
-@contextmanager
-def statements(db: Database) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", before)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", before)
 
 
 def at(rng: random.Random, days: int = 200) -> datetime:
