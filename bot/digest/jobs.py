@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.digest import service as digest
 from bot.digest import views
+from bot.insights import service as insights
 from infra.text import escape
 from scheduling.kinds import Kind
 from scheduling.registry import JobContext, Registry
@@ -21,6 +22,10 @@ async def weekly(ctx: JobContext) -> None:
     # The week it was planned for, even when it goes out late.
     period = digest.planned_period(ctx.work.payload, ctx.work.due_at, program)
     built = await digest.build(session=ctx.session, program=program, period=period, now=now)
+    # The week's health, as it ended: the history the insights chart and dashboard show.
+    await insights.record_week(
+        session=ctx.session, program=program, monday=period.first_day, now=now
+    )
     blocks, overflow = views.blocks(built)
     channel = program.digest_channel_id
     if channel:

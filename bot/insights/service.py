@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import numpy as np
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
@@ -47,12 +47,14 @@ from storage.models import (
     Meeting,
     MeetingNotes,
     Program,
+    ProgramHealthWeek,
     ProgramManager,
     Relationship,
     RelationshipHealth,
     User,
 )
 from storage.repositories import users as user_repo
+from storage.upsert import insert
 
 # What a waiting mentee was told, said to their managers instead (the matcher and the
 # introductions write the reason to the mentee).
@@ -79,6 +81,7 @@ async def program_insights(
     bounds = [whole_week(m, tz).start for m in mondays] + [whole_week(last, tz).end]
     pair_days = await _pair_days(session, program_id, bounds)
     held = await _meetings_held(session, program_id, bounds)
+    recorded = await _recorded_health(session, [program_id], mondays)
     points = [
         WeekPoint(
             monday=monday,
@@ -86,7 +89,7 @@ async def program_insights(
             meetings_expected=expected_meetings(pair_days[i], program.cadence),
             agenda_share=held[i].share(held[i].with_agenda),
             capture_share=held[i].share(held[i].mentee_captured),
-            health=None,
+            health=recorded.get((program_id, monday)),
         )
         for i, monday in enumerate(mondays)
     ]
@@ -123,16 +126,65 @@ async def programs_overview(
         )
     programs = (await session.scalars(query.order_by(Program.name_key))).all()
     health = await _health_now(session, [p.id for p in programs])
+    last_week = {p.id: week_ending_by(now, p.timezone) for p in programs}
+    recorded = await _recorded_health(session, list(last_week), set(last_week.values()))
     return [
         ProgramOverview(
             program_id=p.id,
             name=p.name,
             active_pairs=health.get(p.id, HealthCounts()).total,
             health=health.get(p.id, HealthCounts()),
-            health_last_week=None,
+            health_last_week=recorded.get((p.id, last_week[p.id])),
         )
         for p in programs
     ]
+
+
+async def record_week(
+    *, session: AsyncSession, program: Program, monday: date, now: datetime
+) -> HealthCounts:
+    """Record the program's health now as the health at the end of the week from Monday
+    ``monday`` (the weekly digest does, just after the week ends). Idempotent: a retried or
+    repeated run for the same week records it again, in place."""
+    counts = (await _health_now(session, [program.id])).get(program.id, HealthCounts())
+    values = {
+        "too_early": counts.too_early,
+        "on_track": counts.on_track,
+        "needs_attention": counts.needs_attention,
+        "at_risk": counts.at_risk,
+        "recorded_at": now,
+    }
+    statement = insert(session, ProgramHealthWeek).values(
+        program_id=program.id, monday=monday, team_id=program.team_id, **values
+    )
+    await session.execute(
+        statement.on_conflict_do_update(index_elements=["program_id", "monday"], set_=values)
+    )
+    return counts
+
+
+async def _recorded_health(
+    session: AsyncSession, program_ids: Sequence[int], mondays: Iterable[date]
+) -> dict[tuple[int, date], HealthCounts]:
+    """The health recorded for each program and week asked for, by (program id, Monday)."""
+    days = list(mondays)
+    if not program_ids or not days:
+        return {}
+    rows = await session.scalars(
+        select(ProgramHealthWeek).where(
+            ProgramHealthWeek.program_id.in_(program_ids),
+            ProgramHealthWeek.monday.in_(days),
+        )
+    )
+    return {
+        (r.program_id, r.monday): HealthCounts(
+            too_early=r.too_early,
+            on_track=r.on_track,
+            needs_attention=r.needs_attention,
+            at_risk=r.at_risk,
+        )
+        for r in rows.all()
+    }
 
 
 # --- The weeks ------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from storage.models.meetings import ActionItem, Agenda, Meeting, MeetingNotes
 from storage.models.people import User, Workspace
 from storage.models.programs import Enrolment, Program, ProgramManager
 from storage.models.relationships import ActivityEvent, Agreement, Relationship
-from storage.models.signals import Alert, RelationshipHealth
+from storage.models.signals import Alert, ProgramHealthWeek, RelationshipHealth
 
 __all__ = [
     "ActionItem",
@@ -31,6 +31,7 @@ __all__ = [
     "Meeting",
     "MeetingNotes",
     "Program",
+    "ProgramHealthWeek",
     "ProgramManager",
     "Relationship",
     "RelationshipHealth",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
@@ -30,6 +30,25 @@ class RelationshipHealth(Base):
     signals: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     evaluated_at: Mapped[datetime]
     changed_at: Mapped[datetime]
+
+
+class ProgramHealthWeek(Base):
+    """A program's live relationships by health, recorded once a week (by the weekly digest,
+    which runs for every program, with a digest channel or without): the history of health
+    the insights chart and the dashboard show. Counts only."""
+
+    __tablename__ = "program_health_weeks"
+
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("programs.id", ondelete="CASCADE"), primary_key=True
+    )
+    monday: Mapped[date] = mapped_column(primary_key=True)  # the week, in the program's zone
+    team_id: Mapped[str] = mapped_column(SlackId)
+    too_early: Mapped[int] = mapped_column(Integer)
+    on_track: Mapped[int] = mapped_column(Integer)
+    needs_attention: Mapped[int] = mapped_column(Integer)
+    at_risk: Mapped[int] = mapped_column(Integer)
+    recorded_at: Mapped[datetime]
 
 
 class Alert(Base):

@@ -4,7 +4,7 @@ Kit limits however large the program (the rest as a CSV), and the CSV export."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -15,7 +15,7 @@ from infra.deps import Deps
 from scheduling.kinds import Kind
 from storage.due_work import DueWork, Status
 from storage.enums import RelationshipStatus
-from storage.models import Program, Relationship, RelationshipHealth, User
+from storage.models import Program, ProgramHealthWeek, Relationship, RelationshipHealth, User
 from tests.scenario.flows import delivered, open_modal
 from tests.scenario.test_capture import capture_prompt, held_meeting
 from tests.scenario.test_goals import ephemeral
@@ -51,6 +51,11 @@ async def test_the_weekly_digest_posts_on_monday_with_counts_and_no_private_text
     assert "*Actions captured by the mentee*\n100%" in text
     assert "Waiting list (2)" in text and "Ken" in text
     assert "SECRET" not in str(digest.args)
+    # The week's health is recorded, for the insights' history.
+    async with deps.db.transaction() as session:
+        [week] = (await session.scalars(select(ProgramHealthWeek))).all()
+    counted = week.too_early + week.on_track + week.needs_attention + week.at_risk
+    assert (week.monday, counted) == (date(2026, 3, 2), 1)  # the one active pair
     # Next week's is planned: one a week.
     clock.set(MONDAY_9_LONDON + timedelta(days=7))
     await sweep(deps)

@@ -428,3 +428,33 @@ async def test_overview_shows_the_programs_each_person_may_see(
 ])  # fmt: skip
 def test_why_a_mentee_waits_as_managers_read_it(said: str, read: str) -> None:
     assert insights.why_waiting(said) == read
+
+
+async def test_health_recorded_each_week_is_the_weeks_history_and_last_weeks_overview(
+    db: Database, clock: ManualClock
+) -> None:
+    program = await seeded(db, clock)
+    last, before = FIRST + timedelta(weeks=11), FIRST + timedelta(weeks=10)
+    async with db.transaction() as session:
+        fresh = await session.get(Program, program.id)
+        assert fresh is not None
+        await insights.record_week(session=session, program=fresh, monday=before, now=NOW)
+        # The same week again (a retried digest) records it in place.
+        await insights.record_week(session=session, program=fresh, monday=last, now=NOW)
+        await insights.record_week(session=session, program=fresh, monday=last, now=NOW)
+    got = await insights_of(db, program.id)
+    recorded = HealthCounts(too_early=1, at_risk=1)
+    assert [w.health for w in got.weeks] == [None] * 10 + [recorded, recorded]
+    async with db.transaction() as session:
+        [line] = await insights.programs_overview(
+            session=session, team_id=program.team_id, user_id="UADMIN", now=NOW
+        )
+        # On Monday evening of the week after, last week is the one from 1 June: none yet.
+        [later] = await insights.programs_overview(
+            session=session,
+            team_id=program.team_id,
+            user_id="UADMIN",
+            now=NOW + timedelta(days=7),
+        )
+    assert (line.active_pairs, line.health, line.health_last_week) == (2, recorded, recorded)
+    assert later.health_last_week is None
