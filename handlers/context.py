@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from slack_bolt.async_app import AsyncAck, AsyncBoltContext, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.people.directory import FRESH_FOR, lookup_user
@@ -85,3 +88,70 @@ async def begin_event(
     deps = deps_of(context)
     team_id = str(body.get("team_id") or context.team_id or "")
     return team_id, deps, await acting_user(deps, client, team_id=team_id, user_id=user_id)
+
+
+@dataclass(frozen=True)
+class Pressed:
+    """A button press, acknowledged: the request, the process's dependencies, who pressed
+    it, and Bolt's client and ``respond`` for the answer."""
+
+    req: ActionRequest
+    deps: Deps
+    actor: User
+    client: AsyncWebClient
+    respond: AsyncRespond
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """A modal submission, not yet acknowledged (so field errors can go back inside the
+    ack): the request, the process's dependencies, who sent it, Bolt's ``ack`` and client."""
+
+    req: ViewRequest
+    deps: Deps
+    actor: User
+    ack: AsyncAck
+    client: AsyncWebClient
+
+
+Listener = Callable[..., Awaitable[None]]
+
+
+def _named(listener: Listener, handle: Callable[..., Any]) -> Listener:
+    # Not functools.wraps: Bolt injects arguments by the signature it finds, and would look
+    # through ``__wrapped__`` to the handler's own.
+    listener.__name__ = handle.__name__
+    listener.__qualname__ = handle.__qualname__
+    listener.__doc__ = handle.__doc__
+    listener.__module__ = handle.__module__
+    return listener
+
+
+def on_press(handle: Callable[[Pressed], Awaitable[None]]) -> Listener:
+    """A button listener from a handler of :class:`Pressed`: the shared preamble (ack,
+    parse, dependencies, the acting person) written once."""
+
+    async def listener(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:
+        req, deps, actor = await begin_action(ack, body, context, client)
+        await handle(Pressed(req, deps, actor, client, respond))
+
+    return _named(listener, handle)
+
+
+def on_submit(handle: Callable[[Submitted], Awaitable[None]]) -> Listener:
+    """A modal-submission listener from a handler of :class:`Submitted` (the handler
+    acknowledges once the service accepted the form)."""
+
+    async def listener(
+        ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    ) -> None:
+        req, deps, actor = await begin_view(body, context, client)
+        await handle(Submitted(req, deps, actor, ack, client))
+
+    return _named(listener, handle)

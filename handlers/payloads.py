@@ -68,6 +68,10 @@ class ActionRequest:
     trigger_id: str
     view: dict[str, Any] | None
     channel_id: str | None
+    # Where the button was: its block, and the message's response_url ("" for a button on
+    # a surface with none, such as the App Home).
+    block_id: str = ""
+    response_url: str = ""
 
     @classmethod
     def parse(cls, body: dict[str, Any]) -> ActionRequest:
@@ -84,7 +88,14 @@ class ActionRequest:
             trigger_id=_str(body.get("trigger_id")),
             view=view,
             channel_id=_str(channel.get("id")) or _str(channel.get("channel_id")) or None,
+            block_id=_str(action.get("block_id")),
+            response_url=_str(body.get("response_url")),
         )
+
+    @property
+    def on_home(self) -> bool:
+        """Pressed on the App Home tab."""
+        return _dict(self.view).get("type") == "home"
 
     def int_value(self) -> int | None:
         """The value as a row id (None when it can't be one)."""

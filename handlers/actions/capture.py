@@ -5,15 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncBoltContext
-from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.capture import service as svc
 from bot.capture import views
 from bot.ids import Action, BlockPrefix
 from bot.meetings import service as meeting_svc
-from handlers.context import begin_action
+from handlers.context import Pressed, on_press
 from infra.windows import local_date
 from storage.enums import MeetingOutcome
 
@@ -28,14 +24,9 @@ def _blocks(blocks: list[Any]) -> list[dict[str, Any]]:
     return [b.to_dict() for b in blocks]
 
 
-async def confirm(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-) -> None:
-    req, deps, actor = await begin_action(ack, body, context, client)
+@on_press
+async def confirm(press: Pressed) -> None:
+    req, deps, actor = press.req, press.deps, press.actor
     meeting_id = req.id_of("meeting")
     async with deps.db.transaction() as session:
         await svc.confirm(session=session, clock=deps.clock, actor=actor, meeting_id=meeting_id)
@@ -44,17 +35,12 @@ async def confirm(
         blocks = views.summary(
             meeting, meeting.notes, await svc.actions_of(session=session, meeting_id=meeting_id)
         )
-    await respond(replace_original=True, text="What we agreed", blocks=_blocks(blocks))
+    await press.respond(replace_original=True, text="What we agreed", blocks=_blocks(blocks))
 
 
-async def outcome(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-) -> None:
-    req, deps, actor = await begin_action(ack, body, context, client)
+@on_press
+async def outcome(press: Pressed) -> None:
+    req, deps, actor = press.req, press.deps, press.actor
     answer = OUTCOMES[req.action_id]
     async with deps.db.transaction() as session:
         meeting, first = await svc.record_outcome(
@@ -66,19 +52,13 @@ async def outcome(
         )
         shown = meeting.outcome or answer
         blocks = views.outcome_noted(meeting, shown, first=first)
-    await respond(replace_original=True, text="Thanks", blocks=_blocks(blocks))
+    await press.respond(replace_original=True, text="Thanks", blocks=_blocks(blocks))
 
 
-async def done(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-) -> None:
-    req, deps, actor = await begin_action(ack, body, context, client)
-    block_id = str(((body.get("actions") or [{}])[0]).get("block_id") or "")
-    in_list = block_id.startswith(BlockPrefix.ACTIONS_LIST)
+@on_press
+async def done(press: Pressed) -> None:
+    req, deps, actor = press.req, press.deps, press.actor
+    in_list = req.block_id.startswith(BlockPrefix.ACTIONS_LIST)
     async with deps.db.transaction() as session:
         item, _ = await svc.complete_action(
             session=session, clock=deps.clock, actor=actor, action_id=req.id_of("action")
@@ -89,4 +69,4 @@ async def done(
             blocks = views.actions_list(pairs, today=today)
         else:  # the due reminder
             blocks = views.action_done(item)
-    await respond(replace_original=True, text="Action done", blocks=_blocks(blocks))
+    await press.respond(replace_original=True, text="Action done", blocks=_blocks(blocks))

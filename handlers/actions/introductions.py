@@ -3,23 +3,16 @@ handlers.openers)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt.async_app import AsyncAck, AsyncBoltContext
-from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.errors import NotFound
 from bot.introductions import service as svc
 from bot.matching.views import requested
-from handlers.context import begin_action
+from handlers.context import Pressed, on_press
 from handlers.payloads import ids_in
 
 
-async def accept(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_action(ack, body, context, client)
+@on_press
+async def accept(press: Pressed) -> None:
+    req, deps, actor = press.req, press.deps, press.actor
     async with deps.db.transaction() as session:
         await svc.accept(
             session=session,
@@ -30,14 +23,9 @@ async def accept(
     deps.kick()
 
 
-async def request(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-) -> None:
-    req, deps, actor = await begin_action(ack, body, context, client)
+@on_press
+async def request(press: Pressed) -> None:
+    req, deps, actor = press.req, press.deps, press.actor
     parts = ids_in(req.value, 2)
     if parts is None or req.value.count(":") != 1:
         raise NotFound("That button is out of date. Run `/mentor find` again.")
@@ -51,7 +39,7 @@ async def request(
         )
         mentor_name = relationship.mentor.display
     deps.kick()
-    await respond(
+    await press.respond(
         text="Request sent",
         blocks=[b.to_dict() for b in requested(mentor_name)],
         replace_original=True,

@@ -6,16 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncBoltContext
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.meetings import service as svc
-from handlers.context import begin_action
+from handlers.context import Pressed, on_press
 
 
-async def cancel(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_action(ack, body, context, client)
+@on_press
+async def cancel(press: Pressed) -> None:
+    req, deps, actor = press.req, press.deps, press.actor
     async with deps.db.transaction() as session:
         await svc.cancel(
             session=session, clock=deps.clock, actor=actor, meeting_id=req.id_of("meeting")

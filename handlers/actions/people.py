@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt.async_app import AsyncAck, AsyncBoltContext
-from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.people import service as people
 from bot.people.views import resumed
-from handlers.context import begin_action
+from handlers.context import Pressed, on_press
 
 
-async def resume(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-) -> None:
-    _, deps, actor = await begin_action(ack, body, context, client)
+@on_press
+async def resume(press: Pressed) -> None:
+    deps, actor = press.deps, press.actor
     async with deps.db.transaction() as session:
         released = await people.resume(session=session, clock=deps.clock, user=actor)
-    if body.get("response_url"):
-        await respond(
+    if press.req.response_url:
+        await press.respond(
             text="Nudges resumed",
             blocks=[b.to_dict() for b in resumed(released)],
             replace_original=True,

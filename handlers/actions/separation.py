@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt.async_app import AsyncAck, AsyncBoltContext
-from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.ids import Action
 from bot.separation import service as svc
 from bot.separation import views
-from handlers.context import begin_action
+from handlers.context import Pressed, on_press
 
 
-async def answer(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-) -> None:
-    req, deps, actor = await begin_action(ack, body, context, client)
+@on_press
+async def answer(press: Pressed) -> None:
+    req, deps, actor = press.req, press.deps, press.actor
     agree = req.action_id == Action.SEP_AGREE
     async with deps.db.transaction() as session:
         relationship = await svc.answer_extension(
@@ -33,4 +22,6 @@ async def answer(
         )
         blocks = views.extension_answered(relationship, agreed=agree)
     deps.kick()
-    await respond(replace_original=True, text="Extension", blocks=[b.to_dict() for b in blocks])
+    await press.respond(
+        replace_original=True, text="Extension", blocks=[b.to_dict() for b in blocks]
+    )

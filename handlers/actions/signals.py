@@ -3,16 +3,10 @@ check-in open forms: handlers.openers)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt.async_app import AsyncAck, AsyncBoltContext
-from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.ids import Action
 from bot.signals import alerts as alert_svc
 from bot.signals import followups, views
-from handlers.context import begin_action
+from handlers.context import Pressed, on_press
 
 ALERT_ACTIONS: dict[str, str] = {
     Action.ALERT_ACK: "acknowledge",
@@ -21,14 +15,9 @@ ALERT_ACTIONS: dict[str, str] = {
 }
 
 
-async def follow_up(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-) -> None:
-    req, deps, actor = await begin_action(ack, body, context, client)
+@on_press
+async def follow_up(press: Pressed) -> None:
+    req, deps, actor = press.req, press.deps, press.actor
     async with deps.db.transaction() as session:
         relationship, planned = await followups.follow_up(
             session=session,
@@ -38,7 +27,7 @@ async def follow_up(
         )
         blocks = views.follow_up_sent(relationship, planned=planned)
     deps.kick()
-    await respond(
+    await press.respond(
         response_type="ephemeral",
         replace_original=False,
         text="Follow-up",
@@ -46,14 +35,9 @@ async def follow_up(
     )
 
 
-async def alert_button(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-) -> None:
-    req, deps, actor = await begin_action(ack, body, context, client)
+@on_press
+async def alert_button(press: Pressed) -> None:
+    req, deps, actor = press.req, press.deps, press.actor
     async with deps.db.transaction() as session:
         alert = await alert_svc.handle(
             session=session,
@@ -63,6 +47,6 @@ async def alert_button(
             what=ALERT_ACTIONS[req.action_id],
         )
         blocks = views.alert_message(alert, actor)
-    await respond(
+    await press.respond(
         replace_original=True, text="Mentoring alert", blocks=[b.to_dict() for b in blocks]
     )

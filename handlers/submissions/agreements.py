@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt.async_app import AsyncAck, AsyncBoltContext
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.agreements import service as svc
 from bot.agreements.views import parse_agreement_form
 from bot.ids import AgreementField
-from handlers.context import begin_view
+from handlers.context import Submitted, on_submit
 
 
-async def submit_agreement(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_view(body, context, client)
+@on_submit
+async def submit_agreement(form: Submitted) -> None:
+    req, deps, actor = form.req, form.deps, form.actor
     terms = parse_agreement_form(req.state)
     async with deps.db.transaction() as session:
         await svc.draft(
@@ -26,14 +20,13 @@ async def submit_agreement(
             relationship_id=req.metadata_id("relationship_id") or 0,
             terms=terms,
         )
-    await ack()
+    await form.ack()
     deps.kick()
 
 
-async def submit_suggestion(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_view(body, context, client)
+@on_submit
+async def submit_suggestion(form: Submitted) -> None:
+    req, deps, actor = form.req, form.deps, form.actor
     async with deps.db.transaction() as session:
         await svc.suggest_changes(
             session=session,
@@ -42,5 +35,5 @@ async def submit_suggestion(
             agreement_id=req.metadata_id("agreement_id") or 0,
             suggestion=req.state.text(AgreementField.SUGGESTION),
         )
-    await ack()
+    await form.ack()
     deps.kick()

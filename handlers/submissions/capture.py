@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt.async_app import AsyncAck, AsyncBoltContext
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.capture import service as svc
 from bot.capture.views import parse_capture_form
 from bot.ids import CaptureField
-from handlers.context import begin_view
+from handlers.context import Submitted, on_submit
 
 
-async def submit_capture(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_view(body, context, client)
+@on_submit
+async def submit_capture(form: Submitted) -> None:
+    req, deps, actor = form.req, form.deps, form.actor
     async with deps.db.transaction() as session:
         await svc.capture(
             session=session,
@@ -25,14 +19,13 @@ async def submit_capture(
             meeting_id=req.metadata_id("meeting_id") or 0,
             draft=parse_capture_form(req.state),
         )
-    await ack()
+    await form.ack()
     deps.kick()
 
 
-async def submit_suggestion(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_view(body, context, client)
+@on_submit
+async def submit_suggestion(form: Submitted) -> None:
+    req, deps, actor = form.req, form.deps, form.actor
     async with deps.db.transaction() as session:
         await svc.suggest_change(
             session=session,
@@ -41,5 +34,5 @@ async def submit_suggestion(
             meeting_id=req.metadata_id("meeting_id") or 0,
             text=req.state.text(CaptureField.CHANGE),
         )
-    await ack()
+    await form.ack()
     deps.kick()

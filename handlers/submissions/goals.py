@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt.async_app import AsyncAck, AsyncBoltContext
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.errors import NotFound
 from bot.goals import service as svc
 from bot.goals.views import parse_goal_form, parse_progress
 from bot.ids import GoalField
-from handlers.context import begin_view
+from handlers.context import Submitted, on_submit
 
 
-async def submit_goal(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_view(body, context, client)
+@on_submit
+async def submit_goal(form: Submitted) -> None:
+    req, deps, actor = form.req, form.deps, form.actor
     draft, chosen = parse_goal_form(req.state)
     relationship_id = chosen or req.metadata_id("relationship_id")
     if relationship_id is None:
@@ -31,14 +25,13 @@ async def submit_goal(
             draft=draft,
             parent_id=req.metadata_id("parent_id"),
         )
-    await ack()
+    await form.ack()
     deps.kick()
 
 
-async def submit_progress(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_view(body, context, client)
+@on_submit
+async def submit_progress(form: Submitted) -> None:
+    req, deps, actor = form.req, form.deps, form.actor
     async with deps.db.transaction() as session:
         await svc.set_progress(
             session=session,
@@ -47,14 +40,13 @@ async def submit_progress(
             goal_id=req.metadata_id("goal_id") or 0,
             progress=parse_progress(req.state),
         )
-    await ack()
+    await form.ack()
     deps.kick()
 
 
-async def submit_comment(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_view(body, context, client)
+@on_submit
+async def submit_comment(form: Submitted) -> None:
+    req, deps, actor = form.req, form.deps, form.actor
     async with deps.db.transaction() as session:
         await svc.comment(
             session=session,
@@ -63,5 +55,5 @@ async def submit_comment(
             goal_id=req.metadata_id("goal_id") or 0,
             text=req.state.text(GoalField.COMMENT),
         )
-    await ack()
+    await form.ack()
     deps.kick()

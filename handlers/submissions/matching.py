@@ -11,14 +11,13 @@ from bot.access import require_manager
 from bot.matching import review as matches
 from bot.matching import views
 from bot.matching.settings import store
-from handlers.context import begin_view
+from handlers.context import Submitted, begin_view, on_submit
 from storage.enums import MatchRunStatus
 
 
-async def approve(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_view(body, context, client)
+@on_submit
+async def approve(form: Submitted) -> None:
+    req, deps, actor = form.req, form.deps, form.actor
     async with deps.db.transaction() as session:
         result = await matches.approve(
             session=session, clock=deps.clock, actor=actor, run_id=req.metadata_id("run_id") or 0
@@ -26,7 +25,7 @@ async def approve(
         view = views.approved(
             result.run, created=len(result.created), already=result.already_approved
         )
-    await ack(response_action="update", view=view)
+    await form.ack(response_action="update", view=view)
     deps.kick()
 
 
@@ -43,14 +42,13 @@ async def closed(
             await matches.cancel(session=session, clock=deps.clock, actor=actor, run_id=run.id)
 
 
-async def save_settings(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_view(body, context, client)
+@on_submit
+async def save_settings(form: Submitted) -> None:
+    req, deps, actor = form.req, form.deps, form.actor
     settings = views.parse_settings_form(req.state)
     async with deps.db.transaction() as session:
         program = await require_manager(
             session=session, actor=actor, program_id=req.metadata_id("program_id") or 0
         )
         store(program, settings)
-    await ack()  # back to the review; Re-solve applies the new settings
+    await form.ack()  # back to the review; Re-solve applies the new settings

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt.async_app import AsyncAck, AsyncBoltContext
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.errors import NotFound
 from bot.ids import AgendaField
 from bot.meetings import service as svc
 from bot.meetings.views import parse_agenda_form, parse_meeting_form
-from handlers.context import begin_view
+from handlers.context import Submitted, on_submit
 
 
-async def submit_meeting(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_view(body, context, client)
+@on_submit
+async def submit_meeting(form: Submitted) -> None:
+    req, deps, actor = form.req, form.deps, form.actor
     draft, chosen = parse_meeting_form(req.state)
     meeting_id = req.metadata_id("meeting_id")
     async with deps.db.transaction() as session:
@@ -36,14 +30,13 @@ async def submit_meeting(
                 relationship_id=relationship_id,
                 draft=draft,
             )
-    await ack()
+    await form.ack()
     deps.kick()
 
 
-async def submit_agenda(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_view(body, context, client)
+@on_submit
+async def submit_agenda(form: Submitted) -> None:
+    req, deps, actor = form.req, form.deps, form.actor
     grow, goal_id = parse_agenda_form(req.state)
     async with deps.db.transaction() as session:
         await svc.write_agenda(
@@ -54,14 +47,13 @@ async def submit_agenda(
             grow=grow,
             goal_id=goal_id,
         )
-    await ack()
+    await form.ack()
     deps.kick()
 
 
-async def submit_mentor_items(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_view(body, context, client)
+@on_submit
+async def submit_mentor_items(form: Submitted) -> None:
+    req, deps, actor = form.req, form.deps, form.actor
     async with deps.db.transaction() as session:
         await svc.add_mentor_items(
             session=session,
@@ -70,5 +62,5 @@ async def submit_mentor_items(
             meeting_id=req.metadata_id("meeting_id") or 0,
             text=req.state.text(AgendaField.MENTOR_ITEMS),
         )
-    await ack()
+    await form.ack()
     deps.kick()

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt.async_app import AsyncAck, AsyncBoltContext
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.programs import service as program_svc
 from bot.programs.channels import ensure_member
 from bot.programs.views import parse_program_form
 from bot.receipts import service as receipts
-from handlers.context import begin_view
+from handlers.context import Submitted, on_submit
 
 
-async def submit_program(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_view(body, context, client)
+@on_submit
+async def submit_program(form: Submitted) -> None:
+    req, deps, actor = form.req, form.deps, form.actor
     draft = parse_program_form(req.state)
     program_id = req.metadata_id("program_id")
     created = program_id is None
@@ -40,15 +34,15 @@ async def submit_program(
         await receipts.program_saved(
             session=session, clock=deps.clock, actor=actor, program=program, created=created
         )
-    await ack()
+    await form.ack()
     deps.kick()
 
     # After the acknowledgement: get into the digest (and celebrations) channel, and say in
     # the reply to the manager how that went.
-    access = await ensure_member(client, program.digest_channel_id or "")
+    access = await ensure_member(form.client, program.digest_channel_id or "")
     celebrations = program_svc.celebration_channel(program)
     if celebrations:
-        await ensure_member(client, celebrations)  # public only; a failure shows on first use
+        await ensure_member(form.client, celebrations)  # public only; a failure shows on first use
     async with deps.db.transaction() as session:
         await receipts.program_saved(
             session=session,

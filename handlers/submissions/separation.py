@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt.async_app import AsyncAck, AsyncBoltContext
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.errors import NotFound
 from bot.forms import as_id
 from bot.ids import SeparationField as F
 from bot.separation import service as svc
 from bot.separation.views import parse_close, parse_extend
-from handlers.context import begin_view
+from handlers.context import Submitted, on_submit
 
 
-async def submit_extend(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_view(body, context, client)
+@on_submit
+async def submit_extend(form: Submitted) -> None:
+    req, deps, actor = form.req, form.deps, form.actor
     async with deps.db.transaction() as session:
         await svc.propose_extension(
             session=session,
@@ -27,14 +21,13 @@ async def submit_extend(
             relationship_id=req.metadata_id("relationship_id") or 0,
             new_end=parse_extend(req.state),
         )
-    await ack()
+    await form.ack()
     deps.kick()
 
 
-async def submit_close(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_view(body, context, client)
+@on_submit
+async def submit_close(form: Submitted) -> None:
+    req, deps, actor = form.req, form.deps, form.actor
     outcome, goals_met, recommend, thanks = parse_close(req.state)
     async with deps.db.transaction() as session:
         await svc.close(
@@ -47,14 +40,13 @@ async def submit_close(
             recommend=recommend,
             thanks=thanks,
         )
-    await ack()
+    await form.ack()
     deps.kick()
 
 
-async def submit_end(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_view(body, context, client)
+@on_submit
+async def submit_end(form: Submitted) -> None:
+    req, deps, actor = form.req, form.deps, form.actor
     chosen = req.state.selected(F.PAIR)
     relationship_id = as_id(chosen) or req.metadata_id("relationship_id")
     if relationship_id is None:
@@ -67,5 +59,5 @@ async def submit_end(
             relationship_id=relationship_id,
             reason=req.state.text(F.REASON),
         )
-    await ack()
+    await form.ack()
     deps.kick()

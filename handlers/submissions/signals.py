@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt.async_app import AsyncAck, AsyncBoltContext
-from slack_sdk.web.async_client import AsyncWebClient
-
 from bot.checkins import service as checkins
 from bot.checkins.views import parse as parse_checkin
 from bot.ids import UpdateField
 from bot.signals import followups
-from handlers.context import begin_view
+from handlers.context import Submitted, on_submit
 
 
-async def submit_update(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_view(body, context, client)
+@on_submit
+async def submit_update(form: Submitted) -> None:
+    req, deps, actor = form.req, form.deps, form.actor
     async with deps.db.transaction() as session:
         await followups.send_update(
             session=session,
@@ -26,14 +20,13 @@ async def submit_update(
             relationship_id=req.metadata_id("relationship_id") or 0,
             text=req.state.text(UpdateField.TEXT),
         )
-    await ack()
+    await form.ack()
     deps.kick()
 
 
-async def submit_checkin(
-    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-) -> None:
-    req, deps, actor = await begin_view(body, context, client)
+@on_submit
+async def submit_checkin(form: Submitted) -> None:
+    req, deps, actor = form.req, form.deps, form.actor
     score, note, share = parse_checkin(req.state)
     async with deps.db.transaction() as session:
         await checkins.answer(
@@ -45,5 +38,5 @@ async def submit_checkin(
             note=note,
             share=share,
         )
-    await ack()
+    await form.ack()
     deps.kick()
