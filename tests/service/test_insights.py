@@ -1,6 +1,7 @@
 """Program insights against the real database: a program seeded over twelve weeks, its weeks,
 funnel, health, goals, check-ins and waiting list counted exactly; the same number of queries
-whatever its size; who may see it; and no free text of any pair in what it returns."""
+whatever its size; who may see it; and no free text of any pair in what it returns, in its
+chart or in the chart's alt text."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.enrolment.service import save_enrolment
+from bot.insights import chart
 from bot.insights import service as insights
 from bot.insights.model import Funnel, HealthCounts, ProgramInsights
 from infra.clock import ManualClock
@@ -371,6 +373,8 @@ async def test_nothing_a_pair_wrote_is_in_the_insights(db: Database, clock: Manu
             session=session, team_id=program.team_id, user_id="UADMIN", now=NOW
         )
     said = repr(asdict(got)) + repr([asdict(o) for o in overview])
+    said += chart.render_chart(got, fmt="svg").decode() + chart.alt_text(got)
+    assert "Engineering mentoring" in said and "Meetings held" in said
     assert not [word for word in SECRETS if word in said]
 
 
