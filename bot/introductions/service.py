@@ -95,22 +95,14 @@ async def decline(
     relationship.ended_at = now
     relationship.decline_reason = reason.strip()
     relationship.updated_at = now
-    await _close_request(session=session, now=now, relationship=relationship)
-    await _back_to_pool(
+    await _unanswered(
         session=session,
         now=now,
         relationship=relationship,
-        reason="your mentor couldn't take this on",
+        by=(actor, ActorRole.MENTOR, ActivityKind.MENTOR_DECLINED),
+        why="your mentor couldn't take this on",
+        event="declined",
     )
-    await activity.record(
-        session=session,
-        relationship=relationship,
-        actor=actor,
-        role=ActorRole.MENTOR,
-        kind=ActivityKind.MENTOR_DECLINED,
-        now=now,
-    )
-    await _notify(session=session, now=now, relationship=relationship, event="declined")
     return relationship
 
 
@@ -121,23 +113,36 @@ async def expire(*, session: AsyncSession, now: datetime, relationship: Relation
     relationship.status = RelationshipStatus.EXPIRED
     relationship.ended_at = now
     relationship.updated_at = now
-    await _close_request(session=session, now=now, relationship=relationship)
-    await _back_to_pool(
+    await _unanswered(
         session=session,
         now=now,
         relationship=relationship,
-        reason="your mentor didn't answer in time",
+        by=(None, ActorRole.SYSTEM, ActivityKind.REQUEST_EXPIRED),
+        why="your mentor didn't answer in time",
+        event="expired",
     )
-    await activity.record(
-        session=session,
-        relationship=relationship,
-        actor=None,
-        role=ActorRole.SYSTEM,
-        kind=ActivityKind.REQUEST_EXPIRED,
-        now=now,
-    )
-    await _notify(session=session, now=now, relationship=relationship, event="expired")
     return True
+
+
+async def _unanswered(
+    *,
+    session: AsyncSession,
+    now: datetime,
+    relationship: Relationship,
+    by: tuple[User | None, ActorRole, ActivityKind],
+    why: str,
+    event: str,
+) -> None:
+    """A request that ends without a pair (declined, or expired): its prompts close, the
+    mentee goes back to the pool knowing ``why``, the log records who ended it, and the
+    mentee and the managers are told."""
+    actor, role, kind = by
+    await _close_request(session=session, now=now, relationship=relationship)
+    await _back_to_pool(session=session, now=now, relationship=relationship, reason=why)
+    await activity.record(
+        session=session, relationship=relationship, actor=actor, role=role, kind=kind, now=now
+    )
+    await _notify(session=session, now=now, relationship=relationship, event=event)
 
 
 async def find_mentors(
