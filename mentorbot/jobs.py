@@ -10,6 +10,7 @@ from bot.checkins import jobs as checkins
 from bot.digest import jobs as digest
 from bot.enrolment import jobs as enrolment
 from bot.goals import jobs as goals
+from bot.insights import jobs as insights
 from bot.introductions import jobs as introductions
 from bot.meetings import jobs as meetings
 from bot.programs import jobs as programs
@@ -33,6 +34,7 @@ DOMAINS = (
     signals,
     checkins,
     digest,
+    insights,
     separation,
     receipts,
 )

@@ -57,6 +57,7 @@ PERMANENT_ERRORS = frozenset(
 DEACTIVATED_ERRORS = frozenset({"account_inactive", "user_not_found", "user_disabled"})
 # Errors that mean the whole workspace is out of reach (uninstalled, or its bot token
 # revoked): nothing more is sent to it, and its other pending work is cancelled.
+ALT_TEXT_MAX = 1000  # files.getUploadURLExternal's alt_txt (alt_txt_too_large beyond)
 UNREACHABLE_TEAM_ERRORS = frozenset({"team_not_installed", "token_revoked"})
 TRANSIENT_ERRORS = frozenset(
     {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
@@ -210,13 +211,19 @@ class SlackGateway:
         await self.call(team_id, "chat.update", **args)
         return Sent(channel=channel, ts=ts)
 
-    async def reserve_upload(self, team_id: str, *, filename: str, content: str) -> str:
+    async def reserve_upload(
+        self, team_id: str, *, filename: str, content: str | bytes, alt_text: str = ""
+    ) -> str:
         """The first two steps of a file upload (files upload v2): get an upload URL and send
-        the bytes. Returns the file's id; nobody sees the file until :meth:`share_upload`."""
+        the bytes. Returns the file's id; nobody sees the file until :meth:`share_upload`.
+        ``alt_text`` describes an image to screen readers (Slack keeps 1,000 characters)."""
         client = await self.client(team_id)
-        data = content.encode()
+        data = content if isinstance(content, bytes) else content.encode()
+        described = {"alt_txt": alt_text[:ALT_TEXT_MAX]} if alt_text else {}
         try:
-            reserved = await client.files_getUploadURLExternal(filename=filename, length=len(data))
+            reserved = await client.files_getUploadURLExternal(
+                filename=filename, length=len(data), **described
+            )
             await _send_bytes(client, str(reserved["upload_url"]), data)
         except BaseException as exc:
             error = classify(exc)
@@ -225,16 +232,25 @@ class SlackGateway:
         return str(reserved["file_id"])
 
     async def share_upload(
-        self, team_id: str, channel: str, file_id: str, *, title: str, comment: str
+        self,
+        team_id: str,
+        channel: str,
+        file_id: str,
+        *,
+        title: str,
+        comment: str,
+        thread_ts: str | None = None,
     ) -> Sent:
-        """Share a reserved upload in ``channel`` with ``comment`` (the last step). Not
-        idempotent: Slack may have shared it even when the answer is lost."""
+        """Share a reserved upload in ``channel`` (in the thread of ``thread_ts`` if given)
+        with ``comment`` (the last step). Not idempotent: Slack may have shared it even when
+        the answer is lost."""
         client = await self.client(team_id)
         try:
             await client.files_completeUploadExternal(
                 files=[{"id": file_id, "title": title}],
                 channel_id=channel,
                 initial_comment=comment,
+                thread_ts=thread_ts,  # None is left out of the request
             )
         except BaseException as exc:
             error = classify(exc)

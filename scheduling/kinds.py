@@ -71,6 +71,9 @@ class Kind(enum.StrEnum):
     # CSVs asked for, built when the work runs and shared in the asker's DM: the program's
     # per-relationship metrics (`/mentor report export`), a match run's proposals.
     REPORT_EXPORT = "export.report"
+    # The program's insights chart (`/mentor digest`), drawn when the work runs and shared in
+    # the asker's DM (or, under two weeks of history, why there is none yet).
+    INSIGHTS_CHART = "export.chart"
     MATCH_CSV = "export.match_csv"
 
 

@@ -12,6 +12,7 @@ object it read (tests/scenario/test_outbox_format.py).
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -128,20 +129,44 @@ class GroupPost(Post):
 class Upload(Planned):
     """A file shared in a conversation, with ``text`` as its comment (files upload v2). Its
     ``file_id`` is recorded once the upload is reserved, before it is shared; once shared,
-    its ``ts`` is that id."""
+    its ``ts`` is that id.
+
+    ``content`` is text (a CSV, stored as it is) or bytes (an image, stored in base64 under
+    ``content_b64``). ``alt_text`` describes an image to screen readers. ``thread_of`` names
+    an earlier message of the same plan (its index): the file is shared in that message's
+    thread once it is delivered (in the conversation itself if it never was)."""
 
     OP = "upload"
     filename: str
-    content: str
+    content: str | bytes
     title: str
+    alt_text: str = ""
+    thread_of: int | None = None
     file_id: str | None = None
 
     @property
     def replayable(self) -> bool:
         return False
 
+    def thread_ts(self, plan: Sequence[Planned]) -> str | None:
+        """The ts of the message whose thread it goes in, once that one is delivered."""
+        if self.thread_of is None:
+            return None
+        parent = next((m for m in plan if m.index == self.thread_of), None)
+        return parent.ts if parent is not None and parent.delivered else None
+
     def _body(self) -> dict[str, Any]:
-        return {"filename": self.filename, "content": self.content, "title": self.title}
+        body: dict[str, Any] = {"filename": self.filename}
+        if isinstance(self.content, bytes):
+            body["content_b64"] = base64.b64encode(self.content).decode("ascii")
+        else:
+            body["content"] = self.content
+        body["title"] = self.title
+        if self.alt_text:
+            body["alt_text"] = self.alt_text
+        if self.thread_of is not None:
+            body["thread_of"] = self.thread_of
+        return body
 
     def _tail(self) -> dict[str, Any]:
         tail = {} if self.file_id is None else {"file_id": self.file_id}
@@ -195,11 +220,17 @@ def _message(data: dict[str, Any]) -> Planned:
         return Update(**common, ts=str(data.get("ts") or ""))
     common["ts"] = data.get("ts")
     if op == "upload":
+        content: str | bytes = str(data.get("content") or "")
+        if "content_b64" in data:
+            content = base64.b64decode(str(data["content_b64"]))
+        thread_of = data.get("thread_of")
         return Upload(
             **common,
             filename=str(data.get("filename") or ""),
-            content=str(data.get("content") or ""),
+            content=content,
             title=str(data.get("title") or ""),
+            alt_text=str(data.get("alt_text") or ""),
+            thread_of=int(thread_of) if thread_of is not None else None,
             file_id=data.get("file_id"),
         )
     # Anything else has always been sent as a post. Only a post planned for one channel or

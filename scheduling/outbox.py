@@ -209,11 +209,19 @@ class Deliverer:
             if found is not None:
                 return found
         message.file_id = await self.gateway.reserve_upload(
-            row.team_id, filename=message.filename, content=message.content
+            row.team_id,
+            filename=message.filename,
+            content=message.content,
+            alt_text=message.alt_text,
         )
         await self._record(row, outbox, now)
         return await self.gateway.share_upload(
-            row.team_id, message.channel, message.file_id, title=message.title, comment=message.text
+            row.team_id,
+            message.channel,
+            message.file_id,
+            title=message.title,
+            comment=message.text,
+            thread_ts=message.thread_ts(outbox),
         )
 
     async def _look_up(self, row: DueWork, message: Planned, key: str) -> Sent | None:

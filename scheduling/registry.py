@@ -84,8 +84,9 @@ class JobContext:
         text: str,
         blocks: list[Any] | None = None,
         thread_ts: str | None = None,
-    ) -> None:
-        """Plan a message to a channel (or a user id, for a DM)."""
+    ) -> int:
+        """Plan a message to a channel (or a user id, for a DM). Returns its place in the plan
+        (for a file shared in its thread: :meth:`upload`'s ``thread_of``)."""
         self.outbox.append(
             Post(
                 channel=channel,
@@ -95,6 +96,7 @@ class JobContext:
                 blocks=_dicts(blocks),
             )
         )
+        return len(self.outbox) - 1
 
     def group_dm(self, users: list[str], *, text: str, blocks: list[Any] | None = None) -> None:
         """Plan a message to a group DM with ``users`` (opened at delivery time)."""
@@ -123,8 +125,20 @@ class JobContext:
             users = [relationship.mentee.slack_user_id, relationship.mentor.slack_user_id]
             self.group_dm(users, text=text, blocks=blocks)
 
-    def upload(self, channel: str, *, filename: str, content: str, title: str, text: str) -> None:
-        """Plan a file shared in a channel, with ``text`` as its comment (a CSV, say). With
+    def upload(
+        self,
+        channel: str,
+        *,
+        filename: str,
+        content: str | bytes,
+        title: str,
+        text: str,
+        alt_text: str = "",
+        thread_of: int | None = None,
+    ) -> None:
+        """Plan a file shared in a channel, with ``text`` as its comment: a CSV (text), or an
+        image (bytes, with ``alt_text`` for screen readers). ``thread_of``: the place in this
+        plan of a message (:meth:`post` returns it) in whose thread the file goes. With
         CHECK_CHANNEL_HISTORY its share can be looked for, as a post can."""
         self.outbox.append(
             Upload(
@@ -134,11 +148,20 @@ class JobContext:
                 content=content,
                 title=title,
                 text=text,
+                alt_text=alt_text,
+                thread_of=thread_of,
             )
         )
 
     def dm_upload(
-        self, user_id: str, *, filename: str, content: str, title: str, text: str
+        self,
+        user_id: str,
+        *,
+        filename: str,
+        content: str | bytes,
+        title: str,
+        text: str,
+        alt_text: str = "",
     ) -> None:
         """Plan a file shared in a person's DM with us (opened at delivery time), with
         ``text`` as its comment. "checkable": the DM can be read back (im:history), so a
@@ -152,6 +175,7 @@ class JobContext:
                 content=content,
                 title=title,
                 text=text,
+                alt_text=alt_text,
             )
         )
 

@@ -1,10 +1,14 @@
-"""The weekly digest: post it to the program's digest channel (with the full lists as a CSV
-when they are too long for a message), then plan next week's."""
+"""The weekly digest: record the week's health, post the digest to the program's digest
+channel with the insights chart of the last twelve weeks in its thread (and the full lists as
+a CSV when they are too long for a message), then plan next week's."""
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.digest import service as digest
 from bot.digest import views
+from bot.insights import chart
 from bot.insights import service as insights
 from infra.text import escape
 from scheduling.kinds import Kind
@@ -26,10 +30,29 @@ async def weekly(ctx: JobContext) -> None:
     await insights.record_week(
         session=ctx.session, program=program, monday=period.first_day, now=now
     )
-    blocks, overflow = views.blocks(built)
     channel = program.digest_channel_id
     if channel:
-        ctx.post(channel, text=f"Weekly digest · {escape(program.name)}", blocks=blocks)
+        # The chart ends with the digest's week, however late the digest goes out.
+        seen = await insights.program_insights(
+            session=ctx.session, program_id=program.id, now=period.end
+        )
+        note = None if seen.enough_history else chart.not_enough_history(seen)
+        blocks, overflow = views.blocks(built, chart_note=note)
+        digest_post = ctx.post(
+            channel, text=f"Weekly digest · {escape(program.name)}", blocks=blocks
+        )
+        if seen.enough_history:
+            # Drawing takes a few hundred milliseconds of CPU: off the event loop.
+            png = await asyncio.to_thread(chart.render_chart, seen, fmt="png")
+            ctx.upload(
+                channel,
+                filename=f"digest-chart-{period.first_day.isoformat()}.png",
+                content=png,
+                title=f"{program.name} · the last {len(seen.weeks)} weeks",
+                text=escape(chart.caption(seen)),
+                alt_text=chart.alt_text(seen),
+                thread_of=digest_post,
+            )
         if overflow:
             ctx.upload(
                 channel,

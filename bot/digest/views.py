@@ -60,8 +60,9 @@ def covers(p: Period) -> str:
     return f"{days} · changes on the week before in brackets"
 
 
-def blocks(d: Digest) -> tuple[list[Block], bool]:
-    """The digest's blocks, and whether the full lists must go along as a CSV."""
+def blocks(d: Digest, *, chart_note: str | None = None) -> tuple[list[Block], bool]:
+    """The digest's blocks, and whether the full lists must go along as a CSV. ``chart_note``:
+    what is said instead of the chart (a program with too little history for one)."""
     t, w = d.this, d.last
     out: list[Block] = [
         ui.header(f"Weekly digest · {d.program_name}"),
@@ -99,6 +100,8 @@ def blocks(d: Digest) -> tuple[list[Block], bool]:
             ]
         ),
     ]
+    if chart_note:
+        out.append(ui.context(f":bar_chart: {escape(chart_note)}"))
     overflow = False
     for title, lines, reasons in (
         (":red_circle: At risk", d.at_risk, True),

@@ -28,6 +28,12 @@ from bot.insights.model import ProgramInsights, WeekPoint
 WIDTH_IN, HEIGHT_IN, DPI = 4.8, 5.4, 200
 WIDTH_PX, HEIGHT_PX = round(WIDTH_IN * DPI), round(HEIGHT_IN * DPI)
 
+# Said where the chart is asked for (`/mentor digest`): the sweep draws it and shares it.
+ON_ITS_WAY = (
+    "The chart of the last 12 weeks is on its way to your DMs with me (for a program with "
+    "under two weeks of history, a note saying why there is none yet)."
+)
+
 # Okabe & Ito (2008), "Color Universal Design".
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7"
 GREY = "#555555"
@@ -167,6 +173,15 @@ def alt_text(insights: ProgramInsights) -> str:
         _risk_words(weeks),
     ]
     return " ".join(parts)
+
+
+def caption(insights: ProgramInsights) -> str:
+    """The comment a shared chart comes with."""
+    return (
+        f"{insights.name}: meetings held against expected, agenda and capture shares and pairs "
+        f"at risk, over the last {len(insights.weeks)} weeks. Counts only, never what pairs "
+        "wrote."
+    )
 
 
 def not_enough_history(insights: ProgramInsights) -> str:

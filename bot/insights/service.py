@@ -29,6 +29,9 @@ from bot.insights.model import (
 )
 from bot.insights.weeks import WEEK, expected_meetings, week_ending_by, whole_week
 from infra.windows import local_date
+from scheduling.api import schedule
+from scheduling.kinds import Kind
+from storage.due_work import Timing
 from storage.enums import LIVE_RELATIONSHIP_STATUSES as LIVE
 from storage.enums import (
     ActorRole,
@@ -138,6 +141,26 @@ async def programs_overview(
         )
         for p in programs
     ]
+
+
+async def send_chart(
+    *, session: AsyncSession, now: datetime, actor: User, program: Program
+) -> None:
+    """Share the program's chart in ``actor``'s DM, drawn when the work runs (the caller has
+    checked :func:`may_see`; the work checks it again)."""
+    moment = int(now.timestamp() * 1_000_000)  # two asks a second apart get two charts
+    await schedule(
+        session=session,
+        now=now,
+        kind=Kind.INSIGHTS_CHART,
+        key=f"insights-chart:program:{program.id}:user:{actor.id}:{moment}",
+        team_id=program.team_id,
+        program_id=program.id,
+        recipient_id=actor.slack_user_id,
+        due_at=now,
+        timing=Timing.IMMEDIATE,
+        payload={"user_id": actor.id},
+    )
 
 
 async def record_week(

@@ -13,6 +13,8 @@ from fakeslack.server.conversations import Conversations
 from fakeslack.server.core import api
 from fakeslack.server.model import Call, SlackError
 
+ALT_TXT_MAX = 1000  # Slack refuses a longer description of an image
+
 
 class Files(Conversations):
     def __init__(self, **options: Any) -> None:
@@ -34,11 +36,15 @@ class Files(Conversations):
         filename, length = call.args.get("filename"), call.args.get("length")
         if not filename or length in (None, ""):
             raise SlackError("invalid_arguments")
+        alt_txt = str(call.args.get("alt_txt") or "")
+        if len(alt_txt) > ALT_TXT_MAX:
+            raise SlackError("alt_txt_too_large")
         file_id = self._next_id("F")
         self._uploads[file_id] = {
             "id": file_id,
             "filename": str(filename),
             "length": int(length),
+            "alt_txt": alt_txt,
             "team_id": call.team_id,
         }
         return {"upload_url": f"{self.url}/upload/{file_id}", "file_id": file_id}
@@ -79,6 +85,7 @@ class Files(Conversations):
                 "channel": channel_id,
                 "initial_comment": call.args.get("initial_comment"),
                 "thread_ts": call.args.get("thread_ts"),
+                "alt_txt": upload["alt_txt"],
                 "content": upload["content"],
                 "team_id": ws.team_id,
             }

@@ -24,6 +24,8 @@ from bot.enrolment import service as enrolment_svc
 from bot.enrolment.views import leave_choices, profile
 from bot.goals import service as goal_svc
 from bot.goals.views import goals_list
+from bot.insights import chart
+from bot.insights import service as insights_svc
 from bot.introductions import service as relationship_svc
 from bot.matching import views as match_views
 from bot.people import service as people
@@ -249,7 +251,10 @@ async def _digest(call: Call) -> None:
         now = deps.clock.now()
         period = digest_svc.week_so_far(now, program.timezone)
         built = await digest_svc.build(session=session, program=program, period=period, now=now)
-    blocks, overflow = digest_views.blocks(built)
+        # The chart of the last twelve weeks, drawn by the sweep and shared in their DM.
+        await insights_svc.send_chart(session=session, now=now, actor=actor, program=program)
+    deps.kick()
+    blocks, overflow = digest_views.blocks(built, chart_note=chart.ON_ITS_WAY)
     await call.reply(f"Digest · {escape(built.program_name)}", blocks)
     if overflow:
         await call.reply(

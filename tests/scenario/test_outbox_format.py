@@ -15,7 +15,7 @@ from fakeslack import FakeSlack
 from infra.clock import ManualClock
 from infra.deps import Deps
 from mentorbot.jobs import build_sweeper
-from scheduling.messages import Planned
+from scheduling.messages import Planned, read, write
 from scheduling.registry import JobContext, Registry
 from storage.due_work import DueWork, Status
 from storage.models import Relationship
@@ -316,3 +316,53 @@ async def test_a_row_stored_in_the_long_standing_format_is_delivered(
         [*outbox[3], "ts", "channel_id"],
         [*outbox[4], "ts", "channel_id"],
     ]
+
+
+async def test_an_image_in_a_posts_thread_is_stored_in_base64_and_shared_there(
+    deps: Deps, clock: ManualClock, fake: FakeSlack
+) -> None:
+    """An image's bytes survive the JSON outbox (base64, under a key of its own, so rows
+    stored before never carry it), with its alt text; it is shared in the thread of the post
+    planned before it, once that post has its ts."""
+    _setup_channels(fake)
+    image = bytes(range(256)) * 3  # not text: every byte value
+    registry = Registry()
+
+    async def plan_a_chart(ctx: JobContext) -> None:
+        posted = ctx.post("CLEADS", text="the digest")
+        ctx.upload(
+            "CLEADS",
+            filename="chart.png",
+            content=image,
+            title="Chart",
+            text="the chart",
+            alt_text="Meetings held: 3 of 4",
+            thread_of=posted,
+        )
+
+    registry.register("test.chart", plan_a_chart)
+    await add(deps, "test.chart", "chart")
+    report = await build_sweeper(deps, registry=registry).sweep()
+    assert report.total("failed") == 0
+    row = await _row(deps, "chart")
+    post, upload = row.outbox or []
+    assert list(upload)[:7] == [
+        "op",
+        "channel",
+        "filename",
+        "content_b64",
+        "title",
+        "alt_text",
+        "thread_of",
+    ]
+    assert (upload["alt_text"], upload["thread_of"], "content" in upload) == (
+        "Meetings held: 3 of 4",
+        0,
+        False,
+    )
+    [shared] = fake.uploaded_files
+    assert shared["content"] == image
+    assert shared["alt_txt"] == "Meetings held: 3 of 4"
+    assert shared["thread_ts"] == post["ts"] and shared["channel"] == "CLEADS"
+    # Read back, it is the same message.
+    assert write(read(row.outbox)) == row.outbox
