@@ -25,6 +25,7 @@ core.py            the HTTP server, start and stop, answering a call, credential
 recording.py       every call recorded (``calls``, ``stats``), ``wait_for``, ``drain``
 faults.py          ``fail``, ``hold``, ``set_fault_rate``, ``set_rate_limits``
 auth.py            ``add_workspace``, tokens, ``auth.test``, ``oauth.v2.access``
+openid.py          Sign in with Slack: the authorize page, ``openid.connect.*``
 users.py           ``add_user``, ``update_user``, ``users.*``
 conversations.py   ``add_channel``, ``add_members``, ``conversations.*``
 chat.py            ``chat.*``, ``messages``, ``response_url``
@@ -44,13 +45,14 @@ from fakeslack.server.auth import Auth
 from fakeslack.server.chat import Chat
 from fakeslack.server.files import Files
 from fakeslack.server.model import Call, SlackError, Workspace, dm_channel_id
+from fakeslack.server.openid import OpenId
 from fakeslack.server.socket_mode import SocketMode
 from fakeslack.server.views import Views
 
 __all__ = ["Call", "FakeSlack", "SlackError", "Workspace", "dm_channel_id"]
 
 
-class FakeSlack(Auth, Chat, Files, Views, SocketMode):
+class FakeSlack(OpenId, Auth, Chat, Files, Views, SocketMode):
     """The fake Slack Web API. See the module docstring for how to run it."""
 
     def __init__(
