@@ -14,7 +14,10 @@ a :class:`ConfigError` whose message is one line naming the variable to fix.
 from __future__ import annotations
 
 import enum
+import hashlib
+import hmac
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
@@ -88,6 +91,39 @@ class Settings(BaseSettings):
     # Where people's browsers reach this app (e.g. https://mentorbot.example.com): calendar
     # (.ics) links in meeting bookings point here. Without it, bookings carry no link.
     public_url: str | None = None
+    # The manager dashboard (/dashboard): the key its session cookies are signed with (by
+    # default derived from the app's secrets, so an operator need not set one), how long a
+    # sign-in lasts, and the app's client id and secret for Sign in with Slack when the
+    # app runs in one workspace (in OAuth mode SLACK_CLIENT_ID/SLACK_CLIENT_SECRET serve).
+    dashboard_secret: str | None = None
+    dashboard_session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+    dashboard_client_id: str | None = None
+    dashboard_client_secret: str | None = None
+
+    @property
+    def dashboard_key(self) -> bytes:
+        """The dashboard's signing key: DASHBOARD_SECRET, or an HMAC of the link secret under
+        a label of its own (a key for one purpose only: a dashboard cookie is never a valid
+        calendar link signature, nor the other way round)."""
+        if self.dashboard_secret:
+            return self.dashboard_secret.encode()
+        return hmac.new(self.link_secret.encode(), b"mentorbot dashboard", hashlib.sha256).digest()
+
+    @property
+    def dashboard_client(self) -> tuple[str, str] | None:
+        """The client id and secret Sign in with Slack uses (None: not configured)."""
+        if self.dashboard_client_id and self.dashboard_client_secret:
+            return self.dashboard_client_id, self.dashboard_client_secret
+        if self.slack_client_id and self.slack_client_secret:
+            return self.slack_client_id, self.slack_client_secret
+        return None
+
+    @property
+    def slack_web_url(self) -> str:
+        """Where people's browsers go to Slack (Sign in with Slack's authorize page): the
+        origin of SLACK_API_URL, so a fake Slack serves both (https://slack.com normally)."""
+        parts = urlsplit(self.slack_api_url)
+        return f"{parts.scheme}://{parts.netloc}"
 
     @property
     def link_secret(self) -> str:
@@ -122,6 +158,9 @@ class Settings(BaseSettings):
         "slack_client_id",
         "slack_client_secret",
         "public_url",
+        "dashboard_secret",
+        "dashboard_client_id",
+        "dashboard_client_secret",
         mode="before",
     )
     @classmethod

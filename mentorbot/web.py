@@ -15,10 +15,11 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.meetings import calendar as ics
+from handlers.dashboard import build_dashboard
 from infra.deps import Deps
 from mentorbot import gate
 from storage.migrate import SchemaNotCurrent, check_current
@@ -106,6 +107,8 @@ def build_asgi(
         Route("/healthz", healthz, methods=["GET"]),
         Route("/metrics", metrics_endpoint, methods=["GET"]),
         Route("/meetings/{team_id}/{meeting_id:int}.ics", meeting_ics, methods=["GET"]),
+        # The managers' dashboard: Sign in with Slack, then pages (handlers/dashboard).
+        Mount("/dashboard", app=build_dashboard(deps)),
     ]
     if app.oauth_flow is not None:
         routes += [

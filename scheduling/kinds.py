@@ -45,6 +45,8 @@ class Kind(enum.StrEnum):
     # signals of absence); alert the managers' channel; the mentee's accountability DM.
     SIGNALS_EVAL = "signals.eval"
     ALERT_POST = "alert.post"
+    # An alert was handled away from its message (the web dashboard): show it handled there.
+    ALERT_UPDATE = "alert.update"
     ACCOUNTABILITY = "alert.accountability"
     # The mentor's follow-up: nudge the mentee, neutrally; the mentee's update to the pair.
     FOLLOW_UP_NUDGE = "followup.nudge"

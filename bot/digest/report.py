@@ -54,9 +54,12 @@ COLUMNS = [
 ROLES = (ActorRole.MENTEE, ActorRole.MENTOR)
 
 
-async def report_csv(*, session: AsyncSession, program: Program, now: datetime) -> str:
+async def report_csv(
+    *, session: AsyncSession, program: Program, now: datetime, shared_notes: bool = True
+) -> str:
     """Per-relationship metrics for `/mentor report export`: counts and health, never agenda,
-    notes or goal text."""
+    notes or goal text. ``shared_notes=False`` leaves out the check-in notes their writers
+    shared with the managers (the web dashboard shows counts and signals only)."""
     pairs = await _pairs(session, program.id)
     held, agendas, captured = await _meetings(session, program.id, now)
     done, open_, late = await _actions(session, program.id)
@@ -64,7 +67,7 @@ async def report_csv(*, session: AsyncSession, program: Program, now: datetime) 
     latest = await _latest_checkins(session, program.id)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    writer.writerow(COLUMNS if shared_notes else COLUMNS[:-1])
     for rid, rel_status, accepted_at, ends_at, me, mo, health in pairs:
         writer.writerow(
             [
@@ -83,12 +86,18 @@ async def report_csv(*, session: AsyncSession, program: Program, now: datetime) 
                 late[rid],
                 achieved[rid],
                 *("" if (got := latest.get((rid, role))) is None else got[0] for role in ROLES),
-                " | ".join(
-                    got[1]
-                    for role in ROLES
-                    if (got := latest.get((rid, role))) is not None and got[1]
-                ),
             ]
+            + (
+                [
+                    " | ".join(
+                        got[1]
+                        for role in ROLES
+                        if (got := latest.get((rid, role))) is not None and got[1]
+                    )
+                ]
+                if shared_notes
+                else []
+            )
         )
     return out.getvalue()
 

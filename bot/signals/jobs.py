@@ -18,7 +18,7 @@ from scheduling.messages import Planned
 from scheduling.registry import JobContext, Registry
 from storage.due_work import DueWork
 from storage.enums import LIVE_RELATIONSHIP_STATUSES
-from storage.models import Alert
+from storage.models import Alert, User
 
 
 async def prepare_evaluations(
@@ -80,6 +80,21 @@ async def alert_posted(session: AsyncSession, work: DueWork, outbox: list[Planne
     )
 
 
+async def update_alert(ctx: JobContext) -> None:
+    """Edit the alert's message in the managers' channel to show who handled it and how,
+    as pressing its button in Slack does."""
+    alert = await ctx.subject(Alert, "alert_id")
+    if alert is None or not alert.channel_id or not alert.message_ts:
+        return  # never posted (no digest channel): nothing to edit
+    handler = await ctx.session.get(User, alert.handled_by) if alert.handled_by else None
+    ctx.update(
+        alert.channel_id,
+        alert.message_ts,
+        text=f"Mentoring alert: {alert.signal.replace('_', ' ')}",
+        blocks=views.alert_message(alert, handler),
+    )
+
+
 async def accountability(ctx: JobContext) -> None:
     alert = await ctx.subject(Alert, "alert_id")
     if alert is None or alert.cleared_at is not None:
@@ -125,6 +140,7 @@ def register(registry: Registry) -> None:
         Kind.SIGNALS_EVAL, evaluate, prepare=prepare_evaluations, finish=finish_evaluations
     )
     registry.register(Kind.ALERT_POST, post_alert, on_delivered=alert_posted, subject=alert)
+    registry.register(Kind.ALERT_UPDATE, update_alert, subject=alert)
     registry.register(Kind.ACCOUNTABILITY, accountability, subject=alert)
     registry.register(Kind.FOLLOW_UP_NUDGE, follow_up)
     registry.register(Kind.MENTEE_UPDATE, mentee_update)
