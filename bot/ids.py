@@ -45,6 +45,7 @@ class Action(enum.StrEnum):
     MEETING_CANCEL = "meeting.cancel"  # value: meeting id
     AGENDA_WRITE = "agenda.write"  # value: meeting id
     MEETING_ICS = "meeting.ics"  # a link button: Slack still tells us it was pressed
+    DASHBOARD_OPEN = "dashboard.open"  # the App Home's link to the web dashboard (the same)
     AGENDA_ADD = "agenda.add"  # the mentor adds items; value: meeting id
     # goals
     GOAL_NEW = "goal.new"  # value: relationship id (or empty: choose)

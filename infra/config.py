@@ -119,6 +119,11 @@ class Settings(BaseSettings):
         return None
 
     @property
+    def dashboard_url(self) -> str | None:
+        """The managers' web dashboard as browsers reach it (None without PUBLIC_URL)."""
+        return f"{self.public_url.rstrip('/')}/dashboard/" if self.public_url else None
+
+    @property
     def slack_web_url(self) -> str:
         """Where people's browsers go to Slack (Sign in with Slack's authorize page): the
         origin of SLACK_API_URL, so a fake Slack serves both (https://slack.com normally)."""

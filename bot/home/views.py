@@ -76,7 +76,10 @@ def home(
     managed: Sequence[ProgramSummary],
     pairs: Sequence[PairCard] = (),
     health: Mapping[int, Counter[str]] | None = None,
+    dashboard_url: str | None = None,
 ) -> View:
+    """The App Home of one person. ``dashboard_url`` (set when the app has a PUBLIC_URL):
+    the managers' web dashboard, linked under the programs they manage."""
     blocks: list[Block] = [
         ui.header("Mentorbot"),
         ui.section(
@@ -112,6 +115,17 @@ def home(
     blocks.append(ui.actions(*buttons))
     if managed:
         blocks += [ui.divider(), ui.header("Programs you manage")]
+        if dashboard_url:
+            blocks.append(
+                ui.actions(
+                    ui.button(
+                        "Open the dashboard",
+                        Action.DASHBOARD_OPEN,
+                        url=dashboard_url,
+                        style="primary",
+                    )
+                )
+            )
         for s in managed[:20]:
             blocks.append(
                 ui.section(

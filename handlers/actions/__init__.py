@@ -12,6 +12,7 @@ from handlers.actions import (
     capture,
     enrolment,
     introductions,
+    links,
     matching,
     meetings,
     people,
@@ -50,6 +51,7 @@ def register(app: AsyncApp) -> None:
     app.action(Action.MEETING_CANCEL)(guarded(meetings.cancel))
     app.action(Action.AGENDA_WRITE)(guarded(opens(openers.agenda)))
     app.action(Action.MEETING_ICS)(guarded(meetings.calendar_link))
+    app.action(Action.DASHBOARD_OPEN)(guarded(links.opened))
     app.action(Action.AGENDA_ADD)(guarded(opens(openers.mentor_items)))
     app.action(Action.CAPTURE_WRITE)(guarded(opens(openers.capture)))
     app.action(Action.CAPTURE_CONFIRM)(guarded(capture.confirm))

@@ -6,9 +6,11 @@ The buttons call the very services Slack's buttons call."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
@@ -16,6 +18,7 @@ from starlette.responses import Response
 from bot.access import may_see
 from bot.digest.report import report_csv
 from bot.errors import Conflict, InvalidInput, MentorbotError, NotAllowed, NotFound
+from bot.insights import chart
 from bot.insights import service as insights
 from bot.matching import review as matches
 from bot.signals import alerts as alert_svc
@@ -135,7 +138,19 @@ class Pages:
             found = await insights.program_insights(
                 session=session, program_id=program.id, now=self.deps.clock.now()
             )
-        return self.dash.page("program.html", viewer, program=program, insights=found)
+        svg = ""
+        if found.enough_history:
+            # Drawing takes a while (matplotlib): off the event loop.
+            drawn = await asyncio.to_thread(chart.render_chart, found, fmt="svg")
+            svg = inline_svg(drawn, described_by="chart-text")
+        return self.dash.page(
+            "program.html",
+            viewer,
+            program=program,
+            insights=found,
+            chart_svg=Markup(svg),
+            chart_text=chart.alt_text(found) if svg else chart.not_enough_history(found),
+        )
 
     async def at_risk(self, request: Request, viewer: Viewer) -> Response:
         async with self.deps.db.transaction() as session:
@@ -291,6 +306,17 @@ class Pages:
         if run.program_id != program.id:
             raise NotFound("That proposal no longer exists.")
         return program, actor, run.id
+
+
+def inline_svg(drawn: bytes, *, described_by: str) -> str:
+    """Our own chart's SVG, to sit inside the page: without its XML prologue and doctype,
+    and named as an image described by the element ``described_by``. (matplotlib writes
+    every text of the chart escaped, so the SVG carries no markup of anyone's.)"""
+    text = drawn.decode("utf-8")
+    start = text.find("<svg")
+    if start < 0:
+        return ""
+    return text[start:].replace("<svg", f'<svg role="img" aria-labelledby="{described_by}"', 1)
 
 
 def _plain(message: str) -> str:

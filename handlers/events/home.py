@@ -41,5 +41,12 @@ async def publish_home(deps: Deps, client: AsyncWebClient, actor: User) -> None:
         health = await home_svc.program_health(
             session=session, program_ids=[s.program.id for s in managed]
         )
-        view = home(roles=roles, enrolments=enrolments, managed=managed, pairs=pairs, health=health)
+        view = home(
+            roles=roles,
+            enrolments=enrolments,
+            managed=managed,
+            pairs=pairs,
+            health=health,
+            dashboard_url=deps.settings.dashboard_url,
+        )
     await client.views_publish(user_id=actor.slack_user_id, view=view)

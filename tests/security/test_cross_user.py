@@ -81,6 +81,7 @@ ACTIONS: dict[Action, Press | None] = {
     Action.MEETING_CANCEL: Press(STRANGER, "{meeting}"),
     Action.AGENDA_WRITE: Press(STRANGER, "{meeting}"),
     Action.MEETING_ICS: None,  # a link: the signed URL is the check (tests/scenario)
+    Action.DASHBOARD_OPEN: None,  # a link: the dashboard signs people in (tests/dashboard)
     Action.AGENDA_ADD: Press(STRANGER, "{meeting}"),
     Action.GOAL_NEW: Press(STRANGER, "{rel}"),
     Action.GOAL_PROGRESS: Press(STRANGER, "{goal}"),

@@ -50,7 +50,10 @@ def test_manifest_surfaces() -> None:
         settings["interactivity"]["request_url"],
     ):
         assert url.endswith("/slack/events")
-    assert manifest["oauth_config"]["redirect_urls"][0].endswith("/slack/oauth_redirect")
+    redirects = manifest["oauth_config"]["redirect_urls"]
+    assert redirects[0].endswith("/slack/oauth_redirect")
+    # Sign in with Slack, for the managers' dashboard (handlers/dashboard/signin.py).
+    assert redirects[1].endswith("/dashboard/oauth/callback")
     events = set(settings["event_subscriptions"]["bot_events"])
     # app_uninstalled and tokens_revoked tell us a workspace is gone (bot/workspaces/service.py).
     assert events == {

@@ -90,3 +90,20 @@ def test_the_home_tab_shows_ten_pairs_and_twenty_programs_of_each_kind() -> None
     assert [v for _, a, v in buttons(view) if a == Action.PROGRAM_EDIT] == [
         str(n) for n in range(20)
     ]
+
+
+def test_managers_get_a_link_to_the_dashboard_when_the_app_has_a_public_url() -> None:
+    url = "https://mentorbot.example.com/dashboard/"
+    managing = {"roles": Roles(manages=True), "managed": [f.summary(3)]}
+    linked = home(**managing, dashboard_url=url)
+    [link] = [
+        b
+        for b in dicts(linked)
+        if b["type"] == "actions"
+        and any(e.get("action_id") == Action.DASHBOARD_OPEN for e in b["elements"])
+    ]
+    [button] = link["elements"]
+    assert button["text"]["text"] == "Open the dashboard" and button["url"] == url
+    # Without a PUBLIC_URL there is no dashboard to link to; nor for someone managing nothing.
+    assert Action.DASHBOARD_OPEN not in actions(home(**managing, dashboard_url=None))
+    assert Action.DASHBOARD_OPEN not in actions(home(dashboard_url=url))
