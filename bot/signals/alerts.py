@@ -26,6 +26,17 @@ SNOOZE = timedelta(weeks=2)
 STATES = {"acknowledge": "acknowledged", "snooze": "snoozed", "spoken": "spoken"}
 # The healths a manager is asked to look at, the most urgent first.
 WATCHED = ("at_risk", "needs_attention")
+# Each signal in plain words, as a manager reads it beside its evidence.
+TITLES: dict[str, str] = {
+    sig.Kind.MENTOR_CHASING: "The mentor is doing the chasing",
+    sig.Kind.MENTEE_SILENT: "The mentee has gone quiet",
+    sig.Kind.NO_MEETING: "No recent meeting",
+    sig.Kind.NO_AGENDA: "Meetings without the mentee's agenda",
+    sig.Kind.MENTOR_WROTE_NOTES: "The mentor writes the notes",
+    sig.Kind.ACTIONS_OVERDUE: "Actions overdue",
+    sig.Kind.LOW_CHECKIN: "A low check-in",
+    sig.Kind.STALLED_INITIATION: "Slow to get started",
+}
 
 
 async def handle(
@@ -144,10 +155,7 @@ async def pairs_at_risk(*, session: AsyncSession, program_id: int) -> list[PairA
 
 def _evidence(signal: dict[str, object]) -> Evidence:
     kind = str(signal.get("kind") or "")
-    try:
-        title = sig.Kind(kind).value.replace("_", " ").capitalize()
-    except ValueError:
-        title = kind.replace("_", " ").capitalize()
+    title = TITLES.get(kind) or kind.replace("_", " ").capitalize()
     since = str(signal.get("since") or "")
     try:
         since = datetime.fromisoformat(since).date().isoformat()

@@ -58,6 +58,11 @@ class OpenId(Auth):
     def sign_out_browser(self) -> None:
         self._browser = None
 
+    def _forget(self) -> None:
+        super()._forget()
+        self._oidc_codes.clear()
+        self._user_tokens.clear()
+
     def _add_routes(self, app: web.Application) -> None:
         super()._add_routes(app)
         app.router.add_get("/openid/connect/authorize", self._handle_authorize)

@@ -22,7 +22,6 @@ from bot.insights import chart
 from bot.insights import service as insights
 from bot.matching import review as matches
 from bot.signals import alerts as alert_svc
-from bot.signals import views as alert_views
 from handlers.dashboard.render import (
     HEADERS,
     NOT_YOURS,
@@ -164,7 +163,7 @@ class Pages:
                 program=program,
                 pairs=pairs,
                 manages=manages,
-                titles=alert_views.TITLES,
+                titles=alert_svc.TITLES,
                 done=request.query_params.get("done", ""),
             )
 

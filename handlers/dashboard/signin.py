@@ -20,7 +20,7 @@ import hmac
 import json
 import logging
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -72,7 +72,8 @@ class SignInFlow:
                 "state": signin.state,
                 "nonce": signin.nonce,
                 "redirect_uri": self.dash.base(request) + CALLBACK,
-            }
+            },
+            quote_via=quote,
         )
         response.headers["location"] = (
             f"{self.settings.slack_web_url}/openid/connect/authorize?{query}"

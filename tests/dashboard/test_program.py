@@ -4,15 +4,18 @@ a program without two weeks of history gets a sentence instead of an empty chart
 
 from __future__ import annotations
 
+import re
+
 import httpx
 from markupsafe import escape
 
 from bot.insights import chart
 from bot.insights import service as insights
+from bot.insights.weeks import week_ending_by
 from fakeslack import FakeSlack
 from infra.clock import ManualClock
 from infra.deps import Deps
-from storage.models import User
+from storage.models import ProgramHealthWeek, User
 from tests.conftest import TEAM
 from tests.dashboard.browser import sign_in
 from tests.dashboard.world import World
@@ -59,3 +62,31 @@ async def test_a_program_without_history_gets_a_sentence_not_an_empty_chart(
     assert "No chart for Brand new yet" in page.text
     # The overview lists it too, with nobody in it yet.
     assert "Brand new" in (await web.get("/dashboard/")).text
+
+
+async def test_the_overview_shows_each_programs_health_against_last_week(
+    web: httpx.AsyncClient, fake: FakeSlack, deps: Deps, world: World
+) -> None:
+    async with deps.db.transaction() as session:
+        monday = week_ending_by(deps.clock.now(), world.program.timezone)
+        session.add(
+            ProgramHealthWeek(
+                program_id=world.program.id,
+                monday=monday,
+                team_id=TEAM,
+                too_early=0,
+                on_track=2,
+                needs_attention=0,
+                at_risk=0,
+                recorded_at=deps.clock.now(),
+            )
+        )
+    await sign_in(web, fake, TEAM, world.manager)
+    page = await web.get("/dashboard/")
+    row = page.text[page.text.index(f'href="/dashboard/programs/{world.program.id}"') :]
+    row = row[: row.index("</tr>")]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    # Active pairs 2 (±0), too early 0 (±0), on track 1 (-1), needs attention 0, at risk 1 (+1).
+    assert [re.sub(r"<[^>]+>", "", c).split()[0] for c in cells] == ["2", "0", "1", "0", "1"]
+    assert "(-1 on last week)" in cells[2] and "(+1 on last week)" in cells[4]
+    assert "(±0 on last week)" in cells[0]

@@ -48,6 +48,7 @@ async def test_the_whole_openid_flow_signs_a_manager_in(
     assert started.authorize.startswith(f"{fake.url}/openid/connect/authorize?")
     query = started.query
     assert query["response_type"] == "code" and query["scope"] == "openid profile"
+    assert "scope=openid%20profile&" in started.authorize
     assert query["client_id"] == CLIENT_ID and query["redirect_uri"] == CALLBACK
     assert len(query["state"]) >= 20 and len(query["nonce"]) >= 20
     assert query["state"] != query["nonce"]
