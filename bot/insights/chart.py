@@ -73,12 +73,25 @@ def render_chart(insights: ProgramInsights, *, fmt: Literal["png", "svg"] = "png
 
 def _draw(insights: ProgramInsights) -> Figure:
     weeks = insights.weeks
-    figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
+    figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
     FigureCanvasAgg(figure)
+    # Fixed margins: a layout engine would measure every text several times over.
     meetings, shares, risk = figure.subplots(
-        3, 1, sharex=True, gridspec_kw={"height_ratios": [3, 3, 2]}
+        3,
+        1,
+        sharex=True,
+        gridspec_kw={
+            "height_ratios": [3, 3, 2],
+            "left": 0.12,
+            "right": 0.93,  # room for the last date, centred under the last week
+            "top": 0.95,
+            "bottom": 0.1,
+            "hspace": 0.42,
+        },
     )
     x = list(range(len(weeks)))
+    # Markers tell the series apart where the weeks are few; on a long span the line styles do.
+    dots = 1.0 if len(weeks) <= 16 else 0.0
 
     meetings.set_title("Meetings held vs expected")
     meetings.bar(x, [w.meetings_held for w in weeks], color=BLUE, label="Held", width=0.7)
@@ -89,7 +102,7 @@ def _draw(insights: ProgramInsights) -> Figure:
         linestyle="--",
         linewidth=2.2,
         marker="o",
-        markersize=4,
+        markersize=4 * dots,
         label="Expected",
     )
     tallest = max([1.0, *(w.meetings_held for w in weeks), *(w.meetings_expected for w in weeks)])
@@ -109,7 +122,7 @@ def _draw(insights: ProgramInsights) -> Figure:
             linestyle=style,
             linewidth=2.2,
             marker=marker,
-            markersize=5,
+            markersize=5 * dots,
             label=label,
         )
     shares.set_ylim(-5, 140)  # room for the legend above 100%

@@ -93,3 +93,10 @@ def test_ack_latency_bench_runs_without_errors() -> None:
     assert " errors 1" not in out and out.count(" errors 0 ") == 8, out
     assert "auth.test: 1 " in out and "failed Slack calls in /metrics: none" in out
     assert "Traceback" not in out
+
+
+@pytest.mark.once  # on SQLite (or no database), whatever TEST_DATABASE_URL says
+def test_dashboard_bench_runs_with_a_constant_query_count() -> None:
+    out = bench("bench.dashboard", "--relationships", "400", "--databases", "sqlite", timeout=300)
+    assert out.count("program_insights, 52 weeks:") == 2 and "(constant)" in out
+    assert out.count("chart PNG") == 2 and "baseline: an empty figure" in out
