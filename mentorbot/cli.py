@@ -24,6 +24,8 @@ cli = typer.Typer(
 )
 db_cli = typer.Typer(help="Database schema management.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
+audit_cli = typer.Typer(help="The audit trail of actions on people's data.", no_args_is_help=True)
+cli.add_typer(audit_cli, name="audit")
 
 
 def fail(message: str) -> NoReturn:
@@ -132,6 +134,26 @@ def db_upgrade() -> None:
     except Exception as exc:
         fail(f"could not migrate {safe_url(settings.database_url)}: {exc}")
     typer.echo(f"Database is at revision {head_revision()}.")
+
+
+@audit_cli.command("export")
+def audit_export(
+    team: Annotated[str, typer.Option(help="The workspace's Slack team id (T…).")],
+    out: Annotated[
+        Path | None, typer.Option(help="Write the CSV to this file (default: standard output).")
+    ] = None,
+) -> None:
+    """Write a workspace's whole audit trail as CSV, newest first, times in UTC."""
+    settings = settings_for()
+    from mentorbot.runtime import audit_csv
+
+    content = _run(audit_csv(settings, team_id=team))
+    if out is None:
+        typer.echo(content, nl=False)
+    else:
+        out.write_text(content, encoding="utf-8")
+        count = max(content.count("\n") - 1, 0)  # one line per entry, under the header
+        typer.echo(f"Wrote {count} {'entry' if count == 1 else 'entries'} to {out}.", err=True)
 
 
 @cli.command()

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import uvicorn
 
+from bot.audit import service as audit
 from infra.clock import ManualClock, SystemClock
 from infra.config import ConfigError, Settings, Transport
 from infra.db import Database, Unreachable, reach, safe_url
@@ -153,3 +154,14 @@ async def tick(settings: Settings, *, at: datetime | None) -> SweepReport:
         return await run_sweep(deps, build_sweeper(deps))
     finally:
         await deps.db.dispose()
+
+
+async def audit_csv(settings: Settings, *, team_id: str) -> str:
+    """A workspace's whole audit trail as CSV (`mentorbot audit export`)."""
+    deps = await _deps(settings)
+    try:
+        async with deps.db.transaction() as session:
+            entries = await audit.latest(session=session, team_id=team_id, limit=None)
+        return audit.export_csv(entries)
+    finally:
+        await _close(deps)

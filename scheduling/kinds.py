@@ -77,6 +77,8 @@ class Kind(enum.StrEnum):
     # the asker's DM (or, under two weeks of history, why there is none yet).
     INSIGHTS_CHART = "export.chart"
     MATCH_CSV = "export.match_csv"
+    # `/mentor my-data`: everything kept about the person who asked, as JSON and Markdown.
+    MY_DATA_EXPORT = "export.my_data"
 
 
 # The replies to what someone just did (bot.receipts).

@@ -123,3 +123,32 @@ class MeetingOutcome(enum.StrEnum):
     MET = "met"
     RESCHEDULED = "rescheduled"
     CANCELLED = "cancelled"
+
+
+class AuditAction(enum.StrEnum):
+    """What a manager or admin did that read or changed someone else's data (the audit
+    trail, ``bot.audit``), or a person's export of their own data."""
+
+    REPORT_EXPORT = "report_export"
+    MATCH_CSV = "match_csv"
+    MATCH_APPROVED = "match_approved"
+    ALERT_ACKNOWLEDGED = "alert_acknowledged"
+    ALERT_SNOOZED = "alert_snoozed"
+    ALERT_SPOKEN = "alert_spoken"
+    PROGRAM_CREATED = "program_created"
+    PROGRAM_EDITED = "program_edited"
+    PROGRAM_MANAGERS_CHANGED = "program_managers_changed"
+    ADMIN_ERASURE = "admin_erasure"
+    DASHBOARD_SIGN_IN = "dashboard_sign_in"
+    MY_DATA_EXPORT = "my_data_export"
+
+
+class AuditSubject(enum.StrEnum):
+    """What kind of thing an audit entry's subject id names."""
+
+    PROGRAM = "program"
+    RELATIONSHIP = "relationship"
+    MATCH_RUN = "match_run"
+    ALERT = "alert"
+    PERSON = "person"  # a Slack user id
+    WORKSPACE = "workspace"  # a Slack team id

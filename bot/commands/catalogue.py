@@ -15,6 +15,7 @@ class Audience(enum.Enum):
     MENTORS = "Mentors"
     MANAGERS = "Program managers"
     CREATORS = "Admins"
+    WORKSPACE_ADMINS = "Workspace admins"
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ CATALOGUE: tuple[Subcommand, ...] = (
     Subcommand("settings", "Choose the hours when I may nudge you", Audience.EVERYONE),
     Subcommand("pause <2w | date>", "Hold my nudges while I'm away", Audience.EVERYONE),
     Subcommand("resume", "End a pause", Audience.EVERYONE),
+    Subcommand("my-data", "Get everything I keep about you, in a DM", Audience.EVERYONE),
     Subcommand("find", "See the mentors who fit you best, and ask one", Audience.MENTEES),
     Subcommand("meet", "Book your next meeting with your mentor", Audience.MENTEES),
     Subcommand("meet", "Book a meeting with your mentee", Audience.MENTORS),
@@ -58,11 +60,21 @@ CATALOGUE: tuple[Subcommand, ...] = (
     ),
     Subcommand("program edit <name>", "Change a program you manage", Audience.MANAGERS),
     Subcommand("program new", "Create a mentoring program", Audience.CREATORS),
+    Subcommand(
+        "audit", "Who exported, approved or changed people's data", Audience.WORKSPACE_ADMINS
+    ),
 )
 
 WORDS: tuple[str, ...] = tuple(dict.fromkeys(c.word for c in CATALOGUE))
 # Friendly aliases people type; they are not shown in help.
-ALIASES: dict[str, str] = {"programs": "program", "enrol": "join", "enroll": "join", "?": "help"}
+ALIASES: dict[str, str] = {
+    "programs": "program",
+    "enrol": "join",
+    "enroll": "join",
+    "?": "help",
+    "mydata": "my-data",
+    "my_data": "my-data",
+}
 
 
 def visible(roles: Roles) -> list[Subcommand]:
@@ -76,6 +88,8 @@ def visible(roles: Roles) -> list[Subcommand]:
         shown.add(Audience.MANAGERS)
     if roles.can_create_programs:
         shown.add(Audience.CREATORS)
+    if roles.admin:
+        shown.add(Audience.WORKSPACE_ADMINS)
     seen: set[str] = set()
     out: list[Subcommand] = []
     for command in CATALOGUE:

@@ -19,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import activity
 from bot.access import require_manager
 from bot.activity import ActivityKind
+from bot.audit import service as audit
+from bot.audit.service import AuditAction, Subject
 from bot.errors import Conflict, NotFound
 from bot.matching import engine as matching
 from bot.matching.engine import Person, Proposal, Rules
@@ -307,6 +309,15 @@ async def approve(*, session: AsyncSession, clock: Clock, actor: User, run_id: i
     run.status = MatchRunStatus.APPROVED
     run.approved_at = now
     run.updated_at = now
+    await audit.record(
+        session=session,
+        now=now,
+        actor=actor,
+        action=AuditAction.MATCH_APPROVED,
+        subject=Subject.match_run(run.id),
+        program_id=program.id,
+        details={"pairs": len(created), "waitlisted": len(run.unmatched)},
+    )
     await session.flush()
     return Approval(run, created, already_approved=False)
 

@@ -19,6 +19,7 @@ class Roles:
     manages: bool = False
     mentor: bool = False
     mentee: bool = False
+    admin: bool = False  # a workspace admin or owner
 
     @property
     def enrolled(self) -> bool:
@@ -41,4 +42,5 @@ async def roles_of(*, session: AsyncSession, user: User) -> Roles:
         manages=bool(managed),
         mentor=any(e.role.mentors for e in active),
         mentee=any(e.role.mentees for e in active),
+        admin=(user.is_admin or user.is_owner) and not user.deleted,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import require_can_create, require_manager
 from bot.activity import ActivityKind
+from bot.audit import service as audit
+from bot.audit.service import AuditAction, Subject
 from bot.digest import service as digest
 from bot.errors import InvalidInput
 from bot.forms import check_length
@@ -172,6 +174,15 @@ async def create_program(
         )
     )
     await digest.plan(session=session, now=now, program=program)
+    await audit.record(
+        session=session,
+        now=now,
+        actor=actor,
+        action=AuditAction.PROGRAM_CREATED,
+        subject=Subject.program(program.id),
+        program_id=program.id,
+        details={"managers": len(managers)},
+    )
     return program
 
 
@@ -186,6 +197,7 @@ async def update_program(
     )
     now = clock.now()
     managers = await _managers(session=session, actor=actor, draft=draft, now=now)
+    changed = _changed_fields(draft_of(program), draft)
     _apply(program, draft, now)
     before = {pm.user_id for pm in program.managers}
     wanted = {m.id: m for m in managers}
@@ -196,7 +208,37 @@ async def update_program(
     ]
     await session.flush()
     await digest.plan(session=session, now=now, program=program)
-    return program, {wanted[uid].slack_user_id for uid in wanted if uid not in before}
+    added, removed = set(wanted) - before, before - set(wanted)
+    if changed:
+        await audit.record(
+            session=session,
+            now=now,
+            actor=actor,
+            action=AuditAction.PROGRAM_EDITED,
+            subject=Subject.program(program.id),
+            program_id=program.id,
+            details={"fields": changed},
+        )
+    if added or removed:
+        await audit.record(
+            session=session,
+            now=now,
+            actor=actor,
+            action=AuditAction.PROGRAM_MANAGERS_CHANGED,
+            subject=Subject.program(program.id),
+            program_id=program.id,
+            details={"added": len(added), "removed": len(removed)},
+        )
+    return program, {wanted[uid].slack_user_id for uid in added}
+
+
+def _changed_fields(old: ProgramDraft, new: ProgramDraft) -> list[str]:
+    """The names of the settings an edit changes (the managers are recorded apart)."""
+    return [
+        f.name
+        for f in fields(ProgramDraft)
+        if f.name != "manager_ids" and getattr(old, f.name) != getattr(new, f.name)
+    ]
 
 
 async def summaries(*, session: AsyncSession, viewer: User) -> list[ProgramSummary]:

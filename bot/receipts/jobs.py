@@ -3,11 +3,17 @@ each reads what it reports when it runs and plans one DM."""
 
 from __future__ import annotations
 
+import csv
+import io
+
+from bot.audit import service as audit
+from bot.audit.service import AuditAction, Subject
 from bot.digest.report import report_csv
 from bot.enrolment.views import enrolled
 from bot.errors import MentorbotError
 from bot.matching import review
 from bot.people.views import settings_saved
+from bot.privacy import export as my_data
 from bot.programs import service as program_svc
 from bot.programs.channels import ChannelAccess
 from bot.programs.views import channel_note, manager_added, program_saved
@@ -114,13 +120,29 @@ async def report(ctx: JobContext) -> None:
     ):
         raise PermanentJobError("no longer a manager of that program")
     now = ctx.clock.now()
+    content = await report_csv(session=ctx.session, program=program, now=now)
+    # Recorded as it is built: the entry commits with the planned upload, or neither does.
+    await audit.record(
+        session=ctx.session,
+        now=now,
+        actor=actor,
+        action=AuditAction.REPORT_EXPORT,
+        subject=Subject.program(program.id),
+        program_id=program.id,
+        details={"rows": _rows(content)},
+    )
     ctx.dm_upload(
         actor.slack_user_id,
         filename=f"mentoring-report-{now.date().isoformat()}.csv",
         title=f"Mentoring report · {program.name}",
-        content=await report_csv(session=ctx.session, program=program, now=now),
+        content=content,
         text="Per-relationship metrics: counts and health, never agendas or notes.",
     )
+
+
+def _rows(content: str) -> int:
+    """A CSV's data rows (a quoted field may hold a line break)."""
+    return max(sum(1 for _ in csv.reader(io.StringIO(content))) - 1, 0)
 
 
 async def match_csv(ctx: JobContext) -> None:
@@ -137,12 +159,58 @@ async def match_csv(ctx: JobContext) -> None:
             session=ctx.session, team_id=actor.team_id, program_id=run.program_id
         )
     }
+    await audit.record(
+        session=ctx.session,
+        clock=ctx.clock,
+        actor=actor,
+        action=AuditAction.MATCH_CSV,
+        subject=Subject.match_run(run.id),
+        program_id=run.program_id,
+        details={"rows": len(run.proposals)},
+    )
     ctx.dm_upload(
         actor.slack_user_id,
         filename=f"proposed-matches-{run_id}.csv",
         title=f"Proposed matches · {run.program.name}",
         content=review.proposals_csv(run, names).decode("utf-8"),
         text="Here are the proposed matches, with scores and reasons.",
+    )
+
+
+async def my_data_export(ctx: JobContext) -> None:
+    person = await _asker(ctx)
+    if person.slack_user_id != ctx.work.recipient_id:
+        raise PermanentJobError("a person's data goes to that person only")
+    now = ctx.clock.now()
+    built = await my_data.build(session=ctx.session, user=person, now=now)
+    await audit.record(
+        session=ctx.session,
+        now=now,
+        actor=person,
+        action=AuditAction.MY_DATA_EXPORT,
+        subject=Subject.person(person.slack_user_id),
+        details=built.counts(),
+    )
+    day = now.date().isoformat()
+    counts = built.counts()
+    ctx.dm_upload(
+        person.slack_user_id,
+        filename=f"mentorbot-my-data-{day}.json",
+        title="Everything Mentorbot keeps about you",
+        content=built.json,
+        text=(
+            "Here is everything I keep about you: "
+            f"{counts['relationships']} relationships, {counts['meetings']} meetings, "
+            f"{counts['goals']} goals, {counts['your_check_ins']} check-ins you answered. "
+            "The JSON file has every field; the summary below is the readable version."
+        ),
+    )
+    ctx.dm_upload(
+        person.slack_user_id,
+        filename=f"mentorbot-my-data-{day}.md",
+        title="Your data, readable",
+        content=built.summary,
+        text="The same, as a readable summary.",
     )
 
 
@@ -156,3 +224,4 @@ def register(registry: Registry) -> None:
     registry.register(Kind.DM_REPLY, dm_reply)
     registry.register(Kind.REPORT_EXPORT, report, subject=asker)
     registry.register(Kind.MATCH_CSV, match_csv, subject=asker)
+    registry.register(Kind.MY_DATA_EXPORT, my_data_export, subject=asker)

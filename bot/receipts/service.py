@@ -184,3 +184,18 @@ async def match_csv(*, session: AsyncSession, clock: Clock, actor: User, run: Ma
         program_id=run.program_id,
         payload={"user_id": actor.id, "run_id": run.id},
     )
+
+
+async def my_data_export(*, session: AsyncSession, clock: Clock, user: User) -> None:
+    """Share everything kept about ``user`` in their own DM, built when the work runs
+    (``bot.privacy.export``). Always the asker's own data, sent to the asker."""
+    now = clock.now()
+    await _reply(
+        session=session,
+        now=now,
+        kind=Kind.MY_DATA_EXPORT,
+        key=f"my-data:user:{user.id}:{_moment(now)}",
+        to=user,
+        team_id=user.team_id,
+        payload={"user_id": user.id},
+    )

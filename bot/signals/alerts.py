@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.access import require_manager
+from bot.audit import service as audit
+from bot.audit.service import AuditAction, Subject
 from bot.errors import NotFound
 from bot.signals import rules as sig
 from infra.clock import Clock
@@ -37,6 +39,11 @@ TITLES: dict[str, str] = {
     sig.Kind.LOW_CHECKIN: "A low check-in",
     sig.Kind.STALLED_INITIATION: "Slow to get started",
 }
+AUDITED = {
+    "acknowledge": AuditAction.ALERT_ACKNOWLEDGED,
+    "snooze": AuditAction.ALERT_SNOOZED,
+    "spoken": AuditAction.ALERT_SPOKEN,
+}
 
 
 async def handle(
@@ -52,6 +59,15 @@ async def handle(
     alert.handled_at = now
     if what == "snooze":
         alert.snoozed_until = now + SNOOZE
+    await audit.record(
+        session=session,
+        now=now,
+        actor=actor,
+        action=AUDITED[what],
+        subject=Subject.relationship(alert.relationship_id),
+        program_id=alert.program_id,
+        details={"alert": alert.id, "signal": alert.signal},
+    )
     return alert
 
 

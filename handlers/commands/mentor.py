@@ -14,6 +14,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import access
 from bot.agreements import service as agreement_svc
 from bot.agreements.views import agreements_overview
+from bot.audit import service as audit_svc
+from bot.audit.views import audit_trail
 from bot.capture import service as capture_svc
 from bot.capture.views import actions_list
 from bot.commands.catalogue import resolve, suggest
@@ -286,8 +288,28 @@ async def _end(call: Call) -> None:
     await call.open(openers.end)
 
 
+async def _audit(call: Call) -> None:
+    async with call.deps.db.transaction() as session:
+        trail = await audit_svc.for_viewer(session=session, actor=call.actor)
+    blocks = audit_trail(trail.entries, tz=call.actor.tz, programs=trail.programs)
+    await call.reply("Audit trail", blocks)
+
+
+async def _my_data(call: Call) -> None:
+    async with call.deps.db.transaction() as session:
+        # Always the acting person's own: nothing in the command names anyone else.
+        await receipts.my_data_export(session=session, clock=call.deps.clock, user=call.actor)
+    call.deps.kick()
+    await call.reply(
+        "Everything I keep about you is on its way to your DMs with me: a JSON file and a "
+        "readable summary."
+    )
+
+
 ROUTES: dict[str, Subcommand] = {
     "end": _end,
+    "audit": _audit,
+    "my-data": _my_data,
     "digest": _digest,
     "report": _report,
     "actions": _actions,

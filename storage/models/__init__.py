@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models, one module per aggregate. Every row carries its Slack team id:
 workspaces never mix. Importing this package registers every table on ``Base.metadata``."""
 
+from storage.models.audit import AuditEntry
 from storage.models.base import Base, SlackId, enum_column
 from storage.models.conversations import DmPrompt, InboundEvent
 from storage.models.feedback import CheckIn, ClosingSurvey
@@ -18,6 +19,7 @@ __all__ = [
     "Agenda",
     "Agreement",
     "Alert",
+    "AuditEntry",
     "Base",
     "CheckIn",
     "ClosingSurvey",

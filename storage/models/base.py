@@ -27,13 +27,13 @@ NAMING = {
 SlackId = String(32)
 
 
-def enum_column(enum_cls: type[Any]) -> SAEnum:
+def enum_column(enum_cls: type[Any], *, length: int = 24) -> SAEnum:
     """Store an enum as its string value in a VARCHAR (no native PG enum to migrate)."""
     return SAEnum(
         enum_cls,
         native_enum=False,
         create_constraint=False,
-        length=24,
+        length=length,
         values_callable=lambda members: [m.value for m in members],
     )
 
