@@ -242,3 +242,28 @@ async def test_signing_out_needs_the_form_and_ends_the_session(
     assert not signed_in(after) and "You are signed out" in after.text
     assert not [c for c in web.cookies.jar if c.name == SESSION]
     assert (await web.get(f"/dashboard/programs/{world.program.id}")).status_code == 303
+
+
+async def test_the_dashboards_address_and_its_stylesheet(web: httpx.AsyncClient) -> None:
+    bare = await web.get("/dashboard")
+    assert bare.status_code in (307, 308) and bare.headers["location"].endswith("/dashboard/")
+    landing = await web.get("/dashboard/")
+    assert landing.status_code == 200 and "Sign in with Slack" in landing.text
+    assert landing.headers["cache-control"] == "no-store"
+    css = await web.get("/dashboard/static/dashboard.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    assert "@media" in css.text  # readable on a phone
+
+
+async def test_without_client_credentials_sign_in_says_it_is_not_set_up(
+    deps: Deps, fake: FakeSlack
+) -> None:
+    deps.settings = dashboard_settings(
+        deps.settings, dashboard_client_id=None, dashboard_client_secret=None
+    )
+    transport = httpx.ASGITransport(app=build_asgi(deps, build_app(deps)))
+    async with httpx.AsyncClient(transport=transport, base_url="http://mentorbot.test") as web:
+        landing = await web.get("/dashboard/")
+        assert "Sign in with Slack isn't set up on this server yet" in landing.text
+        login = await web.get("/dashboard/login")
+        assert login.status_code == 503 and "DASHBOARD_CLIENT_ID" in login.text

@@ -96,3 +96,34 @@ def test_blank_values_count_as_unset_and_api_url_gets_a_slash() -> None:
 
 def test_scopes_are_sorted_and_unique() -> None:
     assert list(BOT_SCOPES) == sorted(set(BOT_SCOPES))
+
+
+def test_the_dashboards_key_is_derived_from_the_apps_secrets_unless_set() -> None:
+    one, again, other = (
+        make(slack_signing_secret="s1"),
+        make(slack_signing_secret="s1"),
+        make(slack_signing_secret="s2"),
+    )
+    # The same on every replica, different per app, never the calendar links' key itself.
+    assert one.dashboard_key == again.dashboard_key != other.dashboard_key
+    assert one.dashboard_key != one.link_secret.encode() and len(one.dashboard_key) == 32
+    assert make(slack_signing_secret="s1", dashboard_secret="mine").dashboard_key == b"mine"
+
+
+def test_the_dashboards_sign_in_credentials_and_addresses() -> None:
+    single = make(slack_bot_token="xoxb-1")
+    assert single.dashboard_client is None and single.dashboard_url is None
+    assert single.slack_web_url == "https://slack.com"
+    own = make(
+        slack_bot_token="xoxb-1",
+        dashboard_client_id="1.2",
+        dashboard_client_secret="x",
+        public_url="https://mb.example.com/",
+    )
+    assert own.dashboard_client == ("1.2", "x")
+    assert own.dashboard_url == "https://mb.example.com/dashboard/"
+    oauth = make(
+        slack_client_id="9.9", slack_client_secret="y", slack_api_url="http://127.0.0.1:8999/api/"
+    )
+    assert oauth.dashboard_client == ("9.9", "y")
+    assert oauth.slack_web_url == "http://127.0.0.1:8999"
