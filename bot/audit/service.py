@@ -28,6 +28,7 @@ __all__ = [
     "AuditAction",
     "AuditSubject",
     "Subject",
+    "csv_rows",
     "export_csv",
     "latest",
     "record",
@@ -192,6 +193,12 @@ COLUMNS = (
     "program_id",
     "details",
 )
+
+
+def csv_rows(content: str) -> int:
+    """A CSV's data rows, under its header (a quoted field may hold a line break): the
+    ``rows`` detail of an export."""
+    return max(sum(1 for _ in csv.reader(io.StringIO(content))) - 1, 0)
 
 
 def export_csv(entries: Sequence[AuditEntry]) -> str:

@@ -3,9 +3,6 @@ each reads what it reports when it runs and plans one DM."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from bot.audit import service as audit
 from bot.audit.service import AuditAction, Subject
 from bot.digest.report import report_csv
@@ -129,7 +126,7 @@ async def report(ctx: JobContext) -> None:
         action=AuditAction.REPORT_EXPORT,
         subject=Subject.program(program.id),
         program_id=program.id,
-        details={"rows": _rows(content)},
+        details={"rows": audit.csv_rows(content)},
     )
     ctx.dm_upload(
         actor.slack_user_id,
@@ -138,11 +135,6 @@ async def report(ctx: JobContext) -> None:
         content=content,
         text="Per-relationship metrics: counts and health, never agendas or notes.",
     )
-
-
-def _rows(content: str) -> int:
-    """A CSV's data rows (a quoted field may hold a line break)."""
-    return max(sum(1 for _ in csv.reader(io.StringIO(content))) - 1, 0)
 
 
 async def match_csv(ctx: JobContext) -> None:

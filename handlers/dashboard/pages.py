@@ -16,6 +16,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.access import may_see
+from bot.audit import service as audit
+from bot.audit.service import AuditAction, Subject
 from bot.digest.report import report_csv
 from bot.errors import Conflict, InvalidInput, MentorbotError, NotAllowed, NotFound
 from bot.insights import chart
@@ -193,8 +195,16 @@ class Pages:
         health: not even the check-in notes their writers shared with managers)."""
         async with self.deps.db.transaction() as session:
             program = await self._program(session, viewer, request)
-            body = await report_csv(
-                session=session, program=program, now=self.deps.clock.now(), shared_notes=False
+            now = self.deps.clock.now()
+            body = await report_csv(session=session, program=program, now=now, shared_notes=False)
+            await audit.record(
+                session=session,
+                now=now,
+                actor=await self._actor(session, viewer),
+                action=AuditAction.REPORT_EXPORT,
+                subject=Subject.program(program.id),
+                program_id=program.id,
+                details={"rows": audit.csv_rows(body), "via": "dashboard"},
             )
         stamp = self.deps.clock.now().date().isoformat()
         return Response(
