@@ -151,6 +151,7 @@ async def match_csv(ctx: JobContext) -> None:
             session=ctx.session, team_id=actor.team_id, program_id=run.program_id
         )
     }
+    content = review.proposals_csv(run, names).decode("utf-8")
     await audit.record(
         session=ctx.session,
         clock=ctx.clock,
@@ -158,13 +159,13 @@ async def match_csv(ctx: JobContext) -> None:
         action=AuditAction.MATCH_CSV,
         subject=Subject.match_run(run.id),
         program_id=run.program_id,
-        details={"rows": len(run.proposals)},
+        details={"rows": audit.csv_rows(content)},
     )
     ctx.dm_upload(
         actor.slack_user_id,
         filename=f"proposed-matches-{run_id}.csv",
         title=f"Proposed matches · {run.program.name}",
-        content=review.proposals_csv(run, names).decode("utf-8"),
+        content=content,
         text="Here are the proposed matches, with scores and reasons.",
     )
 

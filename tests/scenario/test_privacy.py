@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.activity import ActivityKind
+from bot.ids import Action
 from fakeslack import FakeSlack, SlackSender
 from infra.clock import ManualClock
 from infra.deps import Deps
@@ -32,7 +33,7 @@ from storage.models import (
 from tests.scenario.flows import delivered
 from tests.scenario.test_capture import held_meeting
 from tests.scenario.test_goals import ephemeral
-from tests.scenario.test_matching_flow import sweep, text_of
+from tests.scenario.test_matching_flow import cohort, review, review_button, sweep, text_of
 
 # Mia's own, or what the pair shares: in her export.
 MINE = ("QUOKKAGOAL", "PANGOLINAGENDA", "WOMBATNOTE")
@@ -208,7 +209,9 @@ async def test_my_data_sends_the_persons_own_data_and_never_the_partners_private
     assert {r["your_role"] for r in data["relationships"]} == {"mentee"}
     [closed] = [e for e in data["activity"] if e["kind"] == "relationship_closed"]
     assert closed["data"] == {} and not closed["by_you"]
-    # Recorded: Mia exported her own data.
+    # Recorded: Mia exported her own data. No entry holds anyone's words.
+    trail = repr([(e.subject_id, e.details) for e in await audit_entries(deps)])
+    assert not [m for m in (*MINE, *THEIRS) if m in trail]
     [entry] = (await audit_entries(deps))[before:]
     assert (entry.action, entry.actor_slack_id) == (AuditAction.MY_DATA_EXPORT, "UMIA")
     assert (entry.subject_kind, entry.subject_id) == (AuditSubject.PERSON, "UMIA")
@@ -250,3 +253,22 @@ async def test_a_forged_export_for_someone_else_is_refused_by_the_work(
     assert work.status is Status.FAILED
     assert not fake.uploaded_files
     assert len(await audit_entries(deps)) == before
+
+
+async def test_the_match_csv_is_recorded_when_the_sweep_builds_it(
+    sender: SlackSender, fake: FakeSlack, deps: Deps
+) -> None:
+    await cohort(sender, fake)
+    view = await review(sender, fake)
+    button = review_button(view, Action.MATCH_CSV)
+    assert not await audit_entries(deps) or all(
+        e.action is not AuditAction.MATCH_CSV for e in await audit_entries(deps)
+    )
+    await sender.block_action("UADMIN", Action.MATCH_CSV, value=button["value"], view=view)
+    await delivered(deps, fake, "files.completeUploadExternal", lambda c: c.ok)
+    await sweep(deps)
+    [entry] = [e for e in await audit_entries(deps) if e.action is AuditAction.MATCH_CSV]
+    [upload] = fake.uploaded_files
+    rows = len(upload["content"].decode().strip().splitlines()) - 1
+    assert (entry.actor_slack_id, entry.subject_kind) == ("UADMIN", AuditSubject.MATCH_RUN)
+    assert entry.details == {"rows": rows} and rows > 0
