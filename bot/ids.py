@@ -73,6 +73,10 @@ class Action(enum.StrEnum):
     SEP_CLOSE = "separation.close"
     SEP_AGREE = "separation.agree"
     SEP_DECLINE = "separation.decline"
+    # privacy: erase my data (value: the presser's own user id), an admin erasing someone
+    # (value: that person's user id)
+    FORGET_ME = "privacy.forget_me"
+    ADMIN_FORGET = "privacy.admin_forget"
     # generic: a field's action id inside an input block
     FIELD = "field"
 

@@ -13,6 +13,7 @@ from bot.goals import jobs as goals
 from bot.insights import jobs as insights
 from bot.introductions import jobs as introductions
 from bot.meetings import jobs as meetings
+from bot.privacy import jobs as privacy
 from bot.programs import jobs as programs
 from bot.receipts import jobs as receipts
 from bot.separation import jobs as separation
@@ -37,6 +38,7 @@ DOMAINS = (
     insights,
     separation,
     receipts,
+    privacy,
 )
 
 

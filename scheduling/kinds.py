@@ -61,6 +61,10 @@ class Kind(enum.StrEnum):
     SEPARATION_NOTICE = "separation.notice"
     # Housekeeping: delete finished due work older than its retention, once a day.
     PURGE = "housekeeping.purge"
+    # Privacy: erase one person's data, a bounded batch per run (payload "user_id"), and
+    # delete every row of a workspace that uninstalled and did not come back (payload "team").
+    ERASE_PERSON = "privacy.erase_person"
+    PURGE_WORKSPACE = "privacy.purge_workspace"
     # Replies to what someone just did, sent as due work so a Slack failure can't lose them:
     # the program form saved (to its manager, and to each manager it added), the join form
     # and the nudge settings saved, and the bot's answer in a DM thread (payload "text",

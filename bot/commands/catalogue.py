@@ -38,6 +38,7 @@ CATALOGUE: tuple[Subcommand, ...] = (
     Subcommand("pause <2w | date>", "Hold my nudges while I'm away", Audience.EVERYONE),
     Subcommand("resume", "End a pause", Audience.EVERYONE),
     Subcommand("my-data", "Get everything I keep about you, in a DM", Audience.EVERYONE),
+    Subcommand("forget-me", "Erase your mentoring data (after a confirmation)", Audience.EVERYONE),
     Subcommand("find", "See the mentors who fit you best, and ask one", Audience.MENTEES),
     Subcommand("meet", "Book your next meeting with your mentor", Audience.MENTEES),
     Subcommand("meet", "Book a meeting with your mentee", Audience.MENTORS),
@@ -62,6 +63,11 @@ CATALOGUE: tuple[Subcommand, ...] = (
     Subcommand("program new", "Create a mentoring program", Audience.CREATORS),
     Subcommand(
         "audit", "Who exported, approved or changed people's data", Audience.WORKSPACE_ADMINS
+    ),
+    Subcommand(
+        "admin forget @person",
+        "Erase someone's mentoring data",
+        Audience.WORKSPACE_ADMINS,
     ),
 )
 

@@ -78,6 +78,22 @@ async def notice(ctx: JobContext) -> None:
                 text="A mentoring relationship ended early",
                 blocks=views.ended_early_managers(relationship),
             )
+    elif event == "left" and relationship.status is RelationshipStatus.CLOSED:
+        other = (
+            ActorRole.MENTOR if relationship.ended_by_role is ActorRole.MENTEE else ActorRole.MENTEE
+        )
+        person = mentor if other is ActorRole.MENTOR else mentee
+        ctx.dm(
+            person.slack_user_id,
+            text="Your mentoring has ended",
+            blocks=views.partner_left(relationship, other),
+        )
+        if relationship.program.digest_channel_id:
+            ctx.post(
+                relationship.program.digest_channel_id,
+                text="Someone left the mentoring program",
+                blocks=views.left_managers(relationship),
+            )
 
 
 def register(registry: Registry) -> None:

@@ -251,6 +251,38 @@ async def end_early(
     return relationship
 
 
+async def end_for_departure(
+    *, session: AsyncSession, now: datetime, relationship: Relationship, leaving: ActorRole
+) -> bool:
+    """``leaving`` (the mentee or the mentor) is leaving the program for good: erasing their
+    data, or deactivated in Slack. A live relationship ends early as if they had ended it,
+    with no reason kept: the partner is told kindly, without detail, and the managers that
+    they left the program. A request still waiting for the mentor is withdrawn quietly.
+    Returns whether it was open. Safe to repeat."""
+    if not relationship.status.is_open:
+        return False
+    live = relationship.status.is_live
+    relationship.status = RelationshipStatus.CLOSED if live else RelationshipStatus.CANCELLED
+    relationship.ended_at = now
+    relationship.ended_by_role = leaving
+    relationship.unilateral = live
+    relationship.end_reason = ""
+    relationship.updated_at = now
+    await activity.record(
+        session=session,
+        relationship=relationship,
+        actor=None,
+        role=leaving,
+        kind=ActivityKind.ENDED_EARLY,
+        now=now,
+        data={"left": True},
+    )
+    await _wind_down(session=session, now=now, relationship=relationship)
+    if live:
+        await _notice(session=session, now=now, relationship=relationship, event="left")
+    return True
+
+
 async def _wind_down(*, session: AsyncSession, now: datetime, relationship: Relationship) -> None:
     """No more prompts or reminders for a relationship that has ended."""
     await cancel_where(

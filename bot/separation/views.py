@@ -242,3 +242,32 @@ def ended_early_managers(relationship: Relationship) -> list[Block]:
         ui.section(f"*Their reason*\n{escape_truncated(relationship.end_reason, 1000)}"),
         ui.context("Only the program's managers see this."),
     ]
+
+
+def partner_left(relationship: Relationship, to: ActorRole) -> list[Block]:
+    """To the partner of someone who left the program: kind, and without detail."""
+    return [
+        ui.section(
+            f"Your mentoring relationship with *{_other(relationship, to)}* has ended: they "
+            "are no longer taking part in the program. It's nobody's failure. Thank you for "
+            "the time you gave. You can join again with `/mentor join`."
+        )
+    ]
+
+
+def left_managers(relationship: Relationship) -> list[Block]:
+    """To the managers: who left, and that the pair ended. No reason exists to show."""
+    who = (
+        relationship.mentee
+        if relationship.ended_by_role is ActorRole.MENTEE
+        else relationship.mentor
+    )
+    return [
+        ui.section(
+            f"{mention(who.slack_user_id)} left the program, so the mentoring relationship of "
+            f"{mention(relationship.mentee.slack_user_id)} (mentee) and "
+            f"{mention(relationship.mentor.slack_user_id)} (mentor) has ended. "
+            f"· {escape(relationship.program.name)}"
+        ),
+        ui.context("Only the program's managers see this."),
+    ]

@@ -11,10 +11,11 @@ without a usable token, so they only touch our own tables:
   workspace that can't be reached (in single-workspace mode too: the token is the
   operator's to change, but the work for that team is pointless either way).
 
-The team's mentoring data stays: a workspace that installs again finds its programs and
-pairs, and :func:`reinstalled` plans its recurring work (digests, daily signals) again.
-One-off work cancelled at uninstall (a nudge, a reminder) stays cancelled: it would be stale
-by then.
+The team's mentoring data stays for ``UNINSTALL_GRACE_DAYS`` (30 by default), when the
+workspace's purge deletes every row of it (``bot.privacy``). A workspace that installs again
+within the grace period finds its programs and pairs, its purge is called off, and
+:func:`reinstalled` plans its recurring work (digests, daily signals) again. One-off work
+cancelled at uninstall (a nudge, a reminder) stays cancelled: it would be stale by then.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from bot.digest import service as digest
+from bot.privacy import service as privacy
 from infra.deps import Deps
 from infra.slack import installation_store
 from scheduling.api import cancel_where, schedule
@@ -90,10 +92,13 @@ async def tokens_revoked(
 
 
 async def stop_work(deps: Deps, *, team_id: str, reason: str) -> int:
-    """Cancel every pending due-work row of ``team_id``; rows already running finish (their
-    sends fail as ``team_not_installed`` and are not retried)."""
+    """Cancel every pending due-work row of ``team_id`` (rows already running finish: their
+    sends fail as ``team_not_installed`` and are not retried), and schedule the workspace's
+    purge after the grace period."""
     async with deps.db.transaction() as session:
-        cancelled = await cancel_where(session=session, now=deps.clock.now(), team_id=team_id)
+        now = deps.clock.now()
+        cancelled = await cancel_where(session=session, now=now, team_id=team_id)
+        await privacy.uninstalled(session=session, now=now, settings=deps.settings, team_id=team_id)
     log.info(
         "workspace work stopped", extra={"team": team_id, "reason": reason, "cancelled": cancelled}
     )
@@ -106,6 +111,8 @@ async def reinstalled(deps: Deps, *, team_id: str) -> None:
     start by acting; the rest begins again as people use Mentorbot."""
     now = deps.clock.now()
     async with deps.db.transaction() as session:
+        if await privacy.reinstalled(session=session, now=now, team_id=team_id):
+            log.info("workspace purge called off", extra={"team": team_id})
         programs = await session.scalars(
             select(Program).where(Program.team_id == team_id, Program.archived_at.is_(None))
         )

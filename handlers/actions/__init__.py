@@ -16,6 +16,7 @@ from handlers.actions import (
     matching,
     meetings,
     people,
+    privacy,
     separation,
     signals,
 )
@@ -34,6 +35,8 @@ def register(app: AsyncApp) -> None:
     app.action(Action.HELP)(guarded(opens(openers.help_form)))
     app.action(Action.SETTINGS_OPEN)(guarded(opens(openers.settings)))
     app.action(Action.RESUME)(guarded(people.resume))
+    app.action(Action.FORGET_ME)(guarded(privacy.forget_me))
+    app.action(Action.ADMIN_FORGET)(guarded(privacy.admin_forget))
     app.action(Action.MATCH_PAGE)(guarded(matching.page))
     app.action(Action.MATCH_PAGE_BACK)(guarded(matching.page))
     app.action(Action.MATCH_PAIR)(guarded(matching.pair))

@@ -33,6 +33,8 @@ from bot.matching import views as match_views
 from bot.people import service as people
 from bot.people.roles import roles_of
 from bot.people.views import paused, resumed
+from bot.privacy import service as privacy
+from bot.privacy.views import ADMIN_USAGE, admin_forget_confirm, forget_me_confirm
 from bot.programs import service as program_svc
 from bot.programs.views import program_list
 from bot.receipts import service as receipts
@@ -306,7 +308,25 @@ async def _my_data(call: Call) -> None:
     )
 
 
+async def _forget_me(call: Call) -> None:
+    await call.reply("Erase your mentoring data?", forget_me_confirm(call.actor.slack_user_id))
+
+
+async def _admin(call: Call) -> None:
+    action, _, who = call.rest.partition(" ")
+    if action.lower() != "forget":
+        privacy.require_admin(call.actor)
+        await call.reply(ADMIN_USAGE)
+        return
+    async with call.deps.db.transaction() as session:
+        target = await privacy.admin_target(session=session, actor=call.actor, who=who)
+        shown = admin_forget_confirm(target.display, target.slack_user_id)
+    await call.reply("Erase their mentoring data?", shown)
+
+
 ROUTES: dict[str, Subcommand] = {
+    "forget-me": _forget_me,
+    "admin": _admin,
     "end": _end,
     "audit": _audit,
     "my-data": _my_data,

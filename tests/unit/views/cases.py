@@ -36,6 +36,7 @@ from bot.matching.settings import MatchingSettings
 from bot.meetings import views as meeting_views
 from bot.people import views as people_views
 from bot.people.roles import Roles
+from bot.privacy import views as privacy_views
 from bot.programs import views as program_views
 from bot.separation import views as separation_views
 from bot.signals import rules as sig
@@ -1100,6 +1101,34 @@ for _role in (MENTEE, MENTOR):
         lambda r: separation_views.ended_early_managers(f.pair(ended_by_role=r, unilateral=True)),
         _role,
     )
+for _role in (MENTEE, MENTOR):
+    case(
+        separation_views.partner_left,
+        f"to the {_role}",
+        lambda r: separation_views.partner_left(f.pair(), r),
+        _role,
+    )
+    case(
+        separation_views.left_managers,
+        f"the {_role} left",
+        lambda r: separation_views.left_managers(f.pair(ended_by_role=r, unilateral=True)),
+        _role,
+    )
+
+# --- privacy -----------------------------------------------------------------------------------
+
+case(
+    privacy_views.forget_me_confirm,
+    "the person's own",
+    lambda: privacy_views.forget_me_confirm("UMIA"),
+)
+case(privacy_views.forgotten, "done", privacy_views.forgotten)
+case(
+    privacy_views.admin_forget_confirm,
+    "a name with markup and a long one",
+    lambda: privacy_views.admin_forget_confirm("<Mia> & *Ó'Brien* " + "x" * 90, "UMIA"),
+)
+case(privacy_views.admin_forgotten, "done", lambda: privacy_views.admin_forgotten("Mia <b>"))
 
 # --- signals -----------------------------------------------------------------------------------
 
