@@ -91,6 +91,13 @@ class Settings(BaseSettings):
     # Where people's browsers reach this app (e.g. https://mentorbot.example.com): calendar
     # (.ics) links in meeting bookings point here. Without it, bookings carry no link.
     public_url: str | None = None
+    # After `app_uninstalled` (or the bot's token revoked), every row of the workspace is
+    # deleted this many days later, unless it installs again first.
+    uninstall_grace_days: int = Field(default=30, ge=0, le=3650)
+    # Agendas, meeting notes and check-in comments of relationships that ended more than this
+    # many months ago are deleted by the daily housekeeping (counts stay); a deactivated
+    # person's data is erased this long after they left. 0 keeps them for ever.
+    retention_months: int = Field(default=24, ge=0, le=1200)
     # The manager dashboard (/dashboard): the key its session cookies are signed with (by
     # default derived from the app's secrets, so an operator need not set one), how long a
     # sign-in lasts, and the app's client id and secret for Sign in with Slack when the
@@ -129,13 +136,6 @@ class Settings(BaseSettings):
         origin of SLACK_API_URL, so a fake Slack serves both (https://slack.com normally)."""
         parts = urlsplit(self.slack_api_url)
         return f"{parts.scheme}://{parts.netloc}"
-    # After `app_uninstalled` (or the bot's token revoked), every row of the workspace is
-    # deleted this many days later, unless it installs again first.
-    uninstall_grace_days: int = Field(default=30, ge=0, le=3650)
-    # Agendas, meeting notes and check-in comments of relationships that ended more than this
-    # many months ago are deleted by the daily housekeeping (counts stay); a deactivated
-    # person's data is erased this long after they left. 0 keeps them for ever.
-    retention_months: int = Field(default=24, ge=0, le=1200)
 
     @property
     def link_secret(self) -> str:

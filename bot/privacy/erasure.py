@@ -14,7 +14,8 @@ What is kept and what goes (docs/privacy.md has the full table):
 * **Where their Slack id or name can appear** is cleared: other people's enrolments naming
   them as line manager, programs they created, activity data, finished due work about them
   (payloads and the messages sent, which quote names and agendas), DM prompts of their
-  pairs' meetings, and an OAuth installation they made (its user token).
+  pairs' meetings, the audit trail (the entries stay, under their anonymous id) and an
+  OAuth installation they made (its user token).
 * **What they had in Slack** (messages already sent) is Slack's: Mentorbot can't reach it.
 
 Each step selects only rows not yet scrubbed and does at most ``limit`` of them, so a run
@@ -44,6 +45,7 @@ from storage.models import (
     Agenda,
     Agreement,
     Alert,
+    AuditEntry,
     Base,
     CheckIn,
     DmPrompt,
@@ -513,6 +515,34 @@ async def due_work(session: AsyncSession, s: Scope, limit: int) -> int:
     )
 
 
+async def audit_trail(session: AsyncSession, s: Scope, limit: int) -> int:
+    """The audit trail keeps what was done, under their anonymous id: as the one who did it
+    (a manager or admin they were), as whose data it was, or named in its details."""
+    rows = (
+        await session.scalars(
+            select(AuditEntry)
+            .where(
+                AuditEntry.team_id == s.team_id,
+                or_(
+                    AuditEntry.actor_slack_id == s.slack_id,
+                    AuditEntry.subject_id == s.slack_id,
+                    s.mentions(AuditEntry.details),
+                ),
+            )
+            .limit(limit)
+        )
+    ).all()
+    for entry in rows:
+        if entry.actor_slack_id == s.slack_id:
+            entry.actor_slack_id = s.anonymous
+        if entry.subject_id == s.slack_id:
+            entry.subject_id = s.anonymous
+        entry.details = json.loads(
+            json.dumps(entry.details).replace(json.dumps(s.slack_id)[1:-1], s.anonymous)
+        )
+    return len(rows)
+
+
 async def installation(session: AsyncSession, s: Scope, limit: int) -> int:
     """An OAuth installation they made keeps the bot's token, and loses theirs."""
     table = Base.metadata.tables[INSTALLATIONS]
@@ -551,6 +581,7 @@ STEPS: tuple[Step, ...] = (
     manager_roles,
     programs_created,
     due_work,
+    audit_trail,
     installation,
 )
 

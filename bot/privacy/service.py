@@ -25,6 +25,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.audit import service as audit
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.separation import service as separation
 from infra.clock import Clock
@@ -32,7 +33,7 @@ from infra.config import Settings
 from scheduling.api import cancel_where, schedule
 from scheduling.kinds import Kind
 from storage.due_work import DueWork, Status, Timing
-from storage.enums import OPEN_RELATIONSHIP_STATUSES, ActorRole, EnrolmentStatus
+from storage.enums import OPEN_RELATIONSHIP_STATUSES, ActorRole, AuditAction, EnrolmentStatus
 from storage.models import Enrolment, Relationship, User, Workspace
 from storage.repositories import users as user_repo
 
@@ -160,6 +161,16 @@ async def forget(
     if subject.id != actor.id:
         require_admin(actor)
     now = clock.now()
+    if subject.id != actor.id:
+        # Recorded under the id the person keeps once erased: the trail shows that an
+        # admin erased someone, never who.
+        await audit.record(
+            session=session,
+            actor=actor,
+            action=AuditAction.ADMIN_ERASURE,
+            subject=audit.Subject.person(anonymous_id(subject)),
+            now=now,
+        )
     await stop_everything(session=session, now=now, user=subject)
     await schedule(
         session=session,

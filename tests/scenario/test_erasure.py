@@ -29,8 +29,8 @@ from infra.deps import Deps
 from scheduling import housekeeping
 from scheduling.kinds import Kind
 from storage.due_work import DueWork, Status
-from storage.enums import EnrolmentStatus, RelationshipStatus
-from storage.models import Agenda, Enrolment, Meeting, Relationship, User
+from storage.enums import AuditAction, EnrolmentStatus, RelationshipStatus
+from storage.models import Agenda, AuditEntry, Enrolment, Meeting, Relationship, User
 from tests.service.quarter import Quarter, found, program_of, quarter, rows_of_team, sweep
 from tests.settle import settled
 
@@ -302,6 +302,14 @@ async def test_only_workspace_admins_erase_someone_else(
     await settled(sender.http)
     await erase_until_done(deps, clock)
     assert await found(deps, MIA) == []
+    # The audit trail says an admin erased someone: who did it, never who it was.
+    async with deps.db.transaction() as s:
+        [entry] = (
+            await s.scalars(
+                select(AuditEntry).where(AuditEntry.action == AuditAction.ADMIN_ERASURE)
+            )
+        ).all()
+    assert entry.actor_slack_id == "UADMIN" and entry.subject_id.startswith("erased-")
     # Someone of another workspace can't be named, even by an admin.
     replies = len(fake.calls_to("response_url"))
     await sender.block_action("UADMIN", Action.ADMIN_FORGET, value="UGINA")
