@@ -135,8 +135,16 @@ def chunks(escaped: str, limit: int) -> list[str]:
     return pieces
 
 
+# The id an erased person's row keeps (bot.privacy): no Slack user, so no mention.
+ERASED_PREFIX = "erased-"
+ERASED_LABEL = "someone who left"
+
+
 def mention(user_id: str) -> str:
-    """A user mention. Only for ids we trust (from our database or Slack), never typed text."""
+    """A user mention. Only for ids we trust (from our database or Slack), never typed text.
+    An erased person's anonymous id reads as "someone who left"."""
+    if user_id.startswith(ERASED_PREFIX):
+        return ERASED_LABEL
     if not re.fullmatch(r"[UW][A-Z0-9]{2,}", user_id):
         raise ValueError(f"not a Slack user id: {user_id!r}")
     return f"<@{user_id}>"

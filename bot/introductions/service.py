@@ -106,6 +106,30 @@ async def decline(
     return relationship
 
 
+async def withdraw_for_departure(
+    *, session: AsyncSession, now: datetime, relationship: Relationship
+) -> bool:
+    """The mentor a request waits for is leaving the program for good (erasing their data,
+    or deactivated in Slack): the request ends as a decline with no reason, and the mentee
+    goes back to the pool, told kindly. Returns False if it was no longer waiting."""
+    if relationship.status is not RelationshipStatus.AWAITING_MENTOR:
+        return False
+    relationship.status = RelationshipStatus.DECLINED
+    relationship.declined_at = now
+    relationship.ended_at = now
+    relationship.decline_reason = ""
+    relationship.updated_at = now
+    await _unanswered(
+        session=session,
+        now=now,
+        relationship=relationship,
+        by=(None, ActorRole.MENTOR, ActivityKind.MENTOR_DECLINED),
+        why="your mentor is no longer taking part in the program",
+        event="declined",
+    )
+    return True
+
+
 async def expire(*, session: AsyncSession, now: datetime, relationship: Relationship) -> bool:
     """The mentor never answered. Returns False if the request was already settled."""
     if relationship.status is not RelationshipStatus.AWAITING_MENTOR:

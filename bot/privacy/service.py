@@ -27,9 +27,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.audit import service as audit
 from bot.errors import InvalidInput, NotAllowed, NotFound
+from bot.introductions import service as introductions
 from bot.separation import service as separation
 from infra.clock import Clock
 from infra.config import Settings
+from infra.text import ERASED_PREFIX
 from scheduling.api import cancel_where, schedule
 from scheduling.kinds import Kind
 from storage.due_work import DueWork, Status, Timing
@@ -48,11 +50,11 @@ def anonymous_id(user: User) -> str:
     """The opaque id an erased person's row keeps: the same for every step of one erasure,
     derived from our own row id (not from the Slack id, which could be guessed back)."""
     digest = hashlib.sha256(f"{user.team_id}:{user.id}".encode()).hexdigest()[:16]
-    return f"erased-{digest}"
+    return f"{ERASED_PREFIX}{digest}"
 
 
 def is_erased(user: User) -> bool:
-    return user.slack_user_id.startswith("erased-")
+    return user.slack_user_id.startswith(ERASED_PREFIX)
 
 
 # Keys name the moment too: a key whose work is done can't be scheduled again, and ids can
@@ -117,7 +119,7 @@ async def admin_target(*, session: AsyncSession, actor: User, who: str) -> User:
         await session.scalars(
             select(User).where(
                 User.team_id == actor.team_id,
-                ~User.slack_user_id.startswith("erased-"),
+                ~User.slack_user_id.startswith(ERASED_PREFIX),
                 or_(func.lower(User.name) == handle, func.lower(User.real_name) == handle),
             )
         )
@@ -203,6 +205,11 @@ async def stop_everything(*, session: AsyncSession, now: datetime, user: User) -
     ended = 0
     for relationship in relationships:
         leaving = ActorRole.MENTEE if relationship.mentee_user_id == user.id else ActorRole.MENTOR
+        if leaving is ActorRole.MENTOR and await introductions.withdraw_for_departure(
+            session=session, now=now, relationship=relationship
+        ):
+            ended += 1  # a request waiting for them: the mentee is back in the pool, told
+            continue
         ended += await separation.end_for_departure(
             session=session, now=now, relationship=relationship, leaving=leaving
         )

@@ -87,6 +87,13 @@ def test_mention_refuses_anything_but_an_id() -> None:
         raise AssertionError(f"accepted {bad!r}")
 
 
+def test_an_erased_person_is_mentioned_as_someone_who_left() -> None:
+    """An erased person's row keeps an anonymous id (bot.privacy): a message about an old
+    pair says "someone who left" rather than failing or naming them."""
+    assert mention("erased-0123456789abcdef") == "someone who left"
+    assert "erased" not in mention("erased-x")
+
+
 def test_human_list() -> None:
     assert human_list([]) == ""
     assert human_list(["a"]) == "a"
