@@ -23,12 +23,14 @@ from bot.errors import NotAllowed
 from infra.clock import Clock
 from storage.enums import AuditAction, AuditSubject
 from storage.models import AuditEntry, Program, User
+from storage.repositories import users as user_repo
 
 __all__ = [
     "AuditAction",
     "AuditSubject",
     "Subject",
     "csv_rows",
+    "dashboard_sign_in",
     "export_csv",
     "latest",
     "record",
@@ -126,6 +128,24 @@ async def record(
     )
     session.add(entry)
     return entry
+
+
+async def dashboard_sign_in(
+    *, session: AsyncSession, now: datetime, team_id: str, slack_user_id: str
+) -> AuditEntry | None:
+    """Record that ``slack_user_id`` of ``team_id`` signed in to the managers' dashboard.
+    Someone Mentorbot has never met (no user row: the dashboard shows them nothing) leaves
+    no entry, rather than a row kept about them for it."""
+    actor = await user_repo.get(session=session, team_id=team_id, slack_user_id=slack_user_id)
+    if actor is None:
+        return None
+    return await record(
+        session=session,
+        now=now,
+        actor=actor,
+        action=AuditAction.DASHBOARD_SIGN_IN,
+        subject=Subject.workspace(team_id),
+    )
 
 
 def is_admin(user: User) -> bool:

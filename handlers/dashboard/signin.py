@@ -27,6 +27,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from bot.audit import service as audit
 from handlers.dashboard.render import HEADERS, REFUSED_FORM, Dashboard, Refused, form
 from handlers.dashboard.session import csrf_ok
 
@@ -87,6 +88,11 @@ class SignInFlow:
             response = self.dash.refused(refusal, None)
             self.dash.cookies.forget_signin(response)
             return response
+        deps = self.dash.deps
+        async with deps.db.transaction() as session:
+            await audit.dashboard_sign_in(
+                session=session, now=deps.clock.now(), team_id=team_id, slack_user_id=user_id
+            )
         response = self.dash.redirect("/")
         self.dash.cookies.sign_in(response, team_id=team_id, user_id=user_id, name=name)
         log.info("dashboard sign-in", extra={"team_id": team_id, "user_id": user_id})
