@@ -6,6 +6,8 @@
 ``crash``: claim, then hang inside the handler (after writing a marker file) until killed.
 ``deliver``: sweep until nothing is left, each ``test.dm`` row planning one DM to its
 recipient, sent to the Web API at ``SLACK_API_URL`` (a fake Slack).
+``jobs``: sweep until nothing is left, with every kind's real handler (mentorbot.jobs),
+pausing ``SWEEP_PAUSE`` seconds between sweeps (so a test can kill it between two).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from infra.clock import ManualClock
 from infra.config import Settings
 from infra.db import Database
 from infra.deps import Deps
-from mentorbot.jobs import build_sweeper
+from mentorbot.jobs import all_jobs, build_sweeper
 from scheduling.registry import JobContext, Registry
 
 
@@ -46,6 +48,8 @@ async def main(url: str, worker: str, mode: str, at: str, marker: str = "") -> N
     registry.register("test.record", record)
     registry.register("test.dm", dm)
     registry.register("test.hang", hang)
+    if mode == "jobs":
+        registry = all_jobs()
     settings = Settings(
         slack_bot_token=os.environ.get("SLACK_BOT_TOKEN", "xoxb-worker"),
         database_url=url,
@@ -61,9 +65,12 @@ async def main(url: str, worker: str, mode: str, at: str, marker: str = "") -> N
     if os.environ.get("SWEEP_BARRIER"):
         print("ready", flush=True)
         await asyncio.to_thread(sys.stdin.readline)
+    pause = float(os.environ.get("SWEEP_PAUSE", "0"))
     try:
-        while (await sweeper.sweep()).claimed:
-            pass
+        while True:
+            if not (await sweeper.sweep()).claimed:
+                break
+            await asyncio.sleep(pause)
     finally:
         await deps.db.dispose()
 
