@@ -106,3 +106,15 @@ def test_too_little_history_gets_a_short_text_instead() -> None:
         "expected or held. It appears here once the program has them."
     )
     assert insights().enough_history
+
+
+def test_a_year_of_weeks_keeps_the_size_and_a_few_ticks() -> None:
+    year = insights(52)
+    png = chart.render_chart(year, fmt="png")
+    assert Image.open(io.BytesIO(png)).size == (chart.WIDTH_PX, chart.HEIGHT_PX)
+    svg = chart.render_chart(year, fmt="svg").decode()
+    last = year.weeks[-1].monday
+    assert f"{last.day} {last:%b}" in svg  # the last week is a tick
+    assert chart._ticks(52) == [12, 25, 38, 51]  # four, counted back from the last
+    assert chart._ticks(12) == [2, 5, 8, 11]
+    assert "over the 52 weeks from" in chart.alt_text(year)
