@@ -104,6 +104,9 @@ ACTIONS: dict[Action, Press | None] = {
     Action.SEP_CLOSE: Press(STRANGER, "{rel}"),
     Action.SEP_AGREE: Press(STRANGER, "{rel}"),
     Action.SEP_DECLINE: Press(STRANGER, "{rel}"),
+    # Erasure: a forged "Erase my data" naming Mia, and a non-admin's "Erase" naming Omar.
+    Action.FORGET_ME: Press(STRANGER, MEMBER),
+    Action.ADMIN_FORGET: Press(MEMBER, "UOMAR"),
 }
 NOT_LISTENERS = {Action.FIELD}  # an input's action id inside forms, never dispatched
 
