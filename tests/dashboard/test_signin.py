@@ -267,3 +267,20 @@ async def test_without_client_credentials_sign_in_says_it_is_not_set_up(
         assert "Sign in with Slack isn't set up on this server yet" in landing.text
         login = await web.get("/dashboard/login")
         assert login.status_code == 503 and "DASHBOARD_CLIENT_ID" in login.text
+
+
+async def test_the_fakes_control_api_says_who_the_browser_is_signed_in_as(
+    web: httpx.AsyncClient, fake: FakeSlack, world: World
+) -> None:
+    """For a browser test or the demo running the fake in another process."""
+    async with httpx.AsyncClient() as control:
+        said = await control.post(
+            f"{fake.url}/fake/browser", json={"team_id": TEAM, "user_id": world.manager}
+        )
+        assert said.json() == {"ok": True}
+    done = await come_back(web, await authorize((await start(web)).authorize))
+    assert done.status_code == 303 and signed_in(await web.get("/dashboard/"))
+    async with httpx.AsyncClient() as control:
+        await control.post(f"{fake.url}/fake/browser", json={})
+    answer = await authorize((await start(web)).authorize)
+    assert "error=access_denied" in answer.headers["location"]
