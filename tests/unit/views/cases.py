@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import StaticSelectElement
 from bot import blocks as ui
 from bot import notices
 from bot.agreements import views as agreement_views
+from bot.audit import views as audit_views
 from bot.capture import service as capture_svc
 from bot.capture import views as capture_views
 from bot.checkins import views as checkin_views
@@ -45,6 +46,8 @@ from infra.hours import WorkingHours
 from storage.enums import (
     ActionStatus,
     ActorRole,
+    AuditAction,
+    AuditSubject,
     EnrolmentRole,
     EnrolmentStatus,
     GoalStatus,
@@ -53,6 +56,7 @@ from storage.enums import (
     MeetingStatus,
     RelationshipStatus,
 )
+from storage.models import AuditEntry
 from tests.unit.views import factory as f
 
 MENTEE, MENTOR = ActorRole.MENTEE, ActorRole.MENTOR
@@ -1129,6 +1133,43 @@ case(
     lambda: privacy_views.admin_forget_confirm("<Mia> & *Ó'Brien* " + "x" * 90, "UMIA"),
 )
 case(privacy_views.admin_forgotten, "done", lambda: privacy_views.admin_forgotten("Mia <b>"))
+
+# --- audit -------------------------------------------------------------------------------------
+
+
+def _audit_entries(count: int) -> list[AuditEntry]:
+    """``count`` entries, newest first, of every action in turn (long details included)."""
+    actions = list(AuditAction)
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    return [
+        AuditEntry(
+            id=count - n,
+            team_id="T0001",
+            at=start - timedelta(hours=n),
+            actor_user_id=1,
+            actor_slack_id="UADMIN",
+            action=actions[n % len(actions)],
+            subject_kind=AuditSubject.PROGRAM if n % 2 else AuditSubject.PERSON,
+            subject_id="7" if n % 2 else "UMIA",
+            program_id=7,
+            details={"fields": ["description", "relationship_months"] * 10, "rows": 12},
+        )
+        for n in range(count)
+    ]
+
+
+case(
+    audit_views.audit_trail,
+    "nothing recorded yet",
+    lambda: audit_views.audit_trail([], tz="Asia/Tokyo", programs={}),
+)
+case(
+    audit_views.audit_trail,
+    "the last 100, a program named with markup",
+    lambda: audit_views.audit_trail(
+        _audit_entries(100), tz="America/New_York", programs={7: "<Sales> & *Ops*"}
+    ),
+)
 
 # --- signals -----------------------------------------------------------------------------------
 
